@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from app.core.dependencies import AppSettings, CurrentUser, DbSession, Pagination
+from app.schemas.common import Envelope, ListEnvelope, list_envelope
+from app.schemas.factory import FactoryPublic, FactoryRead
+from app.services.factory_service import FactoryService
+
+router = APIRouter(prefix="/factories", tags=["factories"])
+
+
+def get_factory_service(db: DbSession, settings: AppSettings) -> FactoryService:
+    return FactoryService(db, settings)
+
+
+Factories = Annotated[FactoryService, Depends(get_factory_service)]
+
+
+@router.get("", response_model=ListEnvelope[FactoryPublic],
+            summary="Public factory directory (id, name, slug) for the sign-in screen")
+async def list_factories(service: Factories, page: Pagination,
+                         search: Annotated[str | None, Query(max_length=100)] = None):
+    items, total = await service.public_directory(page.offset, page.per_page, search)
+    return list_envelope(items, total, page)
+
+
+@router.get("/current", response_model=Envelope[FactoryRead],
+            summary="The signed-in user's factory")
+async def current_factory(user: CurrentUser, service: Factories):
+    return {"data": await service.get(user.factory_id)}

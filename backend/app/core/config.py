@@ -1,0 +1,156 @@
+"""The one settings class. Every variable is read from the environment (or `.env`) and is
+documented in `.env.example` at the repository root; a test keeps the two in step."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+INSECURE_DEFAULT_SECRET = "dev-only-secret-change-me-in-production-0123456789"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    # --- platform -------------------------------------------------------------------------
+    environment: Literal["development", "test", "production"] = "development"
+    app_name: str = "FactoryOps"
+    public_url: str = "http://127.0.0.1:8000"
+    data_dir: Path = Path("./data")
+    log_level: str = "INFO"
+    log_json: bool = True
+    cors_origins: list[str] = Field(default_factory=list)
+    spa_dist_dir: Path | None = None
+
+    # --- metadata database ----------------------------------------------------------------
+    database_url: str = "sqlite+aiosqlite:///./data/factoryops.db"
+    database_pool_size: int = 10
+    database_max_overflow: int = 20
+    database_echo: bool = False
+
+    # --- security -------------------------------------------------------------------------
+    jwt_secret: SecretStr = SecretStr(INSECURE_DEFAULT_SECRET)
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    access_token_minutes: int = 15
+    refresh_token_days: int = 7
+    login_rate_limit: str = "5/minute"
+    login_ip_rate_limit: str = "30/minute"
+    public_factory_directory: bool = True
+    trust_forwarded_for: bool = False
+
+    # --- cache, rate limits, latest values ------------------------------------------------
+    redis_url: str | None = None
+
+    # --- time series ----------------------------------------------------------------------
+    tsdb_backend: Literal["influxdb", "sqlite"] = "sqlite"
+    tsdb_sqlite_path: Path = Path("./data/timeseries.db")
+    influx_url: str = "http://127.0.0.1:8086"
+    influx_database: str = "factoryops"
+    influx_retention_policy: str = ""
+    influx_token: SecretStr | None = None
+    influx_username: str | None = None
+    influx_password: SecretStr | None = None
+    influx_timeout_seconds: float = 10.0
+    influx_gzip: bool = True
+
+    # --- MQTT -----------------------------------------------------------------------------
+    mqtt_host: str = "127.0.0.1"
+    mqtt_port: int = 1883
+    mqtt_username: str | None = None
+    mqtt_password: SecretStr | None = None
+    mqtt_client_id: str = "factoryops-ingester"
+    mqtt_shared_group: str | None = None
+    mqtt_tls: bool = False
+    mqtt_public_host: str | None = None
+    mqtt_auth_secret: SecretStr | None = None
+
+    # --- ingest ---------------------------------------------------------------------------
+    ingest_batch_points: int = 20000
+    ingest_flush_interval_ms: int = 250
+    ingest_buffer_max_points: int = 2_000_000
+    ingest_spool_dir: Path | None = None
+    ingest_max_past_seconds: int = 7 * 24 * 3600
+    ingest_max_future_seconds: int = 300
+    ingest_metrics_port: int = 9101
+    ingest_cache_ttl_seconds: int = 30
+
+    # --- devices --------------------------------------------------------------------------
+    device_online_seconds: int = 120
+
+    # --- background work ------------------------------------------------------------------
+    celery_broker_url: str | None = None
+    celery_result_backend: str | None = None
+    celery_always_eager: bool = False
+
+    # --- object storage -------------------------------------------------------------------
+    object_store: Literal["local", "s3"] = "local"
+    object_store_path: Path | None = None
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = "factoryops"
+    s3_secret_key: SecretStr = SecretStr("factoryops-secret")
+    s3_bucket: str = "factoryops"
+    s3_secure: bool = False
+    s3_region: str = "us-east-1"
+    download_link_seconds: int = 3600
+
+    # --- notifications --------------------------------------------------------------------
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "FactoryOps <alerts@factoryops.local>"
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    whatsapp_provider: Literal["none", "meta", "twilio"] = "none"
+    whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_whatsapp_from: str | None = None
+    notification_digest_threshold: int = 5
+    notification_digest_window_seconds: int = 600
+
+    @model_validator(mode="after")
+    def _refuse_insecure_production(self) -> Settings:
+        if self.environment == "production":
+            secret = self.jwt_secret.get_secret_value()
+            if secret == INSECURE_DEFAULT_SECRET or len(secret) < 32:
+                raise ValueError("JWT_SECRET must be set to 32 or more random characters")
+        return self
+
+    # Derived values keep defaults in one place: every embedded file lives under DATA_DIR.
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.ingest_spool_dir or self.data_dir / "spool"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.object_store_path or self.data_dir / "objects"
+
+    @property
+    def celery_broker(self) -> str:
+        return self.celery_broker_url or f"sqla+sqlite:///{(self.data_dir / 'celery.db').resolve()}"
+
+    @property
+    def celery_backend(self) -> str:
+        if self.celery_result_backend:
+            return self.celery_result_backend
+        if self.celery_broker_url and self.celery_broker_url.startswith("redis"):
+            return self.celery_broker_url
+        return f"db+sqlite:///{(self.data_dir / 'celery-results.db').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

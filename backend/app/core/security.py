@@ -1,0 +1,113 @@
+"""Password hashing (pwdlib, argon2) and JWTs (PyJWT). Pure functions: no database here."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from app.core.config import Settings
+
+_password_hash = PasswordHash((Argon2Hasher(),))
+
+# A hash of a random password: verifying against it when the email is unknown costs the same
+# time as a real check, so response timing does not reveal which emails exist.
+_DUMMY_HASH = _password_hash.hash(secrets.token_urlsafe(16))
+
+ACCESS = "access"
+REFRESH = "refresh"
+
+
+def hash_password(password: str) -> str:
+    return _password_hash.hash(password)
+
+
+def verify_password(password: str, hashed: str | None) -> bool:
+    if not hashed:
+        _password_hash.verify(password, _DUMMY_HASH)
+        return False
+    try:
+        return _password_hash.verify(password, hashed)
+    except Exception:  # a corrupt stored hash is a failed login, not a crash
+        return False
+
+
+def burn_password_check(password: str) -> None:
+    _password_hash.verify(password, _DUMMY_HASH)
+
+
+def new_secret_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def hash_token(token: str) -> str:
+    """Tokens with 256 bits of entropy need no slow hash; SHA-256 lets us look them up."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: int
+    factory_id: int
+    role: str
+    token_type: str
+    jti: str
+    version: int
+    expires_at: datetime
+
+
+class InvalidToken(Exception):
+    pass
+
+
+def create_token(settings: Settings, *, user_id: int, factory_id: int, role: str,
+                 token_type: str, version: int, lifetime: timedelta) -> tuple[str, TokenClaims]:
+    now = datetime.now(UTC)
+    expires = now + lifetime
+    jti = uuid.uuid4().hex
+    payload = {
+        "sub": str(user_id),
+        "factory_id": factory_id,
+        "role": role,
+        "type": token_type,
+        "ver": version,
+        "jti": jti,
+        "iat": int(now.timestamp()),
+        "exp": int(expires.timestamp()),
+    }
+    token = jwt.encode(payload, settings.jwt_secret.get_secret_value(),
+                       algorithm=settings.jwt_algorithm)
+    return token, TokenClaims(user_id, factory_id, role, token_type, jti, version, expires)
+
+
+def decode_token(settings: Settings, token: str, expected_type: str) -> TokenClaims:
+    try:
+        # `algorithms` is a closed list: a token signed with another algorithm, or with
+        # "none", is refused before its claims are read.
+        payload = jwt.decode(
+            token,
+            settings.jwt_secret.get_secret_value(),
+            algorithms=[settings.jwt_algorithm],
+            options={"require": ["exp", "sub", "jti", "type"]},
+        )
+        if payload.get("type") != expected_type:
+            raise InvalidToken("wrong token type")
+        return TokenClaims(
+            user_id=int(payload["sub"]),
+            factory_id=int(payload["factory_id"]),
+            role=str(payload.get("role", "")),
+            token_type=payload["type"],
+            jti=str(payload["jti"]),
+            version=int(payload.get("ver", 0)),
+            expires_at=datetime.fromtimestamp(payload["exp"], UTC),
+        )
+    except InvalidToken:
+        raise
+    except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
+        raise InvalidToken(str(exc)) from exc

@@ -1,0 +1,34 @@
+"""Importing this package registers every table on `Base.metadata` (Alembic and the tenancy
+guard rely on that)."""
+
+from app.models.alert import Alert
+from app.models.analytics_job import AnalyticsJob, ReportJob
+from app.models.audit_log import AuditLog
+from app.models.base import Base, tenant_tables
+from app.models.device import Device
+from app.models.device_parameter import DeviceParameter
+from app.models.factory import Factory
+from app.models.notification import NotificationDelivery
+from app.models.report_schedule import ReportSchedule
+from app.models.rule import Rule, RuleCooldown, RuleState
+from app.models.user import RefreshToken, User, UserToken
+
+__all__ = [
+    "Alert",
+    "AnalyticsJob",
+    "AuditLog",
+    "Base",
+    "Device",
+    "DeviceParameter",
+    "Factory",
+    "NotificationDelivery",
+    "RefreshToken",
+    "ReportJob",
+    "ReportSchedule",
+    "Rule",
+    "RuleCooldown",
+    "RuleState",
+    "User",
+    "UserToken",
+    "tenant_tables",
+]

@@ -1,0 +1,49 @@
+"""The response envelopes every route uses, and pagination."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+MAX_PER_PAGE = 100
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+
+class Envelope(BaseModel, Generic[T]):
+    data: T
+
+
+class ListEnvelope(BaseModel, Generic[T]):
+    data: list[T]
+    total: int
+    page: int
+    per_page: int
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["DEVICE_NOT_FOUND"])
+    message: str
+    details: Any = None
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorBody
+
+
+class PageParams(BaseModel):
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def list_envelope(items: list[Any], total: int, params: PageParams) -> dict[str, Any]:
+    return {"data": items, "total": total, "page": params.page, "per_page": params.per_page}

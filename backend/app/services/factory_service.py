@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import Settings
+import re
+from decimal import Decimal
+from zoneinfo import available_timezones
+
+from app.core.errors import Conflict, NotFound, ValidationFailed, not_found
+from app.models.factory import Factory
+from app.repositories.factory_repo import FactoryRepository
+
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+DEFAULT_SETTINGS = {"allow_auto_register": True}
+
+
+class FactoryService:
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self.repo = FactoryRepository(session)
+        self.settings = settings
+
+    async def public_directory(self, offset: int, limit: int, search: str | None
+                               ) -> tuple[list[Factory], int]:
+        if not self.settings.public_factory_directory:
+            raise NotFound("The factory directory is not public: enter your factory code.",
+                           code="FACTORY_DIRECTORY_DISABLED")
+        return await self.repo.list_page(offset, limit, search)
+
+    async def get(self, factory_id: int) -> Factory:
+        factory = await self.repo.get(factory_id)
+        if factory is None:
+            raise not_found("factory")
+        return factory
+
+    async def create(self, *, name: str, slug: str, timezone: str = "UTC",
+                     currency: str = "EUR", price_per_kwh: float = 0.2,
+                     co2_kg_per_kwh: float = 0.4) -> Factory:
+        if not SLUG_PATTERN.match(slug):
+            raise ValidationFailed("The slug must be lowercase letters, digits and dashes.",
+                                   code="INVALID_SLUG")
+        if timezone not in available_timezones():
+            raise ValidationFailed(f"Unknown time zone {timezone!r}.", code="INVALID_TIMEZONE")
+        if await self.repo.get_by_slug(slug) is not None:
+            raise Conflict(f"A factory with slug {slug!r} exists.", code="FACTORY_EXISTS")
+        factory = self.repo.add(Factory(
+            name=name, slug=slug, timezone=timezone, currency=currency.upper(),
+            tariff={"kind": "flat", "price_per_kwh": price_per_kwh},
+            co2_kg_per_kwh=Decimal(str(co2_kg_per_kwh)), settings=dict(DEFAULT_SETTINGS)))
+        await self.repo.session.flush()
+        return factory
