@@ -39,6 +39,11 @@ export default tseslint.config(
     },
   },
   {
+    // The route table is not a component module; hot reload of it is a full reload anyway.
+    files: ['src/router.tsx'],
+    rules: { 'react-refresh/only-export-components': 'off' },
+  },
+  {
     files: ['vite.config.ts', 'playwright.config.ts', 'e2e/**'],
     languageOptions: { globals: { ...globals.node } },
   },

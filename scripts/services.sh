@@ -47,6 +47,7 @@ STOP_TIMEOUT=60
 
 log() { printf 'services: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+fail() { log "error: $*"; return 1; }
 
 svc_dir() { printf '%s/%s' "$SERVICES_DIR" "$1"; }
 pid_file() { printf '%s/%s.pid' "$(svc_dir "$1")" "$1"; }
@@ -83,13 +84,22 @@ is_service() {
 
 # ---------------------------------------------------------------- process helpers
 
+# An exited daemon stays a zombie until init reaps it, which here takes up to two seconds;
+# it holds no port or file any more, so it counts as gone.
+process_alive() {
+  local stat
+  { stat=$(<"/proc/$1/stat"); } 2>/dev/null || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
+
 # Prints the pid of our running instance of $1; fails if there is none.
 running_pid() {
   local file pid cmdline
   file=$(pid_file "$1")
   [[ -r $file ]] || return 1
   pid=$(<"$file")
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && process_alive "$pid" || return 1
   cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
   [[ $cmdline == *"$(svc_cmd_marker "$1")"* ]] || return 1
   echo "$pid"
@@ -109,6 +119,7 @@ run_user() {
   elif id "$wanted" >/dev/null 2>&1 && runuser -u "$wanted" -- test -x "$SERVICES_DIR"; then
     echo "$wanted"
   else
+    log "note: user $wanted cannot reach $SERVICES_DIR, so its daemon runs as root"
     echo root
   fi
 }
@@ -124,6 +135,8 @@ own_dir() {
 launch() {
   local svc=$1
   shift
+  # One previous log is kept: enough to see why the last run ended, without unbounded growth.
+  [[ ! -e $(log_file "$svc") ]] || mv -f "$(log_file "$svc")" "$(log_file "$svc").1"
   start-stop-daemon --start --background --make-pidfile \
     --pidfile "$(pid_file "$svc")" --output "$(log_file "$svc")" \
     --chdir "$(svc_dir "$svc")" --startas "$1" -- "${@:2}" 9>&-
@@ -140,9 +153,9 @@ show_log_tail() {
 # ---------------------------------------------------------------- readiness probes
 
 mariadb_admin_cli() {
-  # Root (or the invoking user) authenticates over the socket through unix_socket, which
-  # works before the factoryops account exists.
-  "$@" --no-defaults --socket="$(mariadb_socket)" --user="$(id -un)" --connect-timeout=2
+  # The invoking OS user authenticates over the socket through unix_socket, which works
+  # before the factoryops account exists. --no-defaults is only honoured as the first option.
+  "$1" --no-defaults --socket="$(mariadb_socket)" --user="$(id -un)" --connect-timeout=2 "${@:2}"
 }
 
 probe_mariadb() { mariadb_admin_cli mariadb-admin ping >/dev/null 2>&1; }
@@ -159,7 +172,7 @@ launch_mariadb() {
   data=$dir/data
   user=$(run_user mysql)
   (($(mariadb_socket | wc -c) < 100)) ||
-    die "socket path $(mariadb_socket) is too long for a unix socket; set FACTORYOPS_SERVICES_DIR to a shorter path"
+    fail "socket path $(mariadb_socket) is too long for a unix socket; set FACTORYOPS_SERVICES_DIR to a shorter path" || return
 
   # The marker is written only after a complete bootstrap, so an interrupted first run
   # is redone instead of leaving a half-built system schema behind.
@@ -167,12 +180,12 @@ launch_mariadb() {
     rm -rf "$data"
     mkdir -p "$data"
     own_dir "$user" "$dir"
-    mariadb-install-db --no-defaults --user="$user" --datadir="$data" \
-      --skip-test-db --auth-root-authentication-method=socket >"$dir/install-db.log" 2>&1 ||
-      {
-        tail -n 25 "$dir/install-db.log" >&2
-        die "mariadb-install-db failed (full log: $dir/install-db.log)"
-      }
+    if ! mariadb-install-db --no-defaults --user="$user" --datadir="$data" \
+      --skip-test-db --auth-root-authentication-method=socket >"$dir/install-db.log" 2>&1; then
+      tail -n 25 "$dir/install-db.log" >&2
+      fail "mariadb-install-db failed (full log: $dir/install-db.log)"
+      return
+    fi
     touch "$dir/.initialized"
   fi
   own_dir "$user" "$dir"
@@ -217,7 +230,6 @@ log_dest stderr
 log_type error
 log_type warning
 log_type notice
-log_type information
 connection_messages true
 set_tcp_nodelay true
 
@@ -288,14 +300,14 @@ launch_influxdb() {
 launch_s3() {
   local moto=$VENV/bin/moto_server
   [[ -x $moto ]] ||
-    die "$moto not found: create the virtualenv first (make) or set FACTORYOPS_VENV"
+    fail "$moto not found: create the virtualenv first (make) or set FACTORYOPS_VENV" || return
   launch s3 "$moto" -H 127.0.0.1 -p "$S3_PORT"
 }
 
 # ---------------------------------------------------------------- post-start setup
 
 setup_mariadb() {
-  mariadb_admin_cli mariadb --batch <<SQL || die "could not create the $DB_USER account"
+  mariadb_admin_cli mariadb --batch <<SQL || fail "mariadb: could not create the $DB_USER account" || return
 CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
 ALTER USER '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
 GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'127.0.0.1' WITH GRANT OPTION;
@@ -304,15 +316,15 @@ SQL
   # Check the exact route the test suite takes: TCP with the password.
   mariadb --no-defaults -h127.0.0.1 -P"$MARIADB_PORT" -u"$DB_USER" -p"$DB_PASSWORD" \
     --connect-timeout=5 -e 'SELECT 1' >/dev/null ||
-    die "mariadb: $DB_USER cannot log in over 127.0.0.1:$MARIADB_PORT"
+    fail "mariadb: $DB_USER cannot log in over 127.0.0.1:$MARIADB_PORT"
 }
 
 setup_influxdb() {
   local reply
   reply=$(curl -fsS --max-time 10 -X POST "http://127.0.0.1:$INFLUX_HTTP_PORT/query" \
     --data-urlencode "q=CREATE DATABASE \"$INFLUX_DB\"") ||
-    die "influxdb: CREATE DATABASE failed"
-  [[ $reply != *'"error"'* ]] || die "influxdb: CREATE DATABASE answered $reply"
+    fail "influxdb: CREATE DATABASE failed" || return
+  [[ $reply != *'"error"'* ]] || fail "influxdb: CREATE DATABASE answered $reply"
 }
 
 setup_service() {
@@ -373,8 +385,11 @@ cmd_start() {
       failed+=("$svc")
       continue
     fi
-    "launch_$svc"
-    launched+=("$svc")
+    if "launch_$svc"; then
+      launched+=("$svc")
+    else
+      failed+=("$svc")
+    fi
   done
 
   # Launch everything first and wait afterwards: the daemons boot in parallel.
@@ -399,7 +414,7 @@ stop_one() {
   fi
   kill -TERM "$pid"
   deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null; do
+  while process_alive "$pid"; do
     if ((SECONDS >= deadline)); then
       log "warning: $svc (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT}s, killing it"
       kill -KILL "$pid" 2>/dev/null || true
@@ -431,7 +446,7 @@ cmd_status() {
 
 cmd_env() {
   local services_dir
-  services_dir=$(mkdir -p "$SERVICES_DIR" && cd "$SERVICES_DIR" && pwd)
+  services_dir=$(realpath -m "$SERVICES_DIR")
   local base="mysql+asyncmy://$DB_USER:$DB_PASSWORD@127.0.0.1:$MARIADB_PORT"
   printf 'export %s=%q\n' \
     TEST_DATABASE_URL "$base/$DB_NAME" \
@@ -467,10 +482,10 @@ cmd_install() {
     -o Dpkg::Options::=--force-confold "${missing[@]}")
   if ! "${apt[@]}" >"$apt_log" 2>&1; then
     # A fresh image has no package lists yet, or stale ones pointing at removed files.
-    apt-get update -q >>"$apt_log" 2>&1 && "${apt[@]}" >>"$apt_log" 2>&1 || {
+    if ! { apt-get update -q && "${apt[@]}"; } >>"$apt_log" 2>&1; then
       tail -n 25 "$apt_log" >&2
       die "apt-get install failed (full log: $apt_log)"
-    }
+    fi
   fi
   log "installed ${missing[*]}"
 }

@@ -1,4 +1,4 @@
-import { isAxiosError } from 'axios';
+import { AxiosHeaders, isAxiosError } from 'axios';
 import type { ApiErrorBody, ApiErrorDetail } from '@/types/api';
 
 export const NETWORK_ERROR_MESSAGE =
@@ -8,7 +8,7 @@ export const FALLBACK_MESSAGE = 'Something went wrong. Try again in a moment.';
 
 function isErrorBody(value: unknown): value is ApiErrorBody {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
-  const inner = (value as { error: unknown }).error;
+  const inner = value.error;
   return (
     typeof inner === 'object' &&
     inner !== null &&
@@ -34,10 +34,14 @@ export function getErrorStatus(err: unknown): number | null {
 /** Seconds to wait from a 429's `Retry-After` header; null when absent or unreadable. */
 export function getRetryAfterSeconds(err: unknown): number | null {
   if (!isAxiosError(err) || !err.response) return null;
-  const headers = err.response.headers as Record<string, unknown> | undefined;
-  const raw = headers?.['retry-after'];
-  if (raw === undefined || raw === null || raw === '') return null;
-  const value = String(raw as string | number);
+  const { headers } = err.response;
+  const raw: unknown =
+    headers instanceof AxiosHeaders
+      ? headers.get('retry-after')
+      : ((headers as Record<string, unknown> | undefined)?.['retry-after'] ??
+        (headers as Record<string, unknown> | undefined)?.['Retry-After']);
+  const value = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+  if (value === '') return null;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
   // HTTP also allows an HTTP-date here.

@@ -1,0 +1,473 @@
+"""InfluxDB adapter over the v1-compatible HTTP API (`/write`, `/query`, `/ping`), which 1.x,
+2.x (token auth, a virtual `<bucket>/autogen` mapping per bucket) and 3.x all serve.
+
+Status mapping, chosen so that the ingester keeps (and retries) data whenever the problem is
+on the server's side or in its configuration, and drops it only when the data or the query
+itself is at fault:
+  * connection failures, timeouts, 5xx, 429, 401/403 (credentials), 404 (database missing)
+    -> TimeSeriesUnavailable
+  * other 4xx (unparsable line or query, points outside the retention policy) and errors
+    reported inside a 200 query answer -> TimeSeriesQueryError
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Any
+
+import httpx
+import orjson
+
+from app.core.logging import get_logger
+from app.stores.timeseries import influxql
+from app.stores.timeseries.base import (
+    MEASUREMENT,
+    VALUE_FIELD,
+    Aggregation,
+    LatestValue,
+    Point,
+    RawRow,
+    SeriesKey,
+    TimeSeriesQueryError,
+    TimeSeriesStore,
+    TimeSeriesUnavailable,
+    check_aggregate_arguments,
+    from_epoch_ms,
+    to_epoch_ms,
+    unique_series,
+)
+from app.stores.timeseries.line_protocol import LineProtocolEncoder
+from app.stores.timeseries.ordered_merge import merge_in_time_order
+
+log = get_logger(__name__)
+
+_RETRYABLE_CLIENT_ERRORS = frozenset({401, 403, 404, 408, 429})
+# Compressing a large batch on the event loop would stall MQTT intake; zlib releases the GIL,
+# so bodies above this size are compressed in a worker thread.
+_COMPRESS_IN_THREAD_BYTES = 256 * 1024
+# InfluxDB's representable time range, for deletes that must cover every point.
+_MIN_TIME = "1677-09-21T00:12:44Z"
+_MAX_TIME = "2262-04-11T23:47:16Z"
+
+
+def server_generation(version: str | None) -> int | None:
+    """Major version from `X-Influxdb-Version` ("1.6.7~rc0", "v2.7.10", "3.0.1")."""
+    if not version:
+        return None
+    head = version.strip().lstrip("vV").split(".", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _error_text(response: httpx.Response) -> str:
+    try:
+        payload = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return response.text.strip()[:500]
+    if isinstance(payload, dict):
+        return str(payload.get("error") or payload.get("message") or payload)[:500]
+    return str(payload)[:500]
+
+
+def _raise_for_status(response: httpx.Response, action: str) -> None:
+    status = response.status_code
+    if status < 300:
+        return
+    message = f"InfluxDB {action} answered {status}: {_error_text(response)}"
+    if status >= 500 or status in _RETRYABLE_CLIENT_ERRORS:
+        raise TimeSeriesUnavailable(message, status=status)
+    raise TimeSeriesQueryError(message, status=status)
+
+
+def _statement_results(payload: Any) -> list[dict[str, Any]]:
+    if not isinstance(payload, dict):
+        raise TimeSeriesQueryError(f"unexpected InfluxDB answer: {str(payload)[:200]}")
+    if payload.get("error"):
+        raise TimeSeriesQueryError(f"InfluxDB query failed: {payload['error']}")
+    results = payload.get("results") or []
+    for result in results:
+        if result.get("error"):
+            raise TimeSeriesQueryError(f"InfluxDB query failed: {result['error']}")
+    return results
+
+
+def _series_of(results: list[dict[str, Any]]):
+    """(tags, column index by name, rows) for every series of every statement."""
+    for result in results:
+        for series in result.get("series") or ():
+            columns = {name: i for i, name in enumerate(series.get("columns") or ())}
+            yield series.get("tags") or {}, columns, series.get("values") or ()
+
+
+def _gzip(body: bytes) -> bytes:
+    # Level 1: line protocol compresses ~10x even at the fastest level.
+    return gzip.compress(body, compresslevel=1, mtime=0)
+
+
+class InfluxTimeSeriesStore(TimeSeriesStore):
+    def __init__(
+        self,
+        url: str,
+        database: str,
+        *,
+        retention_policy: str = "",
+        token: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        timeout_seconds: float = 10.0,
+        gzip_writes: bool = True,
+        max_connections: int = 32,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.database = database
+        self.retention_policy = retention_policy
+        self._token = token
+        self._username = username
+        self._password = password
+        self._timeout = timeout_seconds
+        self._gzip_writes = gzip_writes
+        self._max_connections = max_connections
+        self._client: httpx.AsyncClient | None = None
+        self._generation: int | None = None
+        self._encoders: dict[bool, LineProtocolEncoder] = {}
+
+    @classmethod
+    def from_settings(cls, settings) -> InfluxTimeSeriesStore:
+        return cls(
+            settings.influx_url,
+            settings.influx_database,
+            retention_policy=settings.influx_retention_policy,
+            token=settings.influx_token.get_secret_value() if settings.influx_token else None,
+            username=settings.influx_username,
+            password=(
+                settings.influx_password.get_secret_value() if settings.influx_password else None
+            ),
+            timeout_seconds=settings.influx_timeout_seconds,
+            gzip_writes=settings.influx_gzip,
+        )
+
+    # --- connection --------------------------------------------------------------------------
+
+    def _build_client(self) -> httpx.AsyncClient:
+        headers = {"Accept": "application/json"}
+        auth = None
+        if self._token:
+            # "Token" is what 2.x and 3.x accept on their v1-compatible endpoints.
+            headers["Authorization"] = f"Token {self._token}"
+        elif self._username:
+            # Basic auth rather than u/p query parameters: same meaning to every generation,
+            # and the password stays out of URLs that proxies and access logs record.
+            auth = httpx.BasicAuth(self._username, self._password or "")
+        return httpx.AsyncClient(
+            base_url=self.url,
+            headers=headers,
+            auth=auth,
+            timeout=httpx.Timeout(self._timeout),
+            limits=httpx.Limits(
+                max_connections=self._max_connections,
+                max_keepalive_connections=self._max_connections,
+            ),
+            # The store is addressed directly; a proxy from the environment would only
+            # add a hop (or break loopback test servers).
+            trust_env=False,
+        )
+
+    async def start(self) -> None:
+        if self._client is None:
+            self._client = self._build_client()
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    async def _request(self, method: str, path: str, action: str, **kwargs) -> httpx.Response:
+        if self._client is None:
+            await self.start()
+        assert self._client is not None
+        try:
+            response = await self._client.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise TimeSeriesUnavailable(
+                f"InfluxDB at {self.url} unreachable during {action}: {exc!r}"
+            ) from exc
+        generation = server_generation(response.headers.get("X-Influxdb-Version"))
+        if generation is not None:
+            self._generation = generation
+        _raise_for_status(response, action)
+        return response
+
+    async def ping(self) -> None:
+        response = await self._request("GET", "/ping", "ping")
+        if self._generation is None and response.content:
+            # 3.x may answer with {"version": ...} in the body instead of the header.
+            try:
+                payload = orjson.loads(response.content)
+            except orjson.JSONDecodeError:
+                payload = None
+            if isinstance(payload, dict):
+                self._generation = server_generation(str(payload.get("version") or ""))
+
+    async def _server_generation(self) -> int:
+        if self._generation is None:
+            await self.ping()
+        # A server that names no version is treated like 1.x, the generation we test on.
+        return self._generation or 1
+
+    async def ensure_database(self) -> None:
+        generation = await self._server_generation()
+        if generation >= 2:
+            # 2.x serves existing buckets through their DBRP mapping and 3.x creates a
+            # database on first write; neither runs CREATE DATABASE.
+            log.info("influx_database_not_created", generation=generation, db=self.database)
+            return
+        try:
+            await self._query(influxql.create_database(self.database), modifies=True)
+        except (TimeSeriesQueryError, TimeSeriesUnavailable) as exc:
+            if isinstance(exc, TimeSeriesUnavailable) and exc.status not in (401, 403):
+                raise
+            # A user without admin rights may still write to a database an admin created.
+            log.warning("influx_create_database_refused", db=self.database, error=str(exc))
+
+    # --- writes ------------------------------------------------------------------------------
+
+    async def _encoder(self) -> LineProtocolEncoder:
+        # 3.x reads `\\` in tag values as one backslash; 1.x and 2.x keep both.
+        escape_backslash = await self._server_generation() >= 3
+        encoder = self._encoders.get(escape_backslash)
+        if encoder is None:
+            encoder = self._encoders[escape_backslash] = LineProtocolEncoder(
+                escape_backslash=escape_backslash
+            )
+        return encoder
+
+    async def write(self, points: Sequence[Point]) -> None:
+        if not points:
+            return
+        body = (await self._encoder()).encode(points)
+        if not body:
+            return
+        headers = {"Content-Type": "text/plain; charset=utf-8"}
+        if self._gzip_writes:
+            if len(body) > _COMPRESS_IN_THREAD_BYTES:
+                body = await asyncio.to_thread(_gzip, body)
+            else:
+                body = _gzip(body)
+            headers["Content-Encoding"] = "gzip"
+        params = {"db": self.database, "precision": "ms"}
+        if self.retention_policy:
+            params["rp"] = self.retention_policy
+        await self._request("POST", "/write", "write", params=params, content=body,
+                            headers=headers)
+
+    # --- queries -----------------------------------------------------------------------------
+
+    async def _query(self, statement: str, *, modifies: bool = False) -> list[dict[str, Any]]:
+        params = {"db": self.database, "epoch": "ms"}
+        if self.retention_policy:
+            params["rp"] = self.retention_policy
+        if modifies:
+            # 1.x runs statements that change data only when POSTed.
+            response = await self._request("POST", "/query", "query", params=params,
+                                           data={"q": statement})
+        else:
+            params["q"] = statement
+            response = await self._request("GET", "/query", "query", params=params)
+        try:
+            payload = orjson.loads(response.content)
+        except orjson.JSONDecodeError as exc:
+            raise TimeSeriesQueryError(f"InfluxDB answered non-JSON: {exc}") from exc
+        return _statement_results(payload)
+
+    async def _latest_where(
+        self, factory_id: int, conditions: Sequence[str], into: dict[int, dict[str, LatestValue]]
+    ) -> None:
+        for condition in conditions:
+            results = await self._query(influxql.select_latest(factory_id, condition))
+            for tags, columns, rows in _series_of(results):
+                device_id = int(tags[influxql.DEVICE_TAG])
+                parameter = tags[influxql.PARAMETER_TAG]
+                t, v = columns["time"], columns["last"]
+                for row in rows:
+                    if row[v] is not None:
+                        into.setdefault(device_id, {})[parameter] = LatestValue(
+                            from_epoch_ms(int(row[t])), float(row[v])
+                        )
+
+    async def latest(
+        self, factory_id: int, device_id: int, parameters: Sequence[str] | None = None
+    ) -> dict[str, LatestValue]:
+        device = influxql.tag_equals(influxql.DEVICE_TAG, int(device_id))
+        if parameters is None:
+            conditions = [device]
+        else:
+            conditions = [
+                influxql.all_of(device, wanted)
+                for wanted in influxql.parameter_conditions(parameters)
+            ]
+        found: dict[int, dict[str, LatestValue]] = {}
+        await self._latest_where(factory_id, conditions, found)
+        return found.get(int(device_id), {})
+
+    async def latest_many(
+        self, factory_id: int, device_ids: Sequence[int]
+    ) -> dict[int, dict[str, LatestValue]]:
+        found: dict[int, dict[str, LatestValue]] = {int(d): {} for d in device_ids}
+        await self._latest_where(factory_id, influxql.device_conditions(found), found)
+        return found
+
+    async def aggregate(
+        self,
+        factory_id: int,
+        series: Sequence[SeriesKey],
+        start: datetime,
+        end: datetime,
+        interval_seconds: int,
+        agg: Aggregation,
+    ) -> dict[SeriesKey, list[tuple[datetime, float]]]:
+        check_aggregate_arguments(interval_seconds, agg)
+        keys = unique_series(series)
+        found: dict[SeriesKey, list[tuple[datetime, float]]] = {key: [] for key in keys}
+        start_ms, end_ms = to_epoch_ms(start), to_epoch_ms(end)
+        if not keys or start_ms >= end_ms:
+            return found
+        for condition in influxql.series_conditions(keys):
+            statement = influxql.select_aggregate(
+                factory_id, condition, start_ms, end_ms, interval_seconds, agg
+            )
+            for tags, columns, rows in _series_of(await self._query(statement)):
+                key = (int(tags[influxql.DEVICE_TAG]), tags[influxql.PARAMETER_TAG])
+                bucket = found.get(key)
+                if bucket is None:
+                    continue
+                t, v = columns["time"], columns[agg]
+                bucket.extend(
+                    (from_epoch_ms(int(row[t])), float(row[v]))
+                    for row in rows
+                    if row[v] is not None
+                )
+        for points in found.values():
+            points.sort(key=lambda point: point[0])
+        return found
+
+    async def _raw_rows(self, statement: str) -> list[tuple[int, int, str, float]]:
+        """(ts_ms, device_id, parameter, value) in the order InfluxDB returned them."""
+        rows: list[tuple[int, int, str, float]] = []
+        for _tags, columns, values in _series_of(await self._query(statement)):
+            t, v = columns["time"], columns[VALUE_FIELD]
+            d, p = columns[influxql.DEVICE_TAG], columns[influxql.PARAMETER_TAG]
+            rows.extend(
+                (int(row[t]), int(row[d]), row[p], float(row[v]))
+                for row in values
+                if row[v] is not None
+            )
+        return rows
+
+    async def _raw_pages(
+        self, factory_id: int, condition: str, start_ms: int, end_ms: int, page_size: int
+    ) -> AsyncIterator[list[RawRow]]:
+        # Paging by time: each page starts at the last timestamp of the previous one, whose
+        # rows are held back because the page may have cut that timestamp in half.
+        cursor = start_ms
+        while cursor < end_ms:
+            page = await self._raw_rows(
+                influxql.select_raw_page(factory_id, condition, cursor, end_ms, page_size)
+            )
+            if len(page) < page_size:
+                if page:
+                    yield _as_raw_rows(page)
+                return
+            last_ts = page[-1][0]
+            complete = _without_last_timestamp(page)
+            if complete:
+                yield _as_raw_rows(complete)
+                cursor = last_ts
+                continue
+            # A whole page at one timestamp: walk that timestamp with OFFSET, then move on.
+            offset = 0
+            while True:
+                same = await self._raw_rows(
+                    influxql.select_raw_at(factory_id, condition, last_ts, page_size, offset)
+                )
+                if same:
+                    yield _as_raw_rows(same)
+                if len(same) < page_size:
+                    break
+                offset += page_size
+            cursor = last_ts + 1
+
+    async def raw(
+        self,
+        factory_id: int,
+        series: Sequence[SeriesKey],
+        start: datetime,
+        end: datetime,
+        chunk_size: int = 10_000,
+    ) -> AsyncIterator[list[RawRow]]:
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be positive")
+        keys = unique_series(series)
+        start_ms, end_ms = to_epoch_ms(start), to_epoch_ms(end)
+        if not keys or start_ms >= end_ms:
+            return
+        streams = [
+            self._raw_pages(factory_id, condition, start_ms, end_ms, chunk_size)
+            for condition in influxql.series_conditions(keys)
+        ]
+        async for chunk in merge_in_time_order(streams, chunk_size):
+            yield chunk
+
+    # --- deletes -----------------------------------------------------------------------------
+
+    async def delete_device(self, factory_id: int, device_id: int) -> None:
+        generation = await self._server_generation()
+        if generation == 1:
+            await self._query(influxql.drop_device_series(factory_id, device_id), modifies=True)
+        elif generation == 2:
+            await self._delete_v2(factory_id, device_id)
+        else:
+            raise TimeSeriesQueryError(
+                f"InfluxDB {generation}.x cannot delete one device's series; "
+                "its data stays until the retention period removes it"
+            )
+
+    async def _delete_v2(self, factory_id: int, device_id: int) -> None:
+        # 2.x's /query refuses DROP SERIES; its own delete API needs the bucket's ids, found
+        # by name (the v1 database name is the bucket's, through its virtual DBRP mapping).
+        response = await self._request(
+            "GET", "/api/v2/buckets", "bucket lookup", params={"name": self.database}
+        )
+        buckets = orjson.loads(response.content).get("buckets") or []
+        if not buckets:
+            raise TimeSeriesQueryError(f"no InfluxDB bucket named {self.database!r}")
+        bucket = buckets[0]
+        predicate = (
+            f'_measurement="{MEASUREMENT}" AND '
+            f'{influxql.FACTORY_TAG}="{int(factory_id)}" AND '
+            f'{influxql.DEVICE_TAG}="{int(device_id)}"'
+        )
+        await self._request(
+            "POST",
+            "/api/v2/delete",
+            "delete",
+            params={"orgID": bucket["orgID"], "bucketID": bucket["id"]},
+            content=orjson.dumps({"start": _MIN_TIME, "stop": _MAX_TIME, "predicate": predicate}),
+            headers={"Content-Type": "application/json"},
+        )
+
+
+def _without_last_timestamp(
+    rows: list[tuple[int, int, str, float]],
+) -> list[tuple[int, int, str, float]]:
+    last_ts = rows[-1][0]
+    cut = len(rows)
+    while cut and rows[cut - 1][0] == last_ts:
+        cut -= 1
+    return rows[:cut]
+
+
+def _as_raw_rows(rows: list[tuple[int, int, str, float]]) -> list[RawRow]:
+    return [(device_id, parameter, from_epoch_ms(ts), value) for ts, device_id, parameter, value
+            in rows]

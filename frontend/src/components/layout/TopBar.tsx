@@ -1,0 +1,60 @@
+import { FactoryIcon, MenuIcon, SignOutIcon } from '@/components/icons';
+import { Badge, Button } from '@/components/ui';
+import { useLogout } from '@/hooks/useAuth';
+import { isSuperAdmin, useAuthStore } from '@/stores/authStore';
+
+interface TopBarProps {
+  onOpenNavigation: () => void;
+}
+
+export function TopBar({ onOpenNavigation }: TopBarProps) {
+  const user = useAuthStore((s) => s.user);
+  const factory = useAuthStore((s) => s.factory);
+  const logout = useLogout();
+
+  const factoryName = user?.factory.name ?? factory?.name ?? '';
+  const displayName = user?.full_name || user?.email || '';
+
+  return (
+    <header className="sticky top-0 z-20 flex h-14 shrink-0 items-center gap-3 border-b border-slate-200 bg-white/95 px-4 backdrop-blur sm:px-6">
+      <button
+        type="button"
+        onClick={onOpenNavigation}
+        aria-label="Open navigation"
+        className="-ml-1 rounded-md p-1.5 text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-sky-600 lg:hidden"
+      >
+        <MenuIcon className="size-5" />
+      </button>
+
+      <div className="flex min-w-0 items-center gap-2">
+        <FactoryIcon className="size-5 shrink-0 text-slate-500" />
+        <span className="truncate text-sm font-semibold text-slate-900" data-testid="factory-name">
+          {factoryName}
+        </span>
+      </div>
+
+      <div className="ml-auto flex items-center gap-3">
+        {user && (
+          <div className="hidden min-w-0 text-right sm:block">
+            <p className="truncate text-sm font-medium text-slate-900">{displayName}</p>
+            {user.full_name && <p className="truncate text-xs text-slate-500">{user.email}</p>}
+          </div>
+        )}
+        {user && (
+          <Badge tone={isSuperAdmin(user) ? 'info' : 'neutral'}>
+            {isSuperAdmin(user) ? 'Super admin' : 'User'}
+          </Badge>
+        )}
+        <Button
+          variant="secondary"
+          size="sm"
+          onClick={() => logout.mutate()}
+          loading={logout.isPending}
+          icon={<SignOutIcon className="size-4" />}
+        >
+          Sign out
+        </Button>
+      </div>
+    </header>
+  );
+}
