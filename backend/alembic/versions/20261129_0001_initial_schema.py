@@ -373,70 +373,20 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('notification_deliveries', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_notification_deliveries_factory_id'))
-        batch_op.drop_index(batch_op.f('ix_notification_deliveries_alert_id'))
-
+    # Dropping a table drops its indexes; dropping the indexes first would fail on MySQL,
+    # which will not drop an index a foreign key still uses.
     op.drop_table('notification_deliveries')
-    with op.batch_alter_table('rule_states', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_rule_states_factory_id'))
-
     op.drop_table('rule_states')
-    with op.batch_alter_table('rule_cooldowns', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_rule_cooldowns_factory_id'))
-
     op.drop_table('rule_cooldowns')
-    with op.batch_alter_table('report_jobs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_report_jobs_factory_id'))
-
     op.drop_table('report_jobs')
-    with op.batch_alter_table('alerts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_alerts_rule_id'))
-        batch_op.drop_index('ix_alerts_factory_id_status_triggered_at')
-        batch_op.drop_index(batch_op.f('ix_alerts_factory_id'))
-        batch_op.drop_index(batch_op.f('ix_alerts_device_id'))
-
     op.drop_table('alerts')
-    with op.batch_alter_table('user_tokens', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_user_tokens_user_id'))
-        batch_op.drop_index(batch_op.f('ix_user_tokens_factory_id'))
-
     op.drop_table('user_tokens')
-    with op.batch_alter_table('rules', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_rules_factory_id'))
-
     op.drop_table('rules')
-    with op.batch_alter_table('report_schedules', schema=None) as batch_op:
-        batch_op.drop_index('ix_report_schedules_is_active_next_run_at')
-        batch_op.drop_index(batch_op.f('ix_report_schedules_factory_id'))
-
     op.drop_table('report_schedules')
-    with op.batch_alter_table('refresh_tokens', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_refresh_tokens_user_id'))
-        batch_op.drop_index(batch_op.f('ix_refresh_tokens_factory_id'))
-
     op.drop_table('refresh_tokens')
-    with op.batch_alter_table('device_parameters', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_device_parameters_factory_id'))
-        batch_op.drop_index(batch_op.f('ix_device_parameters_device_id'))
-
     op.drop_table('device_parameters')
-    with op.batch_alter_table('audit_logs', schema=None) as batch_op:
-        batch_op.drop_index('ix_audit_logs_factory_id_created_at')
-        batch_op.drop_index(batch_op.f('ix_audit_logs_factory_id'))
-
     op.drop_table('audit_logs')
-    with op.batch_alter_table('analytics_jobs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_analytics_jobs_factory_id'))
-
     op.drop_table('analytics_jobs')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_users_factory_id'))
-
     op.drop_table('users')
-    with op.batch_alter_table('devices', schema=None) as batch_op:
-        batch_op.drop_index('ix_devices_factory_id_status')
-        batch_op.drop_index(batch_op.f('ix_devices_factory_id'))
-
     op.drop_table('devices')
     op.drop_table('factories')

@@ -10,7 +10,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings, get_settings
+from app.core.config import Settings
 from app.core.database import get_database
 from app.core.errors import Forbidden, Unauthorized
 from app.core.logging import bind_context
@@ -30,8 +30,13 @@ def get_resources(request: Request) -> Resources:
     return request.app.state.resources
 
 
+def get_app_settings(request: Request) -> Settings:
+    """The settings the running app was built with (tests build apps with variants)."""
+    return request.app.state.resources.settings
+
+
 DbSession = Annotated[AsyncSession, Depends(get_db)]
-AppSettings = Annotated[Settings, Depends(get_settings)]
+AppSettings = Annotated[Settings, Depends(get_app_settings)]
 AppResources = Annotated[Resources, Depends(get_resources)]
 
 

@@ -1,8 +1,18 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
+import { api, resetAuthRefreshState } from '@/api/client';
+import { useAuthStore } from '@/stores/authStore';
+
+beforeEach(() => {
+  // No test may reach a real network: an unmocked call fails loudly.
+  api.defaults.adapter = (config) =>
+    Promise.reject(new Error(`Unmocked request: ${config.method?.toUpperCase()} ${config.url}`));
+});
 
 afterEach(() => {
   cleanup();
   localStorage.clear();
+  useAuthStore.setState(useAuthStore.getInitialState(), true);
+  resetAuthRefreshState();
 });

@@ -91,10 +91,12 @@ class TimeSeriesStore(ABC):
     or whose parameter cannot be stored (see `line_protocol.is_storable_key`); callers that
     want to count those validate before writing."""
 
+    @abstractmethod
     async def start(self) -> None:
         """Open connections. Must not fail when the backend is down: the ingester starts
         during outages and buffers until `write` succeeds."""
 
+    @abstractmethod
     async def close(self) -> None:
         """Release connections; the store may be started again afterwards."""
 
