@@ -1,5 +1,5 @@
 import { isAxiosError } from 'axios';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from '@/api/client';
 import { useAuthStore } from '@/stores/authStore';
 import { makeSession, makeUser } from '@/test/fixtures';

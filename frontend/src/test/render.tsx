@@ -19,8 +19,11 @@ export function probeRoute(path: string): RouteObject {
   return { path, element: <LocationProbe /> };
 }
 
-export function renderRoutes(routes: RouteObject[], initialPath: string) {
-  const queryClient = createTestQueryClient();
+export function renderRoutes(
+  routes: RouteObject[],
+  initialPath: string,
+  queryClient: QueryClient = createTestQueryClient(),
+) {
   const router = createMemoryRouter(routes, { initialEntries: [initialPath] });
   const result = render(
     <QueryClientProvider client={queryClient}>
@@ -30,6 +33,11 @@ export function renderRoutes(routes: RouteObject[], initialPath: string) {
   return { ...result, router, queryClient };
 }
 
-export function renderAt(path: string, element: ReactElement, extraRoutes: RouteObject[] = []) {
-  return renderRoutes([{ path, element }, ...extraRoutes], path);
+export function renderAt(
+  path: string,
+  element: ReactElement,
+  extraRoutes: RouteObject[] = [],
+  queryClient?: QueryClient,
+) {
+  return renderRoutes([{ path, element }, ...extraRoutes], path, queryClient);
 }

@@ -16,7 +16,7 @@ import asyncio
 import gzip
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import orjson
@@ -41,6 +41,10 @@ from app.stores.timeseries.base import (
 )
 from app.stores.timeseries.line_protocol import LineProtocolEncoder
 from app.stores.timeseries.ordered_merge import merge_in_time_order
+
+if TYPE_CHECKING:
+    from app.core.config import Settings
+
 
 log = get_logger(__name__)
 
@@ -134,7 +138,7 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
         self._encoders: dict[bool, LineProtocolEncoder] = {}
 
     @classmethod
-    def from_settings(cls, settings) -> InfluxTimeSeriesStore:
+    def from_settings(cls, settings: Settings) -> InfluxTimeSeriesStore:
         return cls(
             settings.influx_url,
             settings.influx_database,

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Installs what the project needs, and nothing when it is already up to date:
+#   scripts/bootstrap.sh python    the .venv with backend + telemetry (+ test tools)
+#   scripts/bootstrap.sh node      frontend/node_modules from package-lock.json
+#   scripts/bootstrap.sh browser   Debian's Chromium for the end-to-end tests
+#   scripts/bootstrap.sh spa       frontend/dist, rebuilt when a source file changed
+# A stamp file per step records the hash of the inputs it was built from.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STAMPS="$ROOT/.stamps"
+VENV="${FACTORYOPS_VENV:-$ROOT/.venv}"
+mkdir -p "$STAMPS"
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+inputs_hash() {  # hash of the named files' contents (missing files count as empty)
+  cat "$@" 2>/dev/null | sha256sum | cut -c1-16
+}
+
+up_to_date() {  # up_to_date NAME HASH
+  [[ -f "$STAMPS/$1" && "$(cat "$STAMPS/$1")" == "$2" ]]
+}
+
+pick_python() {
+  for candidate in python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      echo "$candidate"; return
+    fi
+  done
+  echo "Python 3.11 is required (python3.11 or python3 pointing at 3.11)" >&2
+  exit 1
+}
+
+python_env() {
+  local hash
+  hash="$(inputs_hash "$ROOT/backend/requirements.txt" "$ROOT/backend/requirements-dev.txt" \
+          "$ROOT/backend/pyproject.toml" "$ROOT/telemetry/pyproject.toml")"
+  if up_to_date python "$hash" && [[ -x "$VENV/bin/python" ]]; then return; fi
+  say "installing Python packages into ${VENV#"$ROOT"/}"
+  [[ -x "$VENV/bin/python" ]] || "$(pick_python)" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
+  "$VENV/bin/python" -m pip install -q -r "$ROOT/backend/requirements.txt" \
+    -r "$ROOT/backend/requirements-dev.txt" 2>&1 | grep -v "is ignored" || true
+  "$VENV/bin/python" -m pip install -q --no-deps -e "$ROOT/backend" -e "$ROOT/telemetry" \
+    2>&1 | grep -v "is ignored" || true
+  "$VENV/bin/python" -c "import app, telemetry" # fails loudly if the install did not take
+  echo "$hash" > "$STAMPS/python"
+}
+
+node_env() {
+  local hash
+  hash="$(inputs_hash "$ROOT/frontend/package-lock.json" "$ROOT/frontend/package.json")"
+  if up_to_date node "$hash" && [[ -d "$ROOT/frontend/node_modules" ]]; then return; fi
+  command -v npm >/dev/null || { echo "Node.js 20 with npm is required" >&2; exit 1; }
+  say "installing front-end packages (npm ci)"
+  (cd "$ROOT/frontend" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$hash" > "$STAMPS/node"
+}
+
+browser() {
+  if command -v chromium >/dev/null 2>&1; then return; fi
+  say "installing Chromium from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q chromium >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+}
+
+spa() {
+  node_env
+  local hash
+  hash="$(cd "$ROOT/frontend" && find src public index.html vite.config.ts tsconfig*.json \
+          package-lock.json -type f -print0 2>/dev/null | sort -z | xargs -0 cat | sha256sum |
+          cut -c1-16)"
+  if up_to_date spa "$hash" && [[ -f "$ROOT/frontend/dist/index.html" ]]; then return; fi
+  say "building the web app"
+  (cd "$ROOT/frontend" && npm run -s build >/dev/null)
+  echo "$hash" > "$STAMPS/spa"
+}
+
+for step in "${@:-python}"; do
+  case "$step" in
+    python) python_env ;;
+    node) node_env ;;
+    browser) browser ;;
+    spa) spa ;;
+    *) echo "unknown step: $step" >&2; exit 2 ;;
+  esac
+done

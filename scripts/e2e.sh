@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Browser tests: the platform runs as `make run` runs it, but on the test servers (a fresh
+# MariaDB database, InfluxDB, Redis, Mosquitto) and on spare ports; Playwright drives
+# Chromium against it. Expects the variables of `scripts/services.sh env`.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${FACTORYOPS_VENV:-$ROOT/.venv}"
+PORT="${E2E_PORT:-8765}"
+E2E_DB="factoryops_e2e"
+LOG="$ROOT/.services/e2e-platform.log"
+mkdir -p "$(dirname "$LOG")"
+
+"$VENV/bin/python" - "$E2E_DB" <<'PY'
+import asyncio, os, sys
+from sqlalchemy import text
+from app.core.database import build_engine
+
+async def main(name):
+    engine = build_engine(os.environ["TEST_DATABASE_ADMIN_URL"])
+    async with engine.begin() as conn:
+        await conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        await conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+    await engine.dispose()
+
+asyncio.run(main(sys.argv[1]))
+PY
+
+export DATABASE_URL="${TEST_DATABASE_URL%/*}/$E2E_DB"
+export REDIS_URL="$TEST_REDIS_URL" TSDB_BACKEND=influxdb INFLUX_URL="$TEST_INFLUX_URL"
+export INFLUX_DATABASE="$TEST_INFLUX_DATABASE" MQTT_HOST="$TEST_MQTT_HOST"
+export MQTT_PORT="$TEST_MQTT_PORT" CELERY_BROKER_URL="${TEST_REDIS_URL%/*}/1"
+export DATA_DIR="$ROOT/.services/e2e-data" LOG_LEVEL=WARNING
+rm -rf "$DATA_DIR"
+
+"$VENV/bin/python" "$ROOT/scripts/run_platform.py" --port "$PORT" >"$LOG" 2>&1 &
+platform=$!
+cleanup() { kill -TERM "$platform" 2>/dev/null || true; wait "$platform" 2>/dev/null || true; }
+trap cleanup EXIT
+
+for _ in $(seq 1 120); do
+  if curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; then break; fi
+  if ! kill -0 "$platform" 2>/dev/null; then
+    echo "the platform did not start; its log:" >&2; tail -40 "$LOG" >&2; exit 1
+  fi
+  sleep 0.5
+done
+
+cd "$ROOT/frontend"
+E2E_BASE_URL="http://127.0.0.1:$PORT" npx playwright test || {
+  echo "platform log (tail):" >&2; tail -40 "$LOG" >&2; exit 1; }

@@ -1,0 +1,158 @@
+"""Runs the whole platform on one machine: API and web app, and (as they exist) the MQTT
+broker, the ingester, a worker with beat, and simulated machines. Each part is a child
+process; Ctrl-C stops them all, newest first.
+
+Configuration comes from the environment like everywhere else (see .env.example). With
+nothing set it runs on embedded defaults under ./data: SQLite, SQLite time series, a local
+object folder, Celery on SQLite."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--host", default=os.environ.get("FACTORYOPS_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("FACTORYOPS_PORT", "8000")))
+    p.add_argument("--data-dir", default=os.environ.get("DATA_DIR", str(ROOT / "data")))
+    p.add_argument("--no-spa", action="store_true", help="serve the API only")
+    return p.parse_args()
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+            return True
+        except OSError:
+            return False
+
+
+def wait_for_port(host: str, port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{proc.args[0]} exited with {proc.returncode} while starting")
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            if s.connect_ex((host, port)) == 0:
+                return
+        time.sleep(0.1)
+    raise SystemExit(f"nothing answered on {host}:{port} after {timeout:.0f} s")
+
+
+class Supervisor:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.children: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self, name: str, *argv: str) -> subprocess.Popen:
+        proc = subprocess.Popen(list(argv), env=self.env, cwd=ROOT,
+                                start_new_session=True)  # Ctrl-C reaches us, not them
+        self.children.append((name, proc))
+        return proc
+
+    def stop_all(self) -> None:
+        for name, proc in reversed(self.children):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    print(f"{name} did not stop in 20 s: killing it", flush=True)
+                    proc.kill()
+                    proc.wait()
+
+    def watch(self) -> int:
+        """Block until a child dies (an error) or we are told to stop."""
+        stop = {"requested": False}
+
+        def on_signal(_signum, _frame):
+            stop["requested"] = True
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        while not stop["requested"]:
+            for name, proc in self.children:
+                if proc.poll() is not None:
+                    print(f"{name} exited with {proc.returncode}; stopping the rest", flush=True)
+                    return 1
+            time.sleep(0.3)
+        return 0
+
+
+def prepare_database(env: dict[str, str]):
+    os.environ.update(env)
+    from app.core.config import get_settings
+    from app.core.database import dispose_database, session_scope
+    from app.core.migrations import upgrade
+    from app.services.demo_seed import seed_demo
+
+    get_settings.cache_clear()
+    settings = get_settings()
+    upgrade(settings.database_url)
+
+    async def seed():
+        try:
+            async with session_scope() as session:
+                return await seed_demo(session, settings)
+        finally:
+            await dispose_database()
+
+    return asyncio.run(seed())
+
+
+def main() -> int:
+    args = parse_args()
+    data_dir = Path(args.data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("DATA_DIR", str(data_dir))
+    env.setdefault("DATABASE_URL", f"sqlite+aiosqlite:///{data_dir / 'factoryops.db'}")
+    env.setdefault("TSDB_SQLITE_PATH", str(data_dir / "timeseries.db"))
+    env.setdefault("PUBLIC_URL", f"http://{args.host}:{args.port}")
+    if not args.no_spa:
+        env.setdefault("SPA_DIST_DIR", str(ROOT / "frontend" / "dist"))
+    env.setdefault("LOG_LEVEL", "WARNING")
+    env["PYTHONUNBUFFERED"] = "1"
+
+    if not port_is_free(args.host, args.port):
+        print(f"port {args.port} is in use: pass --port or set FACTORYOPS_PORT", file=sys.stderr)
+        return 2
+    logins = prepare_database(env)
+
+    supervisor = Supervisor(env)
+    try:
+        api = supervisor.start(
+            "api", sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
+            "--host", args.host, "--port", str(args.port), "--no-access-log",
+            "--log-level", "warning")
+        wait_for_port(args.host, args.port, api)
+        url = f"http://{args.host}:{args.port}"
+        print(
+            f"\nFactoryOps is running: {url}\n"
+            f"  factory:      {logins.factory_slug} (Demo Factory)\n"
+            f"  super admin:  {logins.admin[0]} / {logins.admin[1]}\n"
+            f"  operator:     {logins.operator[0]} / {logins.operator[1]}\n"
+            f"  API docs:     {url}/docs\n"
+            f"  data:         {data_dir}\n"
+            "Press Ctrl-C to stop.\n", flush=True)
+        return supervisor.watch()
+    finally:
+        supervisor.stop_all()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The test command. `scripts/test.sh all` (what `make test` runs) installs what is missing,
+# starts the project's own servers on loopback, and runs every suite; one failing suite
+# fails the run. Parts: backend telemetry frontend e2e compose.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="${FACTORYOPS_VENV:-$ROOT/.venv}"
+
+say() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+
+services() {
+  scripts/services.sh install
+  scripts/services.sh start
+  eval "$(scripts/services.sh env)"
+}
+
+backend() {
+  say "backend suites (unit + integration on MariaDB, InfluxDB, Redis, Mosquitto, S3)"
+  (cd backend && "$VENV/bin/pytest" -q -p no:cacheprovider "$@")
+}
+
+telemetry() {
+  say "telemetry suites"
+  (cd telemetry && "$VENV/bin/pytest" -q -p no:cacheprovider "$@")
+}
+
+frontend() {
+  say "web app: lint, unit tests, build"
+  scripts/bootstrap.sh node
+  (cd frontend && npm run -s lint && npm run -s test && npm run -s build >/dev/null)
+}
+
+e2e() {
+  say "browser tests in Chromium"
+  scripts/bootstrap.sh browser spa
+  scripts/e2e.sh
+}
+
+compose() {
+  say "compose file, validated offline"
+  "$VENV/bin/pytest" -q -p no:cacheprovider backend/tests/deploy
+}
+
+part="${1:-all}"
+shift || true
+case "$part" in
+  all)
+    scripts/bootstrap.sh python node browser
+    services
+    backend
+    [[ -d telemetry/tests ]] && telemetry
+    frontend
+    e2e
+    [[ -d backend/tests/deploy ]] && compose
+    say "all suites passed"
+    ;;
+  backend|telemetry) scripts/bootstrap.sh python; services; "$part" "$@" ;;
+  frontend) frontend ;;
+  e2e) scripts/bootstrap.sh python; services; e2e ;;
+  compose) scripts/bootstrap.sh python; compose ;;
+  *) echo "unknown part: $part" >&2; exit 2 ;;
+esac
