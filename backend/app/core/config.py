@@ -15,7 +15,9 @@ INSECURE_DEFAULT_SECRET = "dev-only-secret-change-me-in-production-0123456789"
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False,
+        # `NAME=` in a .env copied from .env.example means "use the default".
+        env_ignore_empty=True,
     )
 
     # --- platform -------------------------------------------------------------------------

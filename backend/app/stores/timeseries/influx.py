@@ -4,10 +4,10 @@
 Status mapping, chosen so that the ingester keeps (and retries) data whenever the problem is
 on the server's side or in its configuration, and drops it only when the data or the query
 itself is at fault:
-  * connection failures, timeouts, 5xx, 429, 401/403 (credentials), 404 (database missing)
-    -> TimeSeriesUnavailable
-  * other 4xx (unparsable line or query, points outside the retention policy) and errors
-    reported inside a 200 query answer -> TimeSeriesQueryError
+  * connection failures, timeouts, 5xx, 429, 401/403 (credentials), 404 and query answers
+    saying "database not found" -> TimeSeriesUnavailable
+  * other 4xx (unparsable line or query, points outside the retention policy) and other
+    errors reported inside a 200 query answer -> TimeSeriesQueryError
 """
 
 from __future__ import annotations
@@ -92,8 +92,12 @@ def _statement_results(payload: Any) -> list[dict[str, Any]]:
         raise TimeSeriesQueryError(f"InfluxDB query failed: {payload['error']}")
     results = payload.get("results") or []
     for result in results:
-        if result.get("error"):
-            raise TimeSeriesQueryError(f"InfluxDB query failed: {result['error']}")
+        error = result.get("error")
+        if error:
+            # A missing database is the server's state, like the 404 /write answers for it.
+            if str(error).startswith("database not found"):
+                raise TimeSeriesUnavailable(f"InfluxDB query failed: {error}")
+            raise TimeSeriesQueryError(f"InfluxDB query failed: {error}")
     return results
 
 
