@@ -1,32 +1,47 @@
 """Long-lived clients shared by a process (API, worker, ingester), built once from settings
-and closed on shutdown. Stores are added here as their adapters land."""
+and closed on shutdown."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.config import Settings
 from app.core.rate_limit import RateLimiter
+from app.stores.latest import LatestValuesStore, build_latest_store
+from app.stores.timeseries import TimeSeriesStore, build_timeseries_store
 
 
 @dataclass
 class Resources:
     settings: Settings
     limiter: RateLimiter
+    timeseries: TimeSeriesStore
+    latest: LatestValuesStore
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Resources:
-        return cls(settings=settings, limiter=RateLimiter.from_settings(settings))
+        timeseries = build_timeseries_store(settings)
+        return cls(
+            settings=settings,
+            limiter=RateLimiter.from_settings(settings),
+            timeseries=timeseries,
+            latest=build_latest_store(settings, timeseries),
+        )
 
     async def start(self) -> None:
-        return None
+        await self.timeseries.start()
+        await self.latest.start()
 
     async def close(self) -> None:
-        return None
+        await self.latest.close()
+        await self.timeseries.close()
 
     def health_checks(self) -> dict[str, Callable[[], Awaitable[None]]]:
         """Name → probe for each configured backing service besides the database."""
-        return {}
+        checks: dict[str, Callable[[], Awaitable[None]]] = {"timeseries": self.timeseries.ping}
+        if self.settings.redis_url:
+            checks["redis"] = self.latest.ping
+        return checks

@@ -121,10 +121,14 @@ describe('Login', () => {
       expect(await screen.findByRole('alert')).toHaveTextContent('Too many attempts, try again in 30 s');
       expect(screen.getByRole('button', { name: 'Sign in' })).toBeDisabled();
 
-      act(() => vi.advanceTimersByTime(12_000));
+      act(() => {
+        vi.advanceTimersByTime(12_000);
+      });
       expect(screen.getByRole('alert')).toHaveTextContent('Too many attempts, try again in 18 s');
 
-      act(() => vi.advanceTimersByTime(18_000));
+      act(() => {
+        vi.advanceTimersByTime(18_000);
+      });
       expect(screen.queryByRole('alert')).not.toBeInTheDocument();
       expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
       expect(mock.callsTo('post', '/auth/login')).toHaveLength(1);
