@@ -219,6 +219,30 @@ class Factories:
                                 lifetime=timedelta(minutes=15))
         return {"Authorization": f"Bearer {token}"}
 
+    async def device(self, owner, **fields):
+        """A device of `owner` (a Tenant or a Factory); `fields` override any column."""
+        from app.core.database import session_scope
+        from app.models import Device
+
+        key = fields.pop("device_key", None) or unique("meter")
+        async with session_scope() as session:
+            device = Device(factory_id=owner.id, device_key=key,
+                            name=fields.pop("name", f"Device {key}"), **fields)
+            session.add(device)
+            await session.commit()
+            return device
+
+    async def parameter(self, device, key: str, **fields):
+        from app.core.database import session_scope
+        from app.models import DeviceParameter
+
+        async with session_scope() as session:
+            parameter = DeviceParameter(factory_id=device.factory_id, device_id=device.id,
+                                        parameter_key=key, **fields)
+            session.add(parameter)
+            await session.commit()
+            return parameter
+
     async def tenant(self, **factory_overrides) -> Tenant:
         factory = await self.factory(**factory_overrides)
         admin = await self.user(factory, role="super_admin")

@@ -1,20 +1,28 @@
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.core.config import Settings
 import re
 from decimal import Decimal
 from zoneinfo import available_timezones
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import Settings
 from app.core.errors import Conflict, NotFound, ValidationFailed, not_found
+from app.core.logging import get_logger
 from app.models.factory import Factory
 from app.repositories.factory_repo import FactoryRepository
+from app.schemas.factory import FactoryUpdate
+
+log = get_logger(__name__)
 
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 DEFAULT_SETTINGS = {"allow_auto_register": True}
+
+# Options kept in the factory's `settings` JSON rather than in columns of their own.
+SETTINGS_KEYS = ("online_threshold_seconds", "allow_auto_register")
+CO2_QUANTUM = Decimal("0.000001")
 
 
 class FactoryService:
@@ -50,4 +58,28 @@ class FactoryService:
             tariff={"kind": "flat", "price_per_kwh": price_per_kwh},
             co2_kg_per_kwh=Decimal(str(co2_kg_per_kwh)), settings=dict(DEFAULT_SETTINGS)))
         await self.repo.session.flush()
+        return factory
+
+    async def update(self, factory_id: int, body: FactoryUpdate) -> Factory:
+        factory = await self.get(factory_id)
+        changes = body.model_dump(exclude_unset=True, mode="python")
+        options = dict(factory.settings or {})
+        for key in SETTINGS_KEYS:
+            if key not in changes:
+                continue
+            value = changes.pop(key)
+            if value is None:
+                options.pop(key, None)  # back to the platform default
+            else:
+                options[key] = value
+        if "tariff" in changes:
+            changes["tariff"] = body.tariff.model_dump(mode="json")
+        if "co2_kg_per_kwh" in changes:
+            changes["co2_kg_per_kwh"] = changes["co2_kg_per_kwh"].quantize(CO2_QUANTUM)
+        for field, value in changes.items():
+            setattr(factory, field, value)
+        # JSON columns do not track in-place changes: assign a new dict.
+        factory.settings = options
+        await self.repo.session.commit()
+        log.info("factory.updated", factory_id=factory.id, fields=sorted(body.model_fields_set))
         return factory

@@ -6,12 +6,13 @@ influxdb` serves the defaults). A server that does not answer fails the suite.""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import socket
 import uuid
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -24,6 +25,7 @@ from app.stores.timeseries import (
 )
 from app.stores.timeseries.base import from_epoch_ms, to_epoch_ms
 from app.stores.timeseries.influx import InfluxTimeSeriesStore
+from app.stores.timeseries.line_protocol import is_storable_key
 from app.stores.timeseries.sqlite import SqliteTimeSeriesStore
 
 INFLUX_URL = os.environ.get("TEST_INFLUX_URL", "http://127.0.0.1:8096")
@@ -359,7 +361,6 @@ async def test_nasty_parameter_names_round_trip(store, factory_id):
         for i, name in enumerate(NASTY_PARAMETERS) for t in range(3)
     ]
     await store.write(points)
-    last = len(NASTY_PARAMETERS) * 100
 
     latest = await store.latest(factory_id, 5)
     assert latest == {
@@ -380,7 +381,24 @@ async def test_nasty_parameter_names_round_trip(store, factory_id):
     assert sorted(rows) == sorted(
         (5, p.parameter, from_epoch_ms(p.ts_ms), p.value) for p in points
     )
-    assert last > 0
+
+
+async def test_random_names_built_from_escape_characters_round_trip(store, factory_id):
+    rng = random.Random(20260105)
+    alphabet = "\\\\\\ ,,='\"ab温😀#"
+    names = set()
+    while len(names) < 300:
+        name = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        if is_storable_key(name):
+            names.add(name)
+    names = sorted(names)
+    await store.write([Point(factory_id, 1, name, T0_MS + i, float(i))
+                       for i, name in enumerate(names)])
+    assert await store.latest(factory_id, 1) == {
+        name: LatestValue(at(i), float(i)) for i, name in enumerate(names)
+    }
+    sample = names[::7]
+    assert set(await store.latest(factory_id, 1, sample)) == set(sample)
 
 
 async def test_unstorable_parameter_names_are_skipped_alike(store, factory_id):
@@ -436,7 +454,10 @@ async def test_writing_the_same_series_and_time_again_overwrites(store, factory_
     await store.write([Point(factory_id, 1, "p", T0_MS, 1.0)])
     await store.write([Point(factory_id, 1, "p", T0_MS, 2.0)])
     # Within one batch the later point wins, as a later write would.
-    await store.write([Point(factory_id, 1, "q", T0_MS, 1.0), Point(factory_id, 1, "q", T0_MS, 3.0)])
+    await store.write([
+        Point(factory_id, 1, "q", T0_MS, 1.0),
+        Point(factory_id, 1, "q", T0_MS, 3.0),
+    ])
 
     assert await store.latest(factory_id, 1) == {
         "p": LatestValue(T0, 2.0), "q": LatestValue(T0, 3.0)
@@ -520,7 +541,18 @@ async def test_sqlite_store_can_be_started_again_after_close(tmp_path, factory_i
         assert await store.latest(factory_id, 1) == {"p": LatestValue(T0, 1.0)}
 
 
-def test_points_are_named_tuples():
-    point = Point(1, 2, "p", 3, 4.0)
-    assert point == (1, 2, "p", 3, 4.0) and point.parameter == "p"
-    assert (T0 + timedelta(0)).tzinfo is UTC
+
+@pytest.mark.parametrize("backend", ["influxdb", "sqlite"])
+def test_store_serves_successive_event_loops(backend, tmp_path, factory_id):
+    # Workers may run each job under its own asyncio.run(); one store must serve them all.
+    store = _new_store(backend, tmp_path / "timeseries.db")
+
+    async def job(offset: int):
+        await store.write([Point(factory_id, 1, "p", T0_MS + offset, float(offset))])
+        return await store.latest(factory_id, 1)
+
+    try:
+        for offset in range(3):
+            assert asyncio.run(job(offset)) == {"p": LatestValue(at(offset), float(offset))}
+    finally:
+        asyncio.run(store.close())

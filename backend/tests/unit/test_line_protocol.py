@@ -89,7 +89,7 @@ def decode_tag_value_rust(escaped: str) -> str:
 
 
 printable_keys = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")),
+    alphabet=st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")),
     min_size=1,
     max_size=MAX_KEY_LENGTH,
 ).filter(is_storable_key)

@@ -55,6 +55,24 @@ describe('getErrorDetails', () => {
     });
     expect(getErrorDetails(err)).toEqual(['email: value is not a valid email address']);
   });
+
+  it("reads the API's own `field` form the same way", () => {
+    const err = failed(422, {
+      error: {
+        code: 'VALIDATION_ERROR',
+        message: 'Invalid request.',
+        details: [{ field: 'body.password', message: 'Field required', type: 'missing' }],
+      },
+    });
+    expect(getErrorDetails(err)).toEqual(['password: Field required']);
+  });
+
+  it('ignores details that are not a list', () => {
+    const err = failed(429, {
+      error: { code: 'RATE_LIMITED', message: 'Slow down.', details: { retry_after: 60 } },
+    });
+    expect(getErrorDetails(err)).toEqual([]);
+  });
 });
 
 describe('getRetryAfterSeconds', () => {

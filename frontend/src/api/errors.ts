@@ -53,11 +53,10 @@ export function getRetryAfterSeconds(err: unknown): number | null {
 function detailText(detail: ApiErrorDetail): string | null {
   const text = detail.message ?? detail.msg;
   if (!text) return null;
-  const where =
-    detail.field ??
-    detail.loc
-      ?.filter((part) => part !== 'body' && part !== 'query' && part !== 'path')
-      .join('.');
+  // The location says where in the request; users only care about the field.
+  const where = (
+    detail.field ?? detail.loc?.map(String).join('.')
+  )?.replace(/^(body|query|path)\.?/, '');
   return where ? `${where}: ${text}` : text;
 }
 

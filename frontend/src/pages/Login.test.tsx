@@ -1,4 +1,4 @@
-import { act, screen } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import Login from '@/pages/Login';
@@ -70,6 +70,33 @@ describe('Login', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('Incorrect email or password.');
     expect(useAuthStore.getState().token).toBeNull();
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+  });
+
+  it('lists validation problems without repeating the one the message already names', async () => {
+    const mock = mockApi();
+    mock.on('post', '/auth/login', {
+      status: 422,
+      data: {
+        error: {
+          code: 'VALIDATION_ERROR',
+          message: 'email: value is not a valid email address',
+          details: [
+            { field: 'body.email', message: 'value is not a valid email address' },
+            { field: 'body.password', message: 'String should have at least 1 character' },
+          ],
+        },
+      },
+    });
+    const user = userEvent.setup();
+    renderLogin();
+
+    await fillAndSubmit(user);
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('email: value is not a valid email address');
+    expect(within(alert).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'password: String should have at least 1 character',
+    ]);
   });
 
   it('disables the button while the sign-in is in flight', async () => {

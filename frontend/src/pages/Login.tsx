@@ -73,7 +73,10 @@ export default function Login() {
           setError({ message: INVALID_CREDENTIALS_MESSAGE, details: [] });
           return;
         }
-        setError({ message: getErrorMessage(err), details: getErrorDetails(err) });
+        const message = getErrorMessage(err);
+        // The API folds a lone validation problem into the message already.
+        const details = getErrorDetails(err).filter((line) => !message.includes(line));
+        setError({ message, details });
       },
     });
   };

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from app.core.dependencies import AppSettings, CurrentUser, DbSession, Pagination
+from app.core.dependencies import AppSettings, CurrentUser, DbSession, Pagination, SuperAdmin
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
-from app.schemas.factory import FactoryPublic, FactoryRead
+from app.schemas.factory import FactoryPublic, FactoryRead, FactoryUpdate
 from app.services.factory_service import FactoryService
 
 router = APIRouter(prefix="/factories", tags=["factories"])
@@ -31,3 +31,10 @@ async def list_factories(service: Factories, page: Pagination,
             summary="The signed-in user's factory")
 async def current_factory(user: CurrentUser, service: Factories):
     return {"data": await service.get(user.factory_id)}
+
+
+@router.patch("/current", response_model=Envelope[FactoryRead],
+              summary="Change the factory's name, time zone, currency, tariff, emission "
+                      "factor and device options (super admin)")
+async def update_current_factory(admin: SuperAdmin, body: FactoryUpdate, service: Factories):
+    return {"data": await service.update(admin.factory_id, body)}

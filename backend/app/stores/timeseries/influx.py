@@ -93,6 +93,11 @@ def _statement_results(payload: Any) -> list[dict[str, Any]]:
     results = payload.get("results") or []
     for result in results:
         error = result.get("error")
+        if not error and (result.get("partial") or any(
+            series.get("partial") for series in result.get("series") or ()
+        )):
+            # The server's max-row-limit cut the answer; silently short data is worse.
+            error = "result truncated by the server's max-row-limit"
         if error:
             # A missing database is the server's state, like the 404 /write answers for it.
             if str(error).startswith("database not found"):
@@ -138,6 +143,7 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
         self._gzip_writes = gzip_writes
         self._max_connections = max_connections
         self._client: httpx.AsyncClient | None = None
+        self._client_loop: asyncio.AbstractEventLoop | None = None
         self._generation: int | None = None
         self._encoders: dict[bool, LineProtocolEncoder] = {}
 
@@ -182,21 +188,28 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
             trust_env=False,
         )
 
+    def _http(self) -> httpx.AsyncClient:
+        # Pooled connections belong to the event loop that opened them. Workers that run
+        # each job in a fresh loop (asyncio.run) get a fresh client instead of one whose
+        # sockets are tied to a closed loop; the old one has nothing left to flush.
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._client_loop is not loop:
+            self._client, self._client_loop = self._build_client(), loop
+        return self._client
+
     async def start(self) -> None:
-        if self._client is None:
-            self._client = self._build_client()
+        self._http()
 
     async def close(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
+        client, loop = self._client, self._client_loop
+        self._client = self._client_loop = None
+        # A client from another (finished) loop cannot be closed from this one.
+        if client is not None and loop is asyncio.get_running_loop():
             await client.aclose()
 
     async def _request(self, method: str, path: str, action: str, **kwargs) -> httpx.Response:
-        if self._client is None:
-            await self.start()
-        assert self._client is not None
         try:
-            response = await self._client.request(method, path, **kwargs)
+            response = await self._http().request(method, path, **kwargs)
         except httpx.TransportError as exc:
             raise TimeSeriesUnavailable(
                 f"InfluxDB at {self.url} unreachable during {action}: {exc!r}"
@@ -234,9 +247,10 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
         try:
             await self._query(influxql.create_database(self.database), modifies=True)
         except (TimeSeriesQueryError, TimeSeriesUnavailable) as exc:
-            if isinstance(exc, TimeSeriesUnavailable) and exc.status not in (401, 403):
+            # A user without admin rights (403) may still write to a database an admin
+            # created; rejected credentials (401) or an unreachable server are real failures.
+            if isinstance(exc, TimeSeriesUnavailable) and exc.status != 403:
                 raise
-            # A user without admin rights may still write to a database an admin created.
             log.warning("influx_create_database_refused", db=self.database, error=str(exc))
 
     # --- writes ------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ an unquoted `reactive-power` parses as a subtraction and silently matches nothin
 Only features served by 1.x, by 2.x's and by 3.x's v1-compatible `/query` are used: plain
 SELECT with a single selector or aggregate, tags selected beside the field, GROUP BY
 time(Ns) and tags, fill(none), ORDER BY time, LIMIT/OFFSET, and nanosecond integer time
-bounds. Avoided: `last(*)` (stamps rows 1970-01-01 on 1.x), `tz()`, subqueries, SLIMIT,
-regular expressions, and DDL outside `CREATE DATABASE` / `DROP SERIES`, which only 1.x runs
-and the adapter treats as optional.
+bounds. Avoided: `last(*)` (stamps rows 1970-01-01 on 1.x), `tz()`, subqueries, SLIMIT and
+regular expressions. `CREATE DATABASE` and `DROP SERIES` go to 1.x only: 2.x's and 3.x's
+v1 endpoints run neither (2.x deletes through its own API; 3.x cannot delete a series).
 """
 
 from __future__ import annotations

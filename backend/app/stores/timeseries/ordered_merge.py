@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 
 from app.stores.timeseries.base import RawRow
 
@@ -16,7 +17,7 @@ async def merge_in_time_order(
     must itself be in time order; only one chunk per stream is held at a time."""
     chunks: list[list[RawRow]] = [[] for _ in streams]
     positions = [0] * len(streams)
-    heap: list[tuple[object, int]] = []
+    heap: list[tuple[datetime, int]] = []
 
     async def advance(index: int) -> bool:
         async for chunk in streams[index]:

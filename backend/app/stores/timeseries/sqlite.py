@@ -162,8 +162,6 @@ class SqliteTimeSeriesStore(TimeSeriesStore):
             connections, self._connections = self._connections, []
         for connection in connections:
             connection.close()
-        # Connections are gone; threads of a later start() must open new ones.
-        self._local = threading.local()
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -199,18 +197,17 @@ class SqliteTimeSeriesStore(TimeSeriesStore):
         except OSError as exc:  # the folder for the file cannot be created
             raise TimeSeriesUnavailable(f"SQLite time-series store: {exc}") from exc
 
-    async def _on(self, executor_name: str, work: Callable[..., T], *args: Any) -> T:
-        if self._writer is None:
-            await self.start()
-        executor = self._writer if executor_name == "write" else self._readers
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(executor, self._call, work, *args)
-
     async def _read(self, work: Callable[..., T], *args: Any) -> T:
-        return await self._on("read", work, *args)
+        if self._readers is None:
+            await self.start()
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, self._call, work, *args)
 
     async def _write(self, work: Callable[..., T], *args: Any) -> T:
-        return await self._on("write", work, *args)
+        if self._writer is None:
+            await self.start()
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, self._call, work, *args)
 
     # --- lifecycle ---------------------------------------------------------------------------
 

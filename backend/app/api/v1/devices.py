@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+
+from app.core.dependencies import (
+    AppResources,
+    CurrentUser,
+    DbSession,
+    Pagination,
+    require_permission,
+)
+from app.models.device import Device
+from app.models.device_parameter import DeviceParameter
+from app.models.user import User
+from app.schemas.common import Envelope, ListEnvelope, list_envelope
+from app.schemas.device import (
+    DeviceCreate,
+    DeviceRead,
+    DeviceSort,
+    DeviceStatus,
+    DeviceUpdate,
+    DeviceWithCredentials,
+    ParameterBulkUpdate,
+    ParameterRead,
+    ParameterUpdate,
+)
+from app.services.device_service import DeviceQuery, DeviceService
+
+router = APIRouter(prefix="/devices", tags=["devices"])
+
+# Ids are BIGINT; a larger number could never match and must not reach the driver.
+MAX_ID = 2**63 - 1
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def get_device_service(user: CurrentUser, db: DbSession, resources: AppResources
+                       ) -> DeviceService:
+    return DeviceService(db, resources, user.factory_id)
+
+
+Devices = Annotated[DeviceService, Depends(get_device_service)]
+ManageDevices = Annotated[User, Depends(require_permission("manage_devices"))]
+
+
+async def load_device(device_id: Annotated[int, Path(ge=1, le=MAX_ID)], service: Devices
+                      ) -> Device:
+    return await service.load(device_id)
+
+
+DeviceDep = Annotated[Device, Depends(load_device)]
+
+
+async def load_parameter(parameter_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+                         device: DeviceDep, service: Devices) -> DeviceParameter:
+    return await service.load_parameter(device, parameter_id)
+
+
+ParameterDep = Annotated[DeviceParameter, Depends(load_parameter)]
+
+
+# Routes with a path id take the resource before the permission: another factory's id
+# answers 404 whoever asks, and the body is validated only for a resource that exists.
+
+@router.get("", response_model=ListEnvelope[DeviceRead], summary="Search and list devices")
+async def list_devices(
+    service: Devices,
+    page: Pagination,
+    q: Annotated[str | None, Query(max_length=200,
+                                   description="Contained in name, device key or location "
+                                               "(case-insensitive)")] = None,
+    status_: Annotated[DeviceStatus | None, Query(alias="status")] = None,
+    type_: Annotated[str | None, Query(alias="type", max_length=64)] = None,
+    area: Annotated[str | None, Query(max_length=100)] = None,
+    online: Annotated[bool | None, Query(description="Seen within the factory's online "
+                                                     "threshold")] = None,
+    sort: DeviceSort = "name",
+):
+    query = DeviceQuery(q=q or None, status=status_, type=type_ or None, area=area or None,
+                        online=online, sort=sort)
+    items, total = await service.search(query, page)
+    return list_envelope(items, total, page)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED,
+             response_model=Envelope[DeviceWithCredentials],
+             summary="Register a device; its MQTT credentials are shown only in this answer")
+async def create_device(_: ManageDevices, body: DeviceCreate, service: Devices,
+                        response: Response):
+    response.headers.update(NO_STORE)
+    return {"data": await service.create(body)}
+
+
+@router.get("/{device_id}", response_model=Envelope[DeviceRead], summary="One device")
+async def get_device(device: DeviceDep, service: Devices):
+    return {"data": await service.read(device)}
+
+
+@router.patch("/{device_id}", response_model=Envelope[DeviceRead],
+              summary="Edit a device, approve a discovered one or disable it")
+async def update_device(device: DeviceDep, _: ManageDevices, body: DeviceUpdate,
+                        service: Devices):
+    return {"data": await service.update(device, body)}
+
+
+@router.post("/{device_id}/deactivate", response_model=Envelope[DeviceRead],
+             summary="Disable a device: its telemetry is refused until it is activated")
+async def deactivate_device(device: DeviceDep, _: ManageDevices, service: Devices):
+    return {"data": await service.set_enabled(device, False)}
+
+
+@router.post("/{device_id}/activate", response_model=Envelope[DeviceRead],
+             summary="Activate a disabled device or approve a discovered one")
+async def activate_device(device: DeviceDep, _: ManageDevices, service: Devices):
+    return {"data": await service.set_enabled(device, True)}
+
+
+@router.delete("/{device_id}", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Delete a device with its parameters, time series and latest values")
+async def delete_device(device: DeviceDep, _: ManageDevices, service: Devices) -> Response:
+    await service.delete(device)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{device_id}/rotate-token", response_model=Envelope[DeviceWithCredentials],
+             summary="Issue a new MQTT token; the previous one stops working at once")
+async def rotate_device_token(device: DeviceDep, _: ManageDevices, service: Devices,
+                              response: Response):
+    response.headers.update(NO_STORE)
+    return {"data": await service.rotate_token(device)}
+
+
+@router.get("/{device_id}/parameters", response_model=ListEnvelope[ParameterRead],
+            summary="The device's discovered parameters with their latest values")
+async def list_parameters(device: DeviceDep, service: Devices, page: Pagination):
+    items, total = await service.list_parameters(device, page)
+    return list_envelope(items, total, page)
+
+
+@router.patch("/{device_id}/parameters", response_model=Envelope[list[ParameterRead]],
+              summary="Edit several parameters at once; an unknown id changes nothing")
+async def update_parameters(device: DeviceDep, _: ManageDevices, body: ParameterBulkUpdate,
+                            service: Devices):
+    return {"data": await service.update_parameters(device, body)}
+
+
+@router.patch("/{device_id}/parameters/{parameter_id}", response_model=Envelope[ParameterRead],
+              summary="Name a parameter, give it a unit or role, or select it as a KPI")
+async def update_parameter(device: DeviceDep, parameter: ParameterDep, _: ManageDevices,
+                           body: ParameterUpdate, service: Devices):
+    return {"data": await service.update_parameter(device, parameter, body)}

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, or_
+
+from app.models.device import Device
+from app.models.device_parameter import DeviceParameter
+from app.repositories.base import TenantRepository
+
+# Sort key → columns; `id` last so that pages are stable when the sort key ties.
+_DEVICE_ORDER = {
+    "name": (Device.name,),
+    "device_key": (Device.device_key,),
+    "last_seen_at": (Device.last_seen_at,),
+    "created_at": (Device.created_at,),
+}
+
+
+@dataclass(frozen=True)
+class DeviceFilters:
+    q: str | None = None
+    status: str | None = None
+    type: str | None = None
+    area: str | None = None
+    # With `online`: a device counts as online when last seen at or after this moment.
+    online: bool | None = None
+    online_since: datetime | None = None
+
+
+class DeviceRepository(TenantRepository[Device]):
+    model = Device
+
+    def _filtered(self, filters: DeviceFilters) -> Select:
+        stmt = self.select()
+        if filters.q:
+            # device_key is stored with a binary collation, so fold case on both sides.
+            needle = filters.q.lower()
+            stmt = stmt.where(or_(*(
+                func.lower(column).contains(needle, autoescape=True)
+                for column in (Device.name, Device.device_key, Device.location)
+            )))
+        if filters.status:
+            stmt = stmt.where(Device.status == filters.status)
+        if filters.type:
+            stmt = stmt.where(Device.type == filters.type)
+        if filters.area:
+            stmt = stmt.where(Device.area == filters.area)
+        if filters.online is not None:
+            if filters.online_since is None:
+                raise ValueError("the online filter needs online_since")
+            if filters.online:
+                stmt = stmt.where(Device.last_seen_at >= filters.online_since)
+            else:
+                stmt = stmt.where(or_(Device.last_seen_at.is_(None),
+                                      Device.last_seen_at < filters.online_since))
+        return stmt
+
+    async def list_page(self, filters: DeviceFilters, sort: str, *, offset: int, limit: int
+                        ) -> tuple[list[Device], int]:
+        descending = sort.startswith("-")
+        columns = _DEVICE_ORDER[sort.removeprefix("-")]
+        order = [c.desc() if descending else c.asc() for c in columns]
+        order.append(Device.id.desc() if descending else Device.id.asc())
+        return await self.page(self._filtered(filters), offset=offset, limit=limit,
+                               order_by=order)
+
+    async def get_by_key(self, device_key: str) -> Device | None:
+        result = await self.session.execute(self.select().where(Device.device_key == device_key))
+        return result.scalar_one_or_none()
+
+
+class DeviceParameterRepository(TenantRepository[DeviceParameter]):
+    model = DeviceParameter
+
+    async def counts_by_device(self, device_ids: Sequence[int]) -> dict[int, int]:
+        if not device_ids:
+            return {}
+        stmt = (self.select(DeviceParameter.device_id, func.count())
+                .where(DeviceParameter.device_id.in_(list(device_ids)))
+                .group_by(DeviceParameter.device_id))
+        rows = await self.session.execute(stmt)
+        return {int(device_id): int(count) for device_id, count in rows}
+
+    async def list_for_device(self, device_id: int, *, offset: int, limit: int
+                              ) -> tuple[list[DeviceParameter], int]:
+        stmt = self.select().where(DeviceParameter.device_id == device_id)
+        return await self.page(stmt, offset=offset, limit=limit,
+                               order_by=(DeviceParameter.parameter_key, DeviceParameter.id))
+
+    async def get_for_device(self, device_id: int, parameter_id: int) -> DeviceParameter | None:
+        result = await self.session.execute(self.select().where(
+            DeviceParameter.id == parameter_id, DeviceParameter.device_id == device_id))
+        return result.scalar_one_or_none()
+
+    async def get_many_for_device(self, device_id: int, parameter_ids: Sequence[int]
+                                  ) -> list[DeviceParameter]:
+        if not parameter_ids:
+            return []
+        result = await self.session.execute(self.select().where(
+            DeviceParameter.device_id == device_id,
+            DeviceParameter.id.in_(list(parameter_ids)),
+        ).order_by(DeviceParameter.parameter_key, DeviceParameter.id))
+        return list(result.scalars())
+
+    async def delete_for_device(self, device_id: int) -> None:
+        await self.session.execute(
+            self.delete_stmt().where(DeviceParameter.device_id == device_id))

@@ -1,0 +1,47 @@
+"""The Celery application: Redis in production, SQLite (kombu's SQLAlchemy transport) on
+the embedded default. Four queues, each with its own worker pool in production."""
+
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue
+
+from app.core.config import Settings, get_settings
+from app.workers.task_names import QUEUES
+
+
+def _tune_sqlite_transport() -> None:
+    # kombu's SQLAlchemy transport polls once a second by default, which would add up to a
+    # second to every alert. Passing polling_interval through broker_transport_options
+    # crashes kombu 5.7, so set the class default instead.
+    from kombu.transport import sqlalchemy as sqla_transport
+
+    sqla_transport.Transport.polling_interval = 0.1
+
+
+def create_celery(settings: Settings | None = None) -> Celery:
+    settings = settings or get_settings()
+    broker = settings.celery_broker
+    if broker.startswith("sqla+"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        _tune_sqlite_transport()
+    app = Celery("factoryops", broker=broker, backend=settings.celery_backend)
+    app.conf.update(
+        task_queues=[Queue(name) for name in QUEUES],
+        task_default_queue=QUEUES[0],
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=4,
+        task_always_eager=settings.celery_always_eager,
+        broker_connection_retry_on_startup=True,
+        result_expires=3600,
+        timezone="UTC",
+        enable_utc=True,
+    )
+    return app
+
+
+celery_app = create_celery()

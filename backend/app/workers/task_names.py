@@ -1,0 +1,10 @@
+"""Task names and queues, shared by the processes that send tasks (API, ingester) and the
+workers that run them, so that senders need not import the task code."""
+
+QUEUE_RULE_ENGINE = "rule_engine"
+QUEUE_ANALYTICS = "analytics"
+QUEUE_REPORTING = "reporting"
+QUEUE_NOTIFICATIONS = "notifications"
+QUEUES = (QUEUE_RULE_ENGINE, QUEUE_ANALYTICS, QUEUE_REPORTING, QUEUE_NOTIFICATIONS)
+
+EVALUATE_BATCH = "rule_engine.evaluate_batch"

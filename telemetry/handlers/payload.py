@@ -1,0 +1,173 @@
+"""Parsing of device payloads (PRODUCT.md, "MQTT contract"). Pure functions, no I/O.
+
+Accepted shapes, alone or as a JSON array of them:
+  {"ts": <ISO-8601 string | epoch ms>, "metrics": {"<parameter>": <number>, ...}}
+  {"ts": ..., "<parameter>": <number>, ...}            (flat; `ts` optional in both)
+Booleans become 0/1. Strings, nulls, NaN, infinities, objects and arrays are dropped and
+counted, as are keys the platform cannot store. A timestamp outside the accepted window is
+replaced by the receive time and counted."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import orjson
+
+from app.stores.timeseries.line_protocol import is_storable_key
+
+MAX_PAYLOAD_BYTES = 256 * 1024
+MAX_RECORDS = 1000
+MAX_VALUES = 10_000
+
+# Rejection reasons of whole messages.
+BAD_JSON = "bad_json"
+BAD_SHAPE = "bad_shape"
+TOO_LARGE = "payload_too_large"
+NO_VALUES = "no_values"
+DEVICE_MISMATCH = "device_mismatch"
+
+# Fields a device may use to name itself; when present they must agree with the topic.
+IDENTITY_FIELDS = ("device", "device_key")
+
+# Reasons a single value is dropped.
+NOT_A_NUMBER = "not_a_number"
+NOT_FINITE = "not_finite"
+INVALID_KEY = "invalid_key"
+TOO_MANY_VALUES = "too_many_values"
+# A record's timestamp that was replaced by the receive time.
+BAD_TIMESTAMP = "bad_timestamp"
+TIMESTAMP_OUT_OF_WINDOW = "timestamp_out_of_window"
+
+
+class PayloadRejected(Exception):
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(detail or reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(slots=True)
+class ParsedPayload:
+    # (parameter, ts_ms, value)
+    values: list[tuple[str, int, float]] = field(default_factory=list)
+    dropped: Counter = field(default_factory=Counter)
+    timestamps_replaced: Counter = field(default_factory=Counter)
+
+
+def _loads(payload: bytes):
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        pass
+    # orjson follows the JSON standard strictly; devices written in Python and JavaScript
+    # emit NaN and Infinity literals. Read those leniently so that one NaN drops one value
+    # instead of the whole message.
+    try:
+        return json.loads(payload)
+    except (ValueError, RecursionError) as exc:
+        raise PayloadRejected(BAD_JSON, str(exc)[:200]) from None
+
+
+def _timestamp_ms(raw, received_ms: int, oldest_ms: int, newest_ms: int,
+                  replaced: Counter) -> int:
+    if raw is None:
+        return received_ms
+    ts: int | None = None
+    if isinstance(raw, bool):
+        ts = None
+    elif isinstance(raw, int):
+        ts = raw
+    elif isinstance(raw, float) and math.isfinite(raw):
+        ts = int(raw)
+    elif isinstance(raw, str):
+        try:
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00")
+                                            if raw.endswith("Z") else raw)
+            if moment.tzinfo is None:
+                ts = None  # a zone-less time is ambiguous: the receive time is safer
+            else:
+                ts = int(moment.timestamp() * 1000)
+        except ValueError:
+            ts = None
+    if ts is None:
+        replaced[BAD_TIMESTAMP] += 1
+        return received_ms
+    if ts < oldest_ms or ts > newest_ms:
+        replaced[TIMESTAMP_OUT_OF_WINDOW] += 1
+        return received_ms
+    return ts
+
+
+def _add_values(metrics: dict, ts_ms: int, skip_ts_key: bool, out: ParsedPayload) -> None:
+    values = out.values
+    dropped = out.dropped
+    for key, value in metrics.items():
+        if skip_ts_key and (key == "ts" or key in IDENTITY_FIELDS):
+            continue
+        if not is_storable_key(key):
+            dropped[INVALID_KEY] += 1
+            continue
+        kind = type(value)
+        if kind is float:
+            if value != value or value in (math.inf, -math.inf):
+                dropped[NOT_FINITE] += 1
+                continue
+        elif kind is int:
+            value = float(value)
+            if not math.isfinite(value):  # an integer beyond float range
+                dropped[NOT_FINITE] += 1
+                continue
+        elif kind is bool:
+            value = 1.0 if value else 0.0
+        else:
+            dropped[NOT_A_NUMBER] += 1
+            continue
+        if len(values) >= MAX_VALUES:
+            dropped[TOO_MANY_VALUES] += 1
+            continue
+        values.append((key, ts_ms, value))
+
+
+def parse_payload(payload: bytes, *, received_ms: int, max_past_ms: int,
+                  max_future_ms: int, device_key: str | None = None) -> ParsedPayload:
+    """Values of one message, or `PayloadRejected` when nothing in it can be used."""
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise PayloadRejected(TOO_LARGE, f"{len(payload)} bytes")
+    document = _loads(payload)
+    records = document if isinstance(document, list) else [document]
+    if not records:
+        raise PayloadRejected(NO_VALUES, "empty array")
+    if len(records) > MAX_RECORDS:
+        raise PayloadRejected(TOO_LARGE, f"{len(records)} records")
+    oldest_ms = received_ms - max_past_ms
+    newest_ms = received_ms + max_future_ms
+    parsed = ParsedPayload()
+    usable_records = 0
+    for record in records:
+        if not isinstance(record, dict):
+            parsed.dropped[BAD_SHAPE] += 1
+            continue
+        if device_key is not None:
+            for name in IDENTITY_FIELDS:
+                claimed = record.get(name)
+                if isinstance(claimed, str) and claimed != device_key:
+                    raise PayloadRejected(DEVICE_MISMATCH,
+                                          f"payload names {claimed!r}, topic {device_key!r}")
+        usable_records += 1
+        ts_ms = _timestamp_ms(record.get("ts"), received_ms, oldest_ms, newest_ms,
+                              parsed.timestamps_replaced)
+        metrics = record.get("metrics")
+        if isinstance(metrics, dict):
+            _add_values(metrics, ts_ms, False, parsed)
+        elif metrics is not None:
+            parsed.dropped[BAD_SHAPE] += 1
+        else:
+            _add_values(record, ts_ms, True, parsed)
+    if not parsed.values:
+        raise PayloadRejected(BAD_SHAPE if not usable_records else NO_VALUES,
+                              "no numeric values")
+    return parsed

@@ -1,0 +1,123 @@
+"""Ingester counters, exported in Prometheus format.
+
+The hot path increments plain integers (a Prometheus Counter takes a lock per increment,
+which costs more than parsing the message); a custom collector reads them at scrape time."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from prometheus_client import REGISTRY, start_http_server
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+
+# Upper bounds of the write latency histogram, in seconds.
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+@dataclass
+class IngestStats:
+    received: int = 0
+    stored: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    values_dropped: Counter = field(default_factory=Counter)
+    timestamps_replaced: Counter = field(default_factory=Counter)
+    points_written: int = 0
+    points_failed: int = 0
+    write_errors: int = 0
+    reconnects: int = 0
+    parameters_discovered: int = 0
+    devices_registered: int = 0
+    rule_batches_sent: int = 0
+    rule_batches_failed: int = 0
+    buffer_points: int = 0
+    spool_points: int = 0
+    held_messages: int = 0
+    flushes: int = 0
+    flush_seconds_total: float = 0.0
+    write_latency_counts: list[int] = field(
+        default_factory=lambda: [0] * (len(LATENCY_BUCKETS) + 1))
+    write_latency_sum: float = 0.0
+
+    def observe_write(self, seconds: float) -> None:
+        self.write_latency_sum += seconds
+        for i, bound in enumerate(LATENCY_BUCKETS):
+            if seconds <= bound:
+                self.write_latency_counts[i] += 1
+                return
+        self.write_latency_counts[-1] += 1
+
+    def snapshot(self) -> dict:
+        return {
+            "received": self.received, "stored": self.stored,
+            "rejected": dict(self.rejected), "values_dropped": dict(self.values_dropped),
+            "timestamps_replaced": dict(self.timestamps_replaced),
+            "points_written": self.points_written, "points_failed": self.points_failed,
+            "buffer_points": self.buffer_points, "spool_points": self.spool_points,
+            "held_messages": self.held_messages, "reconnects": self.reconnects,
+        }
+
+
+class _Collector:
+    def __init__(self, stats: IngestStats) -> None:
+        self.stats = stats
+
+    def collect(self):
+        s = self.stats
+        simple = [
+            ("factoryops_ingest_messages_received", "MQTT messages received", s.received),
+            ("factoryops_ingest_messages_stored", "Messages with at least one point kept",
+             s.stored),
+            ("factoryops_ingest_points_written", "Points written to the time-series store",
+             s.points_written),
+            ("factoryops_ingest_points_failed", "Points the store refused as invalid",
+             s.points_failed),
+            ("factoryops_ingest_write_errors", "Failed time-series writes (retried)",
+             s.write_errors),
+            ("factoryops_ingest_reconnects", "Broker reconnections", s.reconnects),
+            ("factoryops_ingest_parameters_discovered", "New parameters registered",
+             s.parameters_discovered),
+            ("factoryops_ingest_rule_batches_sent", "Rule evaluation batches dispatched",
+             s.rule_batches_sent),
+            ("factoryops_ingest_rule_batches_failed", "Rule batches that could not be sent",
+             s.rule_batches_failed),
+            ("factoryops_ingest_flushes", "Buffer flushes", s.flushes),
+        ]
+        for name, doc, value in simple:
+            yield CounterMetricFamily(name, doc, value=value)
+        for name, doc, counter in (
+            ("factoryops_ingest_messages_rejected", "Messages rejected, by reason", s.rejected),
+            ("factoryops_ingest_values_dropped", "Values dropped, by reason", s.values_dropped),
+            ("factoryops_ingest_timestamps_replaced", "Timestamps replaced by receive time",
+             s.timestamps_replaced),
+        ):
+            family = CounterMetricFamily(name, doc, labels=["reason"])
+            for reason, value in sorted(counter.items()):
+                family.add_metric([reason], value)
+            yield family
+        for name, doc, value in (
+            ("factoryops_ingest_buffer_points", "Points held in memory awaiting a write",
+             s.buffer_points),
+            ("factoryops_ingest_spool_points", "Points spooled to disk awaiting a write",
+             s.spool_points),
+            ("factoryops_ingest_held_messages", "Messages waiting for their device lookup",
+             s.held_messages),
+        ):
+            yield GaugeMetricFamily(name, doc, value=value)
+        yield CounterMetricFamily("factoryops_ingest_flush_seconds",
+                                  "Time spent flushing", value=s.flush_seconds_total)
+        cumulative, buckets = 0, []
+        for bound, count in zip((*LATENCY_BUCKETS, float("inf")), s.write_latency_counts,
+                                strict=True):
+            cumulative += count
+            buckets.append(("+Inf" if bound == float("inf") else str(bound), cumulative))
+        yield HistogramMetricFamily("factoryops_ingest_write_latency_seconds",
+                                    "Time-series write latency", buckets=buckets,
+                                    sum_value=s.write_latency_sum)
+
+
+def serve_metrics(stats: IngestStats, port: int, host: str = "0.0.0.0"):  # noqa: S104
+    REGISTRY.register(_Collector(stats))
+    if port:
+        return start_http_server(port, addr=host)
+    return None

@@ -1,0 +1,77 @@
+"""Which factory and device a topic names, cached so that the database is asked once per
+device (and again only when the cache entry ages out), never per message."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from app.core.database import session_scope
+from app.models.device import STATUS_DISABLED
+from app.repositories.factory_repo import FactoryRepository
+from app.repositories.telemetry_repo import TelemetryRepository
+
+UNKNOWN_FACTORY = "unknown_factory"
+UNKNOWN_DEVICE = "unknown_device"
+DEVICE_DISABLED = "device_disabled"
+
+
+@dataclass(slots=True)
+class DeviceEntry:
+    factory_id: int
+    device_id: int
+    factory_slug: str
+    device_key: str
+    # None when the device may publish; else the rejection reason.
+    refusal: str | None
+    known_parameters: set[str] = field(default_factory=set)
+    expires_at: float = 0.0
+
+
+@dataclass(slots=True)
+class Refusal:
+    reason: str
+    factory_id: int | None
+    expires_at: float
+
+
+class DeviceRegistry:
+    def __init__(self, ttl_seconds: float) -> None:
+        self.ttl = ttl_seconds
+        self.entries: dict[tuple[str, str], DeviceEntry | Refusal] = {}
+
+    def cached(self, slug: str, key: str) -> DeviceEntry | Refusal | None:
+        """The entry for a topic, even when stale (the caller refreshes stale entries in the
+        background and keeps using the old answer meanwhile)."""
+        return self.entries.get((slug, key))
+
+    @staticmethod
+    def is_stale(entry: DeviceEntry | Refusal) -> bool:
+        return entry.expires_at < time.monotonic()
+
+    async def resolve(self, slug: str, key: str) -> DeviceEntry | Refusal:
+        """Ask the database, registering the device when its factory allows it."""
+        previous = self.entries.get((slug, key))
+        expires = time.monotonic() + self.ttl
+        async with session_scope() as session:
+            factory = await FactoryRepository(session).get_by_slug(slug)
+            if factory is None:
+                entry: DeviceEntry | Refusal = Refusal(UNKNOWN_FACTORY, None, expires)
+            else:
+                repo = TelemetryRepository(session, factory.id)
+                device = await repo.device_by_key(key)
+                if device is None and (factory.settings or {}).get("allow_auto_register", True):
+                    device = await repo.register_discovered(key)
+                    await session.commit()
+                if device is None:
+                    entry = Refusal(UNKNOWN_DEVICE, factory.id, expires)
+                else:
+                    known = (previous.known_parameters
+                             if isinstance(previous, DeviceEntry)
+                             and previous.device_id == device.id
+                             else await repo.parameter_keys(device.id))
+                    refusal = DEVICE_DISABLED if device.status == STATUS_DISABLED else None
+                    entry = DeviceEntry(factory.id, device.id, slug, key, refusal, known,
+                                        expires)
+        self.entries[(slug, key)] = entry
+        return entry
