@@ -60,6 +60,12 @@ class Ingester:
             asyncio.create_task(self.subscriber.run(), name="subscriber"),
         ]
 
+    @property
+    def subscriber_client_id(self) -> str:
+        from telemetry.subscriber import client_id
+
+        return client_id(self.settings)
+
     async def wait_connected(self, seconds: float = 10) -> None:
         async with asyncio.timeout(seconds):
             await self.subscriber.connected.wait()
@@ -77,6 +83,7 @@ class Ingester:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        self._tasks = []
         await self._flush_once()
         await self.writer.close()
         with contextlib.suppress(Exception):

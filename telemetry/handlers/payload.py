@@ -117,8 +117,9 @@ def _add_values(metrics: dict, ts_ms: int, skip_ts_key: bool, out: ParsedPayload
                 dropped[NOT_FINITE] += 1
                 continue
         elif kind is int:
-            value = float(value)
-            if not math.isfinite(value):  # an integer beyond float range
+            try:
+                value = float(value)
+            except OverflowError:  # an integer beyond the range of a float
                 dropped[NOT_FINITE] += 1
                 continue
         elif kind is bool:

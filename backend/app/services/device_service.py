@@ -98,7 +98,8 @@ class DeviceService:
             device_key=body.device_key, name=body.name, type=body.type,
             location=body.location, area=body.area, manufacturer=body.manufacturer,
             model=body.model, meta=body.metadata, status=STATUS_ACTIVE, is_active=True,
-            token_hash=hash_token(token), token_rotated_at=now))
+            token_hash=hash_token(token), token_rotated_at=now, created_at=now,
+            updated_at=now))
         try:
             # The unique key decides, not a prior lookup: two concurrent registrations of the
             # same key cannot both pass.

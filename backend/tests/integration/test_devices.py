@@ -98,16 +98,14 @@ async def test_credentials_use_the_public_broker_host_when_set(make, settings):
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            r = await _create(c, tenant, device_key="it's a meter")
+            r = await _create(c, tenant, device_key="it's-1")
     assert r.status_code == 201, r.text
     credentials = r.json()["data"]["credentials"]
     assert credentials["mqtt_host"] == "mqtt.plant.example"
     argv = shlex.split(credentials["example"])
     assert argv[argv.index("-h") + 1] == "mqtt.plant.example"
     # A quote in the key survives the shell.
-    assert argv[argv.index("-t") + 1] == (
-        f"factories/{tenant.factory.slug}/devices/it's a meter/telemetry".replace(" a ", " a ")
-    ) or True
+    assert argv[argv.index("-t") + 1] == f"factories/{tenant.factory.slug}/devices/it's-1/telemetry"
 
 
 async def test_duplicate_key_in_a_factory_is_a_conflict(client, tenant, other_tenant):

@@ -1,0 +1,153 @@
+"""Telemetry suites reuse the backend's fixtures (fresh migrated MariaDB database, test
+servers, data builders) and add an in-process ingester and an MQTT publisher."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import paho.mqtt.client as paho
+import pytest
+
+BACKEND = Path(__file__).resolve().parents[2] / "backend"
+sys.path.insert(0, str(BACKEND))
+
+from tests.conftest import (  # noqa: E402,F401  (fixtures, re-exported for this suite)
+    Factories,
+    _fresh_redis,
+    _tenancy_guard_clean,
+    app,
+    client,
+    database_url,
+    db,
+    make,
+    other_tenant,
+    require_env,
+    settings,
+    tenant,
+)
+
+SERVICES = Path(__file__).resolve().parents[2] / "scripts" / "services.sh"
+
+
+def mqtt_address() -> tuple[str, int]:
+    return require_env("TEST_MQTT_HOST"), int(require_env("TEST_MQTT_PORT"))
+
+
+def discard_session(client_id: str) -> None:
+    """Drop a persistent session the broker keeps for a finished test's ingester; otherwise
+    it would queue every later test's messages."""
+    host, port = mqtt_address()
+    c = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id,
+                    protocol=paho.MQTTv311, clean_session=True)
+    c.connect(host, port)
+    c.loop_start()
+    time.sleep(0.2)
+    c.disconnect()
+    c.loop_stop()
+
+
+async def services(*args: str) -> None:
+    proc = await asyncio.create_subprocess_exec(str(SERVICES), *args,
+                                                stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.STDOUT)
+    out, _ = await proc.communicate()
+    assert proc.returncode == 0, out.decode()
+
+
+class Publisher:
+    """A QoS 1 publisher that counts broker acknowledgements."""
+
+    def __init__(self, client_id: str | None = None, clean_session: bool = True) -> None:
+        host, port = mqtt_address()
+        self.client = paho.Client(paho.CallbackAPIVersion.VERSION2,
+                                  client_id=client_id or f"test-pub-{uuid.uuid4().hex[:8]}",
+                                  protocol=paho.MQTTv311, clean_session=clean_session)
+        self.client.max_inflight_messages_set(1000)
+        self.client.max_queued_messages_set(0)
+        self.acked: set[int] = set()
+        self.client.on_publish = lambda _c, _u, mid, _r, _p: self.acked.add(mid)
+        self.client.connect(host, port)
+        self.client.loop_start()
+        self.sent: list[int] = []
+
+    def publish(self, topic: str, payload: bytes | str, qos: int = 1) -> int:
+        info = self.client.publish(topic, payload, qos=qos)
+        self.sent.append(info.mid)
+        return info.mid
+
+    async def wait_acked(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(mid in self.acked for mid in self.sent):
+                return
+            await asyncio.sleep(0.02)
+        missing = len([m for m in self.sent if m not in self.acked])
+        raise AssertionError(f"{missing} publishes not acknowledged by the broker")
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+@pytest.fixture
+def publisher():
+    pub = Publisher()
+    yield pub
+    pub.close()
+
+
+@pytest.fixture
+def ingest_settings(settings, tmp_path):
+    return settings.model_copy(update={
+        "mqtt_client_id": f"test-ingester-{uuid.uuid4().hex[:8]}",
+        "ingest_spool_dir": tmp_path / "spool",
+        "ingest_flush_interval_ms": 100,
+        "ingest_cache_ttl_seconds": 30,
+        "ingest_metrics_port": 0,
+        "mqtt_host": mqtt_address()[0],
+        "mqtt_port": mqtt_address()[1],
+    })
+
+
+@pytest.fixture
+async def ingester_factory(ingest_settings):
+    """Start ingesters (in this process, on the test servers); all are stopped at the end."""
+    from telemetry.ingester import Ingester
+
+    started: list[Ingester] = []
+
+    async def start(**overrides):
+        ingester = Ingester(ingest_settings.model_copy(update=overrides))
+        await ingester.start()
+        await ingester.wait_connected(10)
+        started.append(ingester)
+        return ingester
+
+    yield start
+    for ingester in started:
+        if ingester._tasks:
+            await ingester.stop()
+        discard_session(ingester.subscriber_client_id)
+
+
+async def eventually(check, timeout: float = 20, interval: float = 0.1):
+    """Poll `check` (sync or async) until it returns a truthy value."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if asyncio.iscoroutine(last):
+            last = await last
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s (last: {last!r})")
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0", "false")

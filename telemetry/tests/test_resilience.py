@@ -1,0 +1,194 @@
+"""Hostile input, store outages, broker restarts and several ingesters: nothing valid is
+lost, nothing is stored twice, and the ingester keeps running."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+
+import orjson
+
+from telemetry.tests.conftest import Publisher, eventually, services
+from telemetry.tests.test_ingestion import (
+    count_points,
+    device_by_key,
+    publisher_burst,
+    topic,
+    ts,
+)
+
+
+def hostile_payloads(rng: random.Random):
+    """(payload, expected outcome) pairs. Outcome: ("reject", reason) or
+    ("store", stored_values, {drop_reason: n}, {timestamp_reason: n})."""
+    cases = [
+        (b"{not json", ("reject", "bad_json")),
+        (b"", ("reject", "bad_json")),
+        (b"\xff\xfe\x00", ("reject", "bad_json")),
+        (b'{"metrics": {"a": 1}', ("reject", "bad_json")),
+        (b"[" * 3000 + b"]" * 3000, ("reject", "bad_json")),
+        (b'{"a":' * 3000 + b"1" + b"}" * 3000, ("reject", "bad_json")),
+        (b"[1, \"x\", null, [2]]", ("reject", "bad_shape")),
+        (b"12345", ("reject", "bad_shape")),
+        (b'{"metrics": {"s": "on", "n": null, "o": {"x": 1}}}', ("reject", "no_values")),
+        (b"[]", ("reject", "no_values")),
+        (b'{"pad": "' + b"x" * 300_000 + b'"}', ("reject", "payload_too_large")),
+        (orjson.dumps([{"v": 1}] * 1001), ("reject", "payload_too_large")),
+        (b'{"device": "someone-else", "v": 1}', ("reject", "device_mismatch")),
+    ]
+    out = []
+    for i in range(1000):
+        payload, outcome = cases[i % len(cases)]
+        out.append((payload, outcome))
+    # Partly valid messages: bad values and keys dropped, the rest stored. Each uses its
+    # own parameter so that receive-time timestamps cannot overwrite each other.
+    for i in range(150):
+        key = f"partial {i}"
+        kind = i % 5
+        if kind == 0:
+            out.append((b'{"metrics": {"%s": NaN, "%s": 1.5}}' % (b"nan" + str(i).encode(),
+                                                                key.encode()),
+                        ("store", 1, {"not_finite": 1}, {})))
+        elif kind == 1:
+            out.append((orjson.dumps({"ts": ts(i), "metrics": {
+                "_hidden": 1, "x" * 70: 2, "tab\tkey": 3, key: 4}}),
+                        ("store", 1, {"invalid_key": 3}, {})))
+        elif kind == 2:
+            out.append((orjson.dumps({"ts": "not a time", key: 7}),
+                        ("store", 1, {}, {"bad_timestamp": 1})))
+        elif kind == 3:
+            out.append((orjson.dumps({"ts": 12, key: 8}),
+                        ("store", 1, {}, {"timestamp_out_of_window": 1})))
+        else:
+            out.append((orjson.dumps([{"ts": ts(i), key: 9}, "junk", {"metrics": "bad"}]),
+                        ("store", 1, {"bad_shape": 2}, {})))
+    rng.shuffle(out)
+    return out
+
+
+async def test_hostile_payloads_interleaved_with_valid_ones(ingester_factory, make,
+                                                            publisher):
+    factory = await make.factory()
+    ingester = await ingester_factory()
+    rng = random.Random(20261129)
+    hostile = hostile_payloads(rng)
+    expected_rejects: Counter = Counter()
+    expected_drops: Counter = Counter()
+    expected_ts: Counter = Counter()
+    partial_keys: list[str] = []
+    valid = 0
+    stream = []
+    for n, (payload, outcome) in enumerate(hostile):
+        stream.append(("hostile", payload))
+        if outcome[0] == "reject":
+            expected_rejects[outcome[1]] += 1
+        else:
+            expected_drops.update(outcome[2])
+            expected_ts.update(outcome[3])
+        if n % 2 == 0:  # a valid message between every second hostile one
+            stream.append(("valid", orjson.dumps(
+                {"ts": ts(valid), "metrics": {"power": float(valid), "v": 230.0}})))
+            valid += 1
+    for kind, payload in stream:
+        publisher.publish(topic(factory, "target"), payload)
+    # Hostile topics as well: the subscription matches them, the ingester refuses them.
+    for bad in ("factories//devices/x/telemetry", "factories/x/devices//telemetry"):
+        publisher.publish(bad, b'{"v": 1}')
+    expected_rejects["bad_topic"] += 2
+    await publisher.wait_acked(timeout=60)
+    total = len(stream) + 2
+    await eventually(lambda: ingester.stats.received == total, timeout=60)
+
+    partial_count = sum(1 for _, o in hostile if o[0] == "store")
+    assert ingester.stats.stored == valid + partial_count
+    assert dict(ingester.stats.rejected) == dict(expected_rejects)
+    assert dict(ingester.stats.values_dropped) == dict(expected_drops)
+    assert dict(ingester.stats.timestamps_replaced) == dict(expected_ts)
+
+    device = await device_by_key(factory.id, "target")
+    assert await eventually(lambda: _count_is(ingester, factory.id, device.id,
+                                              ["power", "v"], 2 * valid))
+    partial_keys = [f"partial {i}" for i in range(150)]
+    assert await eventually(lambda: _count_is(ingester, factory.id, device.id,
+                                              partial_keys, partial_count))
+    # Still alive and well: a new message is stored.
+    publisher.publish(topic(factory, "target"), orjson.dumps({"ts": ts(9999), "after": 1}))
+    await eventually(lambda: _count_is(ingester, factory.id, device.id, ["after"], 1))
+
+
+async def _count_is(ingester, factory_id, device_id, parameters, expected) -> bool:
+    return await count_points(ingester, factory_id, device_id, parameters) == expected
+
+
+async def test_time_series_outage_mid_stream_loses_nothing(ingester_factory, make,
+                                                           publisher):
+    factory = await make.factory()
+    ingester = await ingester_factory(ingest_flush_interval_ms=100)
+    await publisher_burst(publisher, factory, "outage", 300, offset=0)
+    await eventually(lambda: ingester.stats.points_written >= 300)
+    await services("stop", "influxdb")
+    try:
+        await publisher_burst(publisher, factory, "outage", 700, offset=300)
+        await eventually(lambda: ingester.stats.stored == 1000)
+        await eventually(lambda: ingester.stats.write_errors >= 1)
+        await asyncio.sleep(2)  # the outage lasts a while: batches pile up in the backlog
+        assert ingester.stats.buffer_points > 0
+    finally:
+        await services("start", "influxdb")
+    device = await device_by_key(factory.id, "outage")
+    await eventually(lambda: ingester.writer.healthy and ingester.stats.buffer_points == 0,
+                     timeout=60)
+    assert await count_points(ingester, factory.id, device.id, ["p"]) == 1000
+
+
+async def test_backlog_beyond_memory_bound_spills_to_disk(ingester_factory, make, publisher):
+    factory = await make.factory()
+    ingester = await ingester_factory(influx_url="http://127.0.0.1:9",
+                                      ingest_buffer_max_points=100,
+                                      ingest_batch_points=50, ingest_flush_interval_ms=50)
+    await publisher_burst(publisher, factory, "spill", 400)
+    await eventually(lambda: ingester.stats.stored == 400)
+    await eventually(lambda: ingester.writer.spool.points >= 300)
+    assert ingester.writer.backlog_points <= 100
+    await ingester.stop()
+    assert ingester.writer.spool.points == 400
+
+
+async def test_broker_restart_loses_nothing_at_qos1(ingester_factory, make):
+    factory = await make.factory()
+    ingester = await ingester_factory()
+    pub = Publisher()
+    await publisher_burst(pub, factory, "restart", 300, offset=0)
+    pub.close()
+    await eventually(lambda: ingester.stats.stored == 300)
+    reconnects = ingester.stats.reconnects
+    await services("restart", "mosquitto")
+    # Published while the ingester is still reconnecting: the broker queues them in the
+    # ingester's persistent session.
+    pub = Publisher()
+    await publisher_burst(pub, factory, "restart", 700, offset=300)
+    pub.close()
+    await eventually(lambda: ingester.stats.reconnects > reconnects)
+    await eventually(lambda: ingester.stats.stored >= 1000, timeout=60)
+    device = await device_by_key(factory.id, "restart")
+    assert await eventually(lambda: _count_is(ingester, factory.id, device.id, ["p"], 1000),
+                            timeout=30)
+
+
+async def test_two_ingesters_on_a_shared_subscription_store_each_message_once(
+        ingester_factory, make, publisher):
+    factory = await make.factory()
+    group = f"ingest-{factory.id}"
+    first = await ingester_factory(mqtt_shared_group=group, mqtt_client_id=f"a-{group}")
+    second = await ingester_factory(mqtt_shared_group=group, mqtt_client_id=f"b-{group}")
+    await publisher_burst(publisher, factory, "shared", 2000)
+    await eventually(lambda: first.stats.received + second.stats.received == 2000)
+    await asyncio.sleep(0.5)  # anything duplicated would arrive by now
+    assert first.stats.received + second.stats.received == 2000
+    assert first.stats.received > 0 and second.stats.received > 0
+    device = await device_by_key(factory.id, "shared")
+    assert await eventually(lambda: _count_is(first, factory.id, device.id, ["p"], 2000))
+    written = await eventually(
+        lambda: (first.stats.points_written + second.stats.points_written) or None)
+    assert written == 2000
