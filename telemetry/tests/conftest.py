@@ -80,8 +80,8 @@ class Publisher:
         self.sent.append(info.mid)
         return info.mid
 
-    async def wait_acked(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
+    async def wait_acked(self, within: float = 30) -> None:
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             if all(mid in self.acked for mid in self.sent):
                 return
@@ -102,7 +102,7 @@ def publisher():
 
 
 @pytest.fixture
-def ingest_settings(settings, tmp_path):
+def ingest_settings(settings, tmp_path):  # noqa: F811 (the fixture, by name)
     return settings.model_copy(update={
         "mqtt_client_id": f"test-ingester-{uuid.uuid4().hex[:8]}",
         "ingest_spool_dir": tmp_path / "spool",
@@ -135,9 +135,9 @@ async def ingester_factory(ingest_settings):
         discard_session(ingester.subscriber_client_id)
 
 
-async def eventually(check, timeout: float = 20, interval: float = 0.1):
+async def eventually(check, within: float = 20, interval: float = 0.1):
     """Poll `check` (sync or async) until it returns a truthy value."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     last = None
     while time.monotonic() < deadline:
         last = check()
@@ -146,7 +146,7 @@ async def eventually(check, timeout: float = 20, interval: float = 0.1):
         if last:
             return last
         await asyncio.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout} s (last: {last!r})")
+    raise AssertionError(f"condition not met within {within} s (last: {last!r})")
 
 
 def env_flag(name: str) -> bool:

@@ -206,7 +206,7 @@ async def test_points_are_spooled_when_the_store_is_unreachable_and_replayed(
     await down.stop()
     assert down.stats.points_written == 0 and down.writer.spool.points == 200
     up = await ingester_factory()
-    await eventually(lambda: up.stats.points_written == 200, timeout=30)
+    await eventually(lambda: up.stats.points_written == 200, within=30)
     device = await device_by_key(factory.id, "s")
     assert await count_points(up, factory.id, device.id, ["p"]) == 200
     assert up.writer.spool.points == 0 and not list(up.writer.spool.files())

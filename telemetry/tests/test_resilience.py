@@ -90,15 +90,15 @@ async def test_hostile_payloads_interleaved_with_valid_ones(ingester_factory, ma
             stream.append(("valid", orjson.dumps(
                 {"ts": ts(valid), "metrics": {"power": float(valid), "v": 230.0}})))
             valid += 1
-    for kind, payload in stream:
+    for _kind, payload in stream:
         publisher.publish(topic(factory, "target"), payload)
     # Hostile topics as well: the subscription matches them, the ingester refuses them.
     for bad in ("factories//devices/x/telemetry", "factories/x/devices//telemetry"):
         publisher.publish(bad, b'{"v": 1}')
     expected_rejects["bad_topic"] += 2
-    await publisher.wait_acked(timeout=60)
+    await publisher.wait_acked(within=60)
     total = len(stream) + 2
-    await eventually(lambda: ingester.stats.received == total, timeout=60)
+    await eventually(lambda: ingester.stats.received == total, within=60)
 
     partial_count = sum(1 for _, o in hostile if o[0] == "store")
     assert ingester.stats.stored == valid + partial_count
@@ -138,7 +138,7 @@ async def test_time_series_outage_mid_stream_loses_nothing(ingester_factory, mak
         await services("start", "influxdb")
     device = await device_by_key(factory.id, "outage")
     await eventually(lambda: ingester.writer.healthy and ingester.stats.buffer_points == 0,
-                     timeout=60)
+                     within=60)
     assert await count_points(ingester, factory.id, device.id, ["p"]) == 1000
 
 
@@ -170,10 +170,10 @@ async def test_broker_restart_loses_nothing_at_qos1(ingester_factory, make):
     await publisher_burst(pub, factory, "restart", 700, offset=300)
     pub.close()
     await eventually(lambda: ingester.stats.reconnects > reconnects)
-    await eventually(lambda: ingester.stats.stored >= 1000, timeout=60)
+    await eventually(lambda: ingester.stats.stored >= 1000, within=60)
     device = await device_by_key(factory.id, "restart")
     assert await eventually(lambda: _count_is(ingester, factory.id, device.id, ["p"], 1000),
-                            timeout=30)
+                            within=30)
 
 
 async def test_two_ingesters_on_a_shared_subscription_store_each_message_once(

@@ -13,7 +13,9 @@ CADENCES = ("daily", "weekly", "monthly")
 
 class ReportSchedule(IdMixin, TenantMixin, UpdatedMixin, Base):
     __tablename__ = "report_schedules"
-    __table_args__ = (Index("ix_report_schedules_is_active_next_run_at", "is_active", "next_run_at"),)
+    __table_args__ = (
+        Index("ix_report_schedules_is_active_next_run_at", "is_active", "next_run_at"),
+    )
 
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     kind: Mapped[str] = mapped_column(String(32), nullable=False)

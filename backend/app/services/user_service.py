@@ -1,10 +1,9 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from datetime import UTC, datetime
 
 from app.core.errors import Conflict, ValidationFailed, not_found
 from app.core.security import hash_password
