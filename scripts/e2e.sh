@@ -7,8 +7,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${FACTORYOPS_VENV:-$ROOT/.venv}"
 PORT="${E2E_PORT:-8765}"
-E2E_DB="factoryops_e2e"
-LOG="$ROOT/.services/e2e-platform.log"
+E2E_DB="factoryops_${E2E_NAME:-e2e}"
+LOG="$ROOT/.services/${E2E_NAME:-e2e}-platform.log"
 mkdir -p "$(dirname "$LOG")"
 
 "$VENV/bin/python" - "$E2E_DB" <<'PY'
@@ -26,11 +26,15 @@ async def main(name):
 asyncio.run(main(sys.argv[1]))
 PY
 
+# A fresh time-series database too: ids restart with the fresh metadata database.
+curl -sf -XPOST "$TEST_INFLUX_URL/query" --data-urlencode "q=DROP DATABASE $E2E_DB" >/dev/null
+curl -sf -XPOST "$TEST_INFLUX_URL/query" --data-urlencode "q=CREATE DATABASE $E2E_DB" >/dev/null
+
 export DATABASE_URL="${TEST_DATABASE_URL%/*}/$E2E_DB"
 export REDIS_URL="$TEST_REDIS_URL" TSDB_BACKEND=influxdb INFLUX_URL="$TEST_INFLUX_URL"
-export INFLUX_DATABASE="$TEST_INFLUX_DATABASE" MQTT_HOST="$TEST_MQTT_HOST"
+export INFLUX_DATABASE="$E2E_DB" MQTT_HOST="$TEST_MQTT_HOST"
 export MQTT_PORT="$TEST_MQTT_PORT" CELERY_BROKER_URL="${TEST_REDIS_URL%/*}/1"
-export DATA_DIR="$ROOT/.services/e2e-data" LOG_LEVEL=WARNING
+export DATA_DIR="$ROOT/.services/${E2E_NAME:-e2e}-data" LOG_LEVEL=WARNING
 rm -rf "$DATA_DIR"
 
 "$VENV/bin/python" "$ROOT/scripts/run_platform.py" --port "$PORT" >"$LOG" 2>&1 &

@@ -105,6 +105,19 @@ async def _fresh_redis():
         await client.aclose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+async def _fresh_timeseries():
+    """Ids restart with the fresh MariaDB database, so points left by an earlier run would
+    land on this run's devices: start from an empty InfluxDB database too."""
+    url = os.environ.get("TEST_INFLUX_URL")
+    name = os.environ.get("TEST_INFLUX_DATABASE")
+    if url and name:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as influx:
+            for statement in (f'DROP DATABASE "{name}"', f'CREATE DATABASE "{name}"'):
+                r = await influx.post("/query", data={"q": statement})
+                r.raise_for_status()
+
+
 @pytest.fixture(autouse=True)
 def _tenancy_guard_clean():
     before = len(tenancy_guard.violations)

@@ -19,6 +19,7 @@ sys.path.insert(0, str(BACKEND))
 from tests.conftest import (  # noqa: E402,F401  (fixtures, re-exported for this suite)
     Factories,
     _fresh_redis,
+    _fresh_timeseries,
     _tenancy_guard_clean,
     app,
     client,
