@@ -28,6 +28,16 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
+    rolldownOptions: {
+      output: {
+        // The chunk shared by the chart components is named after whichever module the
+        // bundler picks; a fixed name makes the bundle report say what the weight is.
+        chunkFileNames: (chunk) =>
+          !chunk.isDynamicEntry && chunk.moduleIds.some((id) => id.includes('/node_modules/recharts/'))
+            ? 'assets/recharts-[hash].js'
+            : 'assets/[name]-[hash].js',
+      },
+    },
   },
   test: {
     environment: 'jsdom',

@@ -25,9 +25,23 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--host", default=os.environ.get("FACTORYOPS_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("FACTORYOPS_PORT", "8000")))
+    p.add_argument("--mqtt-port", type=int,
+                   default=int(os.environ.get("FACTORYOPS_MQTT_PORT", "1883")),
+                   help="port of the embedded broker (the next free one when taken)")
+    p.add_argument("--external-broker", action="store_true",
+                   default=os.environ.get("FACTORYOPS_EXTERNAL_BROKER") == "1",
+                   help="use the broker at MQTT_HOST:MQTT_PORT instead of the embedded one")
     p.add_argument("--data-dir", default=os.environ.get("DATA_DIR", str(ROOT / "data")))
+    p.add_argument("--machines", type=int, default=3, help="simulated demo machines (0: none)")
     p.add_argument("--no-spa", action="store_true", help="serve the API only")
     return p.parse_args()
+
+
+def free_port(host: str, preferred: int) -> int:
+    for candidate in range(preferred, preferred + 50):
+        if port_is_free(host, candidate):
+            return candidate
+    raise SystemExit(f"no free port near {preferred}")
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -134,18 +148,44 @@ def main() -> int:
     logins = prepare_database(env)
 
     supervisor = Supervisor(env)
+    bin_dir = Path(sys.executable).parent
     try:
+        if not args.external_broker:
+            mqtt_port = free_port("127.0.0.1", args.mqtt_port)
+            env["MQTT_HOST"], env["MQTT_PORT"] = "127.0.0.1", str(mqtt_port)
+            broker = supervisor.start("broker", sys.executable, "-m", "telemetry.broker",
+                                      "--host", "127.0.0.1", "--port", str(mqtt_port))
+            wait_for_port("127.0.0.1", mqtt_port, broker)
+        mqtt_host, mqtt_port = env.get("MQTT_HOST", "127.0.0.1"), int(env.get("MQTT_PORT", 1883))
+        env.setdefault("INGEST_METRICS_PORT", str(free_port("127.0.0.1", 9101)))
+        supervisor.start("ingester", str(bin_dir / "factoryops-ingester"))
+        supervisor.start(
+            "worker", sys.executable, "-m", "celery", "--quiet", "-A", "app.workers.celery_app",
+            "worker",
+            "-Q", "rule_engine,notifications,analytics,reporting", "-B", "-c", "2",
+            "--loglevel", "warning", "-s", str(data_dir / "celerybeat-schedule"))
         api = supervisor.start(
             "api", sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
             "--host", args.host, "--port", str(args.port), "--no-access-log",
             "--log-level", "warning")
         wait_for_port(args.host, args.port, api)
+        if args.machines:
+            from app.services.demo_seed import DEMO_MACHINES
+
+            keys = ",".join(key for key, *_ in DEMO_MACHINES[:args.machines])
+            supervisor.start(
+                "simulator", str(bin_dir / "factoryops-simulator"), "--host", mqtt_host,
+                "--port", str(mqtt_port), "--factory", logins.factory_slug, "--keys", keys,
+                "--interval", "5", "--backfill-hours", "24", "--backfill-step", "60",
+                "--state-file", str(data_dir / "simulator-state.json"))
         url = f"http://{args.host}:{args.port}"
         print(
             f"\nFactoryOps is running: {url}\n"
             f"  factory:      {logins.factory_slug} (Demo Factory)\n"
             f"  super admin:  {logins.admin[0]} / {logins.admin[1]}\n"
             f"  operator:     {logins.operator[0]} / {logins.operator[1]}\n"
+            f"  MQTT:         mqtt://{mqtt_host}:{mqtt_port}  "
+            f"(topic factories/{logins.factory_slug}/devices/<device>/telemetry)\n"
             f"  API docs:     {url}/docs\n"
             f"  data:         {data_dir}\n"
             "Press Ctrl-C to stop.\n", flush=True)

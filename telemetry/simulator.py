@@ -208,7 +208,38 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--username")
     p.add_argument("--password")
     p.add_argument("--client-id", default="")
+    p.add_argument("--state-file", default="",
+                   help="keep energy counters here across restarts (and skip the backfill "
+                        "when it exists: the history is already there)")
     return p.parse_args(argv)
+
+
+def load_state(path: str, machines: list[Machine]) -> bool:
+    """Energy counters only ever grow, across restarts too: a counter that jumped back would
+    read as a meter reset."""
+    import json
+    from pathlib import Path
+
+    file = Path(path)
+    if not path or not file.is_file():
+        return False
+    state = json.loads(file.read_text())
+    for machine in machines:
+        if machine.key in state:
+            machine.energy_kwh = float(state[machine.key]["energy_kwh"])
+    return True
+
+
+def save_state(path: str, machines: list[Machine]) -> None:
+    import json
+    from pathlib import Path
+
+    if not path:
+        return
+    file = Path(path)
+    tmp = file.with_suffix(".tmp")
+    tmp.write_text(json.dumps({m.key: {"energy_kwh": m.energy_kwh} for m in machines}))
+    tmp.replace(file)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,8 +265,10 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             time.sleep(0.5)
     sent = 0
+    resumed = load_state(args.state_file, machines)
+    last_saved = time.monotonic()
     try:
-        if args.backfill_hours > 0:
+        if args.backfill_hours > 0 and not resumed:
             for machine, ts, values in backfill(machines, args.backfill_hours,
                                                 args.backfill_step, time.time()):
                 publisher.publish(topic(args.factory, machine.key),
@@ -255,10 +288,14 @@ def main(argv: list[str] | None = None) -> int:
                 publisher.publish(topic(args.factory, machine.key), payload, args.qos)
                 sent += 1
             next_round += args.interval
+            if time.monotonic() - last_saved > 30:
+                save_state(args.state_file, machines)
+                last_saved = time.monotonic()
             stop.wait(max(0.0, next_round - time.monotonic()))
         if args.qos:
             publisher.wait_acked(sent, timeout=10)
     finally:
+        save_state(args.state_file, machines)
         publisher.close()
     return 0
 

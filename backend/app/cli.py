@@ -1,10 +1,15 @@
-"""`factoryops` command line: database migrations, factories, admins and demo data."""
+"""`factoryops` command line: database migrations, factories, admins, demo data and broker
+accounts."""
 
 from __future__ import annotations
 
 import asyncio
 import getpass
+import os
+import shutil
+import tempfile
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -95,6 +100,55 @@ def seed_demo() -> None:
     typer.echo(f"demo factory '{logins.factory_slug}' (id {logins.factory_id})")
     typer.echo(f"  super admin: {logins.admin[0]} / {logins.admin[1]}")
     typer.echo(f"  operator:    {logins.operator[0]} / {logins.operator[1]}")
+
+
+@cli.command("mosquitto-auth")
+def mosquitto_auth(
+    password_file: Path = typer.Option(..., help="Mosquitto password_file to write"),
+    acl_file: Path = typer.Option(..., help="Mosquitto acl_file to write"),
+    group: str = typer.Option(None, help="group of new files, e.g. mosquitto (existing files "
+                                         "keep their owner, group and mode)"),
+) -> None:
+    """Write Mosquitto's password_file and acl_file from the device registry: each enabled
+    device may publish to its own telemetry topic only (signing in as <factory>/<device
+    key>), the ingester (MQTT_USERNAME) may read all telemetry. Reload the broker after
+    each run (kill -HUP <mosquitto pid>)."""
+    from app.services.mosquitto_files import build_mosquitto_files
+
+    settings = get_settings()
+    files = _run(lambda session: build_mosquitto_files(session, settings))
+    _replace_file(password_file, files.password_file, group)
+    _replace_file(acl_file, files.acl_file, group)
+    typer.echo(f"{files.devices} devices written to {password_file} and {acl_file}")
+    if not (settings.mqtt_username and settings.mqtt_password):
+        typer.secho("note: MQTT_USERNAME / MQTT_PASSWORD are not set, so no ingester account "
+                    "was written", fg="yellow", err=True)
+    for username in files.skipped:
+        typer.secho(f"skipped {username}: Mosquitto cannot hold ':' in a user name",
+                    fg="yellow", err=True)
+
+
+def _replace_file(path: Path, content: str, group: str | None) -> None:
+    """Atomic, so the broker never reads half a file. The files hold password hashes: new
+    ones are readable by owner and group only."""
+    path = path.resolve()
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(content)
+        if path.exists():
+            shutil.copymode(path, temp)
+            stat = path.stat()
+            if os.geteuid() == 0:
+                os.chown(temp, stat.st_uid, stat.st_gid)
+        else:
+            os.chmod(temp, 0o640)
+            if group:
+                shutil.chown(temp, group=group)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def main() -> None:

@@ -10,6 +10,9 @@ import RouteError from '@/pages/RouteError';
 // Pages behind sign-in load on demand: they will carry the charting code, which the
 // sign-in pages should not have to download.
 const Dashboard = lazy(() => import('@/pages/Dashboard'));
+const Machines = lazy(() => import('@/pages/Machines'));
+const DeviceDetail = lazy(() => import('@/pages/DeviceDetail'));
+const FactorySettings = lazy(() => import('@/pages/FactorySettings'));
 
 export const routes: RouteObject[] = [
   {
@@ -26,7 +29,16 @@ export const routes: RouteObject[] = [
         ),
         children: [
           { path: '/dashboard', element: <Dashboard /> },
-          // Super-admin pages go here wrapped in <ProtectedRoute requireSuperAdmin>.
+          { path: '/machines', element: <Machines /> },
+          { path: '/machines/:deviceId', element: <DeviceDetail /> },
+          {
+            path: '/settings',
+            element: (
+              <ProtectedRoute requireSuperAdmin>
+                <FactorySettings />
+              </ProtectedRoute>
+            ),
+          },
         ],
       },
       { path: '*', element: <NotFound /> },

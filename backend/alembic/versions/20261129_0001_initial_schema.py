@@ -50,6 +50,7 @@ def upgrade() -> None:
     sa.Column('last_seen_at', app.models.base.UTCDateTime(), nullable=True),
     sa.Column('metadata', sa.JSON(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=True),
+    sa.Column('mosquitto_password_hash', sa.String(length=160), nullable=True),
     sa.Column('token_rotated_at', app.models.base.UTCDateTime(), nullable=True),
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('factory_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -69,6 +70,7 @@ def upgrade() -> None:
     op.create_table('users',
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('full_name', sa.String(length=200), nullable=False),
+    sa.Column('phone', sa.String(length=16), nullable=True),
     sa.Column('hashed_password', sa.String(length=255), nullable=True),
     sa.Column('role', sa.String(length=32), nullable=False),
     sa.Column('permissions', sa.JSON(), nullable=False),
@@ -213,6 +215,7 @@ def upgrade() -> None:
     sa.Column('channels', sa.JSON(), nullable=False),
     sa.Column('recipients', sa.JSON(), nullable=False),
     sa.Column('auto_resolve', sa.Boolean(), nullable=False),
+    sa.Column('allow_unseen_parameters', sa.Boolean(), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_by', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -356,19 +359,26 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('sent_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('digest_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('open_digest_key', sa.String(length=64), nullable=True),
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('factory_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('updated_at', app.models.base.UTCDateTime(), nullable=False),
     sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], name=op.f('fk_notification_deliveries_alert_id_alerts'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['digest_id'], ['notification_deliveries.id'], name=op.f('fk_notification_deliveries_digest_id_notification_deliveries'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['factory_id'], ['factories.id'], name=op.f('fk_notification_deliveries_factory_id_factories'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_deliveries')),
+    sa.UniqueConstraint('open_digest_key', name=op.f('uq_notification_deliveries_open_digest_key')),
     mysql_charset='utf8mb4',
     mysql_collate='utf8mb4_unicode_ci',
     )
     with op.batch_alter_table('notification_deliveries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notification_deliveries_alert_id'), ['alert_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_deliveries_digest_id'), ['digest_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_deliveries_factory_id'), ['factory_id'], unique=False)
+        batch_op.create_index('ix_notification_deliveries_recipient_created_at', ['factory_id', 'channel', 'recipient', 'created_at'], unique=False)
 
 
 

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     login_ip_rate_limit: str = "30/minute"
     public_factory_directory: bool = True
     trust_forwarded_for: bool = False
+    invite_token_hours: int = Field(default=72, ge=1, le=24 * 30)
+    password_reset_token_minutes: int = Field(default=60, ge=5, le=24 * 60)
 
     # --- cache, rate limits, latest values ------------------------------------------------
     redis_url: str | None = None
@@ -113,11 +115,14 @@ class Settings(BaseSettings):
     whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
     whatsapp_token: SecretStr | None = None
     whatsapp_phone_number_id: str | None = None
+    twilio_api_url: str = "https://api.twilio.com"
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_whatsapp_from: str | None = None
     notification_digest_threshold: int = 5
     notification_digest_window_seconds: int = 600
+    notification_max_attempts: int = 5
+    notification_retry_base_seconds: float = 30.0
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> Settings:

@@ -65,6 +65,9 @@ async def require_super_admin(user: CurrentUser) -> User:
     return user
 
 
+# Marked like `require_permission` so that the permission matrix test can find these routes.
+require_super_admin.super_admin_only = True  # type: ignore[attr-defined]
+
 SuperAdmin = Annotated[User, Depends(require_super_admin)]
 
 

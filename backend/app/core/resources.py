@@ -3,6 +3,7 @@ and closed on shutdown."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,12 @@ class Resources:
         await self.latest.start()
 
     async def close(self) -> None:
+        # Clients that domains keep in `extras` (built lazily) close with the rest.
+        for extra in list(self.extras.values()):
+            close = getattr(extra, "close", None)
+            if close is not None and inspect.iscoroutinefunction(close):
+                await close()
+        self.extras.clear()
         await self.latest.close()
         await self.timeseries.close()
 

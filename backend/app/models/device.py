@@ -34,4 +34,7 @@ class Device(IdMixin, TenantMixin, UpdatedMixin, Base):
     # "metadata" is reserved by SQLAlchemy's declarative API, hence the attribute name.
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict, nullable=False)
     token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    # The same token hashed for Mosquitto's password_file (`factoryops mosquitto-auth`): the
+    # token itself is never kept, so this is set whenever one is issued.
+    mosquitto_password_hash: Mapped[str | None] = mapped_column(String(160), nullable=True)
     token_rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

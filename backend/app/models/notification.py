@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, IdMixin, IdType, TenantMixin, UpdatedMixin, UTCDateTime
@@ -13,9 +13,17 @@ DELIVERY_RETRYING = "retrying"
 DELIVERY_FAILED = "failed"
 DELIVERY_DIGESTED = "digested"
 
+KIND_ALERT = "alert"
+KIND_DIGEST = "digest"
+
 
 class NotificationDelivery(IdMixin, TenantMixin, UpdatedMixin, Base):
     __tablename__ = "notification_deliveries"
+    __table_args__ = (
+        # The storm check counts what one recipient was sent recently.
+        Index("ix_notification_deliveries_recipient_created_at", "factory_id", "channel",
+              "recipient", "created_at"),
+    )
 
     alert_id: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("alerts.id", ondelete="SET NULL"), index=True, nullable=True
@@ -26,3 +34,14 @@ class NotificationDelivery(IdMixin, TenantMixin, UpdatedMixin, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # "alert" (one alert to one recipient) or "digest" (a summary of the alerts a recipient
+    # was not sent one by one during a storm).
+    kind: Mapped[str] = mapped_column(String(16), default=KIND_ALERT, nullable=False)
+    digest_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("notification_deliveries.id", ondelete="SET NULL"), index=True,
+        nullable=True
+    )
+    # A hash of "factory:channel:recipient" while a digest collects, NULL once it is sent:
+    # the unique index lets racing workers open only one digest per recipient.
+    open_digest_key: Mapped[str | None] = mapped_column(String(64), nullable=True,
+                                                        unique=True)

@@ -29,6 +29,10 @@ class Rule(IdMixin, TenantMixin, UpdatedMixin, Base):
     # {"user_permissions": [...], "user_ids": [...], "emails": [...], "phones": [...]}
     recipients: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
     auto_resolve: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # A rule may watch a parameter no device in its scope has reported yet (a sensor about to
+    # be installed); without this flag such a key is refused as a likely typo.
+    allow_unseen_parameters: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                          nullable=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     created_by: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("users.id", ondelete="SET NULL"), nullable=True

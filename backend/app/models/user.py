@@ -26,6 +26,8 @@ class User(IdMixin, TenantMixin, UpdatedMixin, Base):
 
     email: Mapped[str] = mapped_column(String(254), nullable=False)
     full_name: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    # E.164 number for WhatsApp alerts; null when the user gets none.
+    phone: Mapped[str | None] = mapped_column(String(16), nullable=True)
     # Null until an invited user sets a password.
     hashed_password: Mapped[str | None] = mapped_column(String(255), nullable=True)
     role: Mapped[str] = mapped_column(String(32), default=ROLE_USER, nullable=False)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, or_
 
-from app.models.device import Device
+from app.models.device import STATUS_DISABLED, Device
 from app.models.device_parameter import DeviceParameter
 from app.repositories.base import TenantRepository
 
@@ -67,9 +67,23 @@ class DeviceRepository(TenantRepository[Device]):
         return await self.page(self._filtered(filters), offset=offset, limit=limit,
                                order_by=order)
 
+    async def list_all(self) -> list[Device]:
+        result = await self.session.execute(self.select().order_by(Device.name, Device.id))
+        return list(result.scalars())
+
     async def get_by_key(self, device_key: str) -> Device | None:
         result = await self.session.execute(self.select().where(Device.device_key == device_key))
         return result.scalar_one_or_none()
+
+    async def with_broker_password(self) -> list[Device]:
+        """Devices that may sign in to a broker reading a password file: enabled, with a
+        token issued since broker hashes are kept."""
+        result = await self.session.execute(
+            self.select()
+            .where(Device.is_active.is_(True), Device.status != STATUS_DISABLED,
+                   Device.mosquitto_password_hash.is_not(None))
+            .order_by(Device.device_key))
+        return list(result.scalars())
 
 
 class DeviceParameterRepository(TenantRepository[DeviceParameter]):
@@ -108,3 +122,33 @@ class DeviceParameterRepository(TenantRepository[DeviceParameter]):
     async def delete_for_device(self, device_id: int) -> None:
         await self.session.execute(
             self.delete_stmt().where(DeviceParameter.device_id == device_id))
+
+    async def all_for_device(self, device_id: int) -> list[DeviceParameter]:
+        result = await self.session.execute(self.select().where(
+            DeviceParameter.device_id == device_id
+        ).order_by(DeviceParameter.parameter_key, DeviceParameter.id))
+        return list(result.scalars())
+
+    async def kpi_selected(self, device_id: int) -> list[DeviceParameter]:
+        """The device's KPI parameters, ordered as a user reads them: by display name, or by
+        key where there is none."""
+        label = func.coalesce(DeviceParameter.display_name, DeviceParameter.parameter_key)
+        result = await self.session.execute(self.select().where(
+            DeviceParameter.device_id == device_id,
+            DeviceParameter.is_kpi_selected.is_(True),
+        ).order_by(label, DeviceParameter.parameter_key, DeviceParameter.id))
+        return list(result.scalars())
+
+    async def with_roles(self, roles: Sequence[str], device_ids: Sequence[int] | None = None
+                         ) -> list[tuple[int, str, str]]:
+        """(device_id, role, parameter_key) of every parameter holding one of `roles`, for
+        the given devices or the whole factory, in one query."""
+        stmt = self.select(DeviceParameter.device_id, DeviceParameter.role,
+                           DeviceParameter.parameter_key).where(
+            DeviceParameter.role.in_(list(roles)))
+        if device_ids is not None:
+            if not device_ids:
+                return []
+            stmt = stmt.where(DeviceParameter.device_id.in_(list(device_ids)))
+        rows = await self.session.execute(stmt.order_by(DeviceParameter.id))
+        return [(int(device_id), role, key) for device_id, role, key in rows]

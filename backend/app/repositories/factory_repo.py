@@ -31,6 +31,10 @@ class FactoryRepository:
                                           .offset(offset).limit(limit))
         return list(rows.scalars()), int(total)
 
+    async def all(self) -> list[Factory]:
+        rows = await self.session.execute(select(Factory).order_by(Factory.slug))
+        return list(rows.scalars())
+
     def add(self, factory: Factory) -> Factory:
         self.session.add(factory)
         return factory

@@ -1,9 +1,19 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from app.models.user import RefreshToken, User, UserToken
+from sqlalchemy import func, or_
+
+from app.models.user import ROLE_SUPER_ADMIN, RefreshToken, User, UserToken
 from app.repositories.base import TenantRepository
+
+
+@dataclass(frozen=True)
+class UserFilters:
+    role: str | None = None
+    is_active: bool | None = None
+    q: str | None = None
 
 
 class UserRepository(TenantRepository[User]):
@@ -12,6 +22,28 @@ class UserRepository(TenantRepository[User]):
     async def get_by_email(self, email: str) -> User | None:
         result = await self.session.execute(self.select().where(User.email == email.lower()))
         return result.scalar_one_or_none()
+
+    async def list_page(self, filters: UserFilters, *, offset: int, limit: int
+                        ) -> tuple[list[User], int]:
+        stmt = self.select()
+        if filters.role:
+            stmt = stmt.where(User.role == filters.role)
+        if filters.is_active is not None:
+            stmt = stmt.where(User.is_active.is_(filters.is_active))
+        if filters.q:
+            needle = filters.q.lower()
+            stmt = stmt.where(or_(func.lower(User.email).contains(needle, autoescape=True),
+                                  func.lower(User.full_name).contains(needle, autoescape=True)))
+        return await self.page(stmt, offset=offset, limit=limit, order_by=(User.email, User.id))
+
+    async def lock_active_super_admin_ids(self) -> list[int]:
+        """Row locks on every active super admin until the transaction ends: two admins
+        demoting each other at the same moment cannot both see the other one remain."""
+        result = await self.session.execute(
+            self.select(User.id)
+            .where(User.role == ROLE_SUPER_ADMIN, User.is_active.is_(True))
+            .with_for_update())
+        return [int(user_id) for user_id in result.scalars()]
 
 
 class RefreshTokenRepository(TenantRepository[RefreshToken]):
@@ -37,3 +69,18 @@ class UserTokenRepository(TenantRepository[UserToken]):
             self.select().where(UserToken.token_hash == token_hash, UserToken.purpose == purpose)
         )
         return result.scalar_one_or_none()
+
+    async def mark_used(self, token_id: int, when: datetime) -> bool:
+        result = await self.session.execute(
+            self.update()
+            .where(UserToken.id == token_id, UserToken.used_at.is_(None))
+            .values(used_at=when))
+        return result.rowcount == 1
+
+    async def discard_unused(self, user_id: int, *purposes: str) -> None:
+        """Links already sent stop working (a new one replaces them, or the user left)."""
+        stmt = self.delete_stmt().where(UserToken.user_id == user_id,
+                                        UserToken.used_at.is_(None))
+        if purposes:
+            stmt = stmt.where(UserToken.purpose.in_(purposes))
+        await self.session.execute(stmt)

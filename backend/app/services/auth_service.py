@@ -23,6 +23,7 @@ from app.models.factory import Factory
 from app.models.user import RefreshToken, User
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.user_repo import RefreshTokenRepository, UserRepository
+from app.services.audit_service import AuditService
 
 log = get_logger(__name__)
 
@@ -75,11 +76,23 @@ class AuthService:
             log.info("auth.login_failed", factory_ref=factory_ref,
                      factory_id=factory.id if factory else None,
                      user_id=user.id if user else None, client_ip=client_ip)
+            if factory is not None:
+                # Only the factory's super admins read this trail; the reason helps them
+                # tell a forgotten password from someone trying addresses.
+                reason = ("unknown_email" if user is None else
+                          "inactive" if not user.is_active else
+                          "no_password" if user.hashed_password is None else "wrong_password")
+                AuditService(self.session, factory.id).record(
+                    user.id if user else None, "auth.login_failed", "user",
+                    user.id if user else None, {"email": email, "reason": reason}, client_ip)
+                await self.session.commit()
             raise invalid_credentials()
 
         await self.limiter.clear(self.settings.login_rate_limit, *account_key)
         user.last_login_at = datetime.now(UTC)
         tokens = await self._issue(user, factory)
+        AuditService(self.session, factory.id).record(
+            user.id, "auth.login", "user", user.id, {"email": email}, client_ip)
         await self.session.commit()
         log.info("auth.login", factory_id=factory.id, user_id=user.id)
         return tokens
@@ -91,6 +104,11 @@ class AuthService:
         now = datetime.now(UTC)
         if record is None or record.user_id != claims.user_id:
             raise invalid_token()
+        user = await UserRepository(self.session, claims.factory_id).get(claims.user_id)
+        if user is None or not user.is_active or user.token_version != claims.version:
+            # Sessions ended together (password change, deactivation): an old tab still
+            # presenting its token is expected and must not end the new session too.
+            raise invalid_token()
         if record.revoked_at is not None:
             # A rotated-out token presented again means it leaked: end every session of
             # this user rather than let the thief keep a foothold.
@@ -98,9 +116,6 @@ class AuthService:
             await self.session.commit()
             log.warning("auth.refresh_reuse", factory_id=claims.factory_id,
                         user_id=claims.user_id)
-            raise invalid_token()
-        user = await UserRepository(self.session, claims.factory_id).get(claims.user_id)
-        if user is None or not user.is_active or user.token_version != claims.version:
             raise invalid_token()
         factory = await FactoryRepository(self.session).get(claims.factory_id)
         if factory is None:
@@ -129,6 +144,11 @@ class AuthService:
         if user is None or not user.is_active or user.token_version != claims.version:
             raise invalid_token()
         return user
+
+    async def issue_tokens(self, user: User, factory: Factory) -> IssuedTokens:
+        """A new session for a user who proved who they are another way (a password change);
+        the caller commits."""
+        return await self._issue(user, factory)
 
     # -- internals -------------------------------------------------------------------------
     def _decode(self, token: str, token_type: str):

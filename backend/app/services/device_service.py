@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import Conflict, ServiceUnavailable, not_found
 from app.core.logging import get_logger
 from app.core.resources import Resources
-from app.core.security import hash_token, new_secret_token
+from app.core.security import hash_token, mosquitto_password_hash, new_secret_token
 from app.models.device import STATUS_ACTIVE, STATUS_DISABLED, Device
 from app.models.device_parameter import DeviceParameter
 from app.models.factory import Factory
@@ -28,6 +28,7 @@ from app.schemas.device import (
     ParameterBulkUpdate,
     ParameterUpdate,
 )
+from app.services.audit_service import AuditService
 from app.stores.timeseries.base import LatestValue, TimeSeriesQueryError, TimeSeriesUnavailable
 
 log = get_logger(__name__)
@@ -62,13 +63,17 @@ class DeviceQuery:
 
 
 class DeviceService:
-    def __init__(self, session: AsyncSession, resources: Resources, factory_id: int) -> None:
+    def __init__(self, session: AsyncSession, resources: Resources, factory_id: int, *,
+                 actor_id: int | None = None, client_ip: str | None = None) -> None:
         self.session = session
         self.resources = resources
         self.settings = resources.settings
         self.factory_id = factory_id
         self.devices = DeviceRepository(session, factory_id)
         self.parameters = DeviceParameterRepository(session, factory_id)
+        self.audit = AuditService(session, factory_id)
+        self.actor_id = actor_id
+        self.client_ip = client_ip
         self._factory: Factory | None = None
 
     # -- devices ---------------------------------------------------------------------------
@@ -98,8 +103,8 @@ class DeviceService:
             device_key=body.device_key, name=body.name, type=body.type,
             location=body.location, area=body.area, manufacturer=body.manufacturer,
             model=body.model, meta=body.metadata, status=STATUS_ACTIVE, is_active=True,
-            token_hash=hash_token(token), token_rotated_at=now, created_at=now,
-            updated_at=now))
+            token_hash=hash_token(token), mosquitto_password_hash=mosquitto_password_hash(token),
+            token_rotated_at=now, created_at=now, updated_at=now))
         try:
             # The unique key decides, not a prior lookup: two concurrent registrations of the
             # same key cannot both pass.
@@ -109,6 +114,8 @@ class DeviceService:
             raise Conflict(f"A device with key {body.device_key!r} exists in this factory.",
                            code="DEVICE_EXISTS", details={"device_key": body.device_key}
                            ) from exc
+        self._record("device.created", device, {"device_key": device.device_key,
+                                                "name": device.name})
         await self.session.commit()
         log.info("device.created", device_id=device.id, device_key=device.device_key)
         return {"device": await self.read(device),
@@ -123,12 +130,18 @@ class DeviceService:
             setattr(device, field, value)
         if status is not None:
             self._set_status(device, status)
+        details: dict[str, Any] = {"fields": sorted(body.model_fields_set)}
+        if status is not None:
+            details["status"] = status
+        self._record("device.updated", device, details)
         await self.session.commit()
         log.info("device.updated", device_id=device.id, fields=sorted(body.model_fields_set))
         return await self.read(device)
 
     async def set_enabled(self, device: Device, enabled: bool) -> dict[str, Any]:
         self._set_status(device, STATUS_ACTIVE if enabled else STATUS_DISABLED)
+        self._record("device.activated" if enabled else "device.deactivated", device,
+                     {"device_key": device.device_key})
         await self.session.commit()
         log.info("device.activated" if enabled else "device.deactivated", device_id=device.id)
         return await self.read(device)
@@ -137,7 +150,9 @@ class DeviceService:
         factory = await self._get_factory()
         token = new_secret_token()
         device.token_hash = hash_token(token)
+        device.mosquitto_password_hash = mosquitto_password_hash(token)
         device.token_rotated_at = datetime.now(UTC)
+        self._record("device.token_rotated", device, {"device_key": device.device_key})
         await self.session.commit()
         log.info("device.token_rotated", device_id=device.id)
         return {"device": await self.read(device),
@@ -158,6 +173,8 @@ class DeviceService:
             # removes them; that must not block removing the device.
             log.warning("device.series_not_deleted", device_id=device_id, error=str(exc))
         await self.parameters.delete_for_device(device_id)
+        self._record("device.deleted", device, {"device_key": device.device_key,
+                                                "name": device.name})
         await self.devices.delete(device)
         await self.session.commit()
         try:
@@ -241,6 +258,9 @@ class DeviceService:
         ])
         return {"mqtt_host": host, "mqtt_port": port, "topic": topic, "client_id": identity,
                 "username": identity, "password": token, "example": example}
+
+    def _record(self, action: str, device: Device, details: dict[str, Any]) -> None:
+        self.audit.record(self.actor_id, action, "device", device.id, details, self.client_ip)
 
     @staticmethod
     def _set_status(device: Device, status: str) -> None:

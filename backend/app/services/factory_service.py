@@ -12,6 +12,7 @@ from app.core.logging import get_logger
 from app.models.factory import Factory
 from app.repositories.factory_repo import FactoryRepository
 from app.schemas.factory import FactoryUpdate
+from app.services.audit_service import AuditService
 
 log = get_logger(__name__)
 
@@ -60,7 +61,8 @@ class FactoryService:
         await self.repo.session.flush()
         return factory
 
-    async def update(self, factory_id: int, body: FactoryUpdate) -> Factory:
+    async def update(self, factory_id: int, body: FactoryUpdate, *,
+                     actor_id: int | None = None, client_ip: str | None = None) -> Factory:
         factory = await self.get(factory_id)
         changes = body.model_dump(exclude_unset=True, mode="python")
         options = dict(factory.settings or {})
@@ -80,6 +82,9 @@ class FactoryService:
             setattr(factory, field, value)
         # JSON columns do not track in-place changes: assign a new dict.
         factory.settings = options
+        AuditService(self.repo.session, factory.id).record(
+            actor_id, "factory.updated", "factory", factory.id,
+            {"fields": sorted(body.model_fields_set)}, client_ip)
         await self.repo.session.commit()
         log.info("factory.updated", factory_id=factory.id, fields=sorted(body.model_fields_set))
         return factory

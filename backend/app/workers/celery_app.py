@@ -4,10 +4,13 @@ the embedded default. Four queues, each with its own worker pool in production."
 from __future__ import annotations
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 from app.core.config import Settings, get_settings
 from app.workers.task_names import QUEUES
+
+# Modules a worker imports at start so that their tasks are registered.
+TASK_MODULES = ["app.workers.mail", "app.workers.rule_engine", "app.workers.notifications"]
 
 
 def _tune_sqlite_transport() -> None:
@@ -25,9 +28,12 @@ def create_celery(settings: Settings | None = None) -> Celery:
     if broker.startswith("sqla+"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         _tune_sqlite_transport()
-    app = Celery("factoryops", broker=broker, backend=settings.celery_backend)
+    app = Celery("factoryops", broker=broker, backend=settings.celery_backend,
+                 include=TASK_MODULES)
     app.conf.update(
-        task_queues=[Queue(name) for name in QUEUES],
+        # Each queue its own exchange and routing key: with the defaults every queue would
+        # bind to one exchange under one key, and a task would be copied to all four.
+        task_queues=[Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
         task_default_queue=QUEUES[0],
         task_serializer="json",
         result_serializer="json",

@@ -8,3 +8,6 @@ QUEUE_NOTIFICATIONS = "notifications"
 QUEUES = (QUEUE_RULE_ENGINE, QUEUE_ANALYTICS, QUEUE_REPORTING, QUEUE_NOTIFICATIONS)
 
 EVALUATE_BATCH = "rule_engine.evaluate_batch"
+SEND_EMAIL = "notifications.send_email"
+NOTIFY_ALERT = "notifications.notify_alert"
+SEND_NOTIFICATION = "notifications.send"

@@ -1,6 +1,7 @@
 import { api } from '@/api/client';
-import type { ListResponse } from '@/types/api';
+import type { ItemResponse, ListResponse } from '@/types/api';
 import type { FactorySummary } from '@/types/auth';
+import type { Factory, FactoryUpdate } from '@/types/factory';
 
 export const FACTORY_DIRECTORY_DISABLED = 'FACTORY_DIRECTORY_DISABLED';
 
@@ -21,4 +22,14 @@ export async function listFactories(signal?: AbortSignal): Promise<FactorySummar
     if (data.length === 0 || factories.length >= total) break;
   }
   return factories;
+}
+
+export async function getCurrentFactory(signal?: AbortSignal): Promise<Factory> {
+  const res = await api.get<ItemResponse<Factory>>('/factories/current', { signal });
+  return res.data.data;
+}
+
+export async function updateCurrentFactory(body: FactoryUpdate): Promise<Factory> {
+  const res = await api.patch<ItemResponse<Factory>>('/factories/current', body);
+  return res.data.data;
 }

@@ -38,6 +38,8 @@ export function renderAt(
   element: ReactElement,
   extraRoutes: RouteObject[] = [],
   queryClient?: QueryClient,
+  /** Where to start when `path` is a pattern such as `/machines/:deviceId`. */
+  initialPath: string = path,
 ) {
-  return renderRoutes([{ path, element }, ...extraRoutes], path, queryClient);
+  return renderRoutes([{ path, element }, ...extraRoutes], initialPath, queryClient);
 }

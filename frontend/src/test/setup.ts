@@ -16,3 +16,12 @@ afterEach(() => {
   useAuthStore.setState(useAuthStore.getInitialState(), true);
   resetAuthRefreshState();
 });
+
+// Charts size themselves with ResizeObserver, which jsdom does not implement.
+if (typeof globalThis.ResizeObserver === 'undefined') {
+  globalThis.ResizeObserver = class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  };
+}

@@ -5,9 +5,21 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 
 from app.core.dependencies import AppResources, AppSettings, ClientIp, CurrentUser, DbSession
-from app.schemas.auth import CurrentUserRead, LoginRequest, RefreshRequest, TokenPair
+from app.schemas.auth import (
+    Accepted,
+    AcceptInviteRequest,
+    AccountReady,
+    ChangePasswordRequest,
+    CurrentUserRead,
+    ForgotPasswordRequest,
+    LoginRequest,
+    RefreshRequest,
+    ResetPasswordRequest,
+    TokenPair,
+)
 from app.schemas.common import Envelope
 from app.services.auth_service import AuthService, IssuedTokens
+from app.services.password_service import PasswordService
 from app.services.user_service import UserService, current_user_view
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -19,6 +31,17 @@ def get_auth_service(db: DbSession, settings: AppSettings, resources: AppResourc
 
 
 Auth = Annotated[AuthService, Depends(get_auth_service)]
+
+
+def get_password_service(db: DbSession, settings: AppSettings, resources: AppResources
+                         ) -> PasswordService:
+    return PasswordService(db, settings, resources.limiter)
+
+
+Passwords = Annotated[PasswordService, Depends(get_password_service)]
+
+RESET_REQUESTED = ("If an active account with this email exists in this factory, a link to "
+                   "reset its password has been sent.")
 
 
 def _token_pair(tokens: IssuedTokens) -> dict:
@@ -55,3 +78,40 @@ async def logout(body: RefreshRequest, auth: Auth) -> Response:
 @router.get("/me", response_model=Envelope[CurrentUserRead], summary="The signed-in user")
 async def me(user: CurrentUser, db: DbSession):
     return {"data": await UserService(db, user.factory_id).me(user)}
+
+
+@router.post("/accept-invite", response_model=Envelope[AccountReady],
+             summary="Choose a password with the link of an invitation email, then sign in")
+async def accept_invite(body: AcceptInviteRequest, passwords: Passwords, ip: ClientIp):
+    return {"data": await passwords.accept_invite(
+        factory_id=body.factory_id, factory_slug=body.factory_slug, token=body.token,
+        password=body.password, full_name=body.full_name, client_ip=ip)}
+
+
+@router.post("/forgot-password", status_code=status.HTTP_202_ACCEPTED,
+             response_model=Envelope[Accepted],
+             summary="Email a password-reset link; the answer is the same whether or not the "
+                     "account exists")
+async def forgot_password(body: ForgotPasswordRequest, passwords: Passwords, ip: ClientIp):
+    await passwords.request_reset(factory_id=body.factory_id, factory_slug=body.factory_slug,
+                                  email=body.email, client_ip=ip)
+    return {"data": {"message": RESET_REQUESTED}}
+
+
+@router.post("/reset-password", response_model=Envelope[AccountReady],
+             summary="Choose a new password with the link of a reset email; every session of "
+                     "the account ends")
+async def reset_password(body: ResetPasswordRequest, passwords: Passwords, ip: ClientIp):
+    return {"data": await passwords.reset(
+        factory_id=body.factory_id, factory_slug=body.factory_slug, token=body.token,
+        password=body.password, client_ip=ip)}
+
+
+@router.post("/change-password", response_model=Envelope[TokenPair],
+             summary="Change the signed-in user's password; every other session ends and "
+                     "this answer carries new tokens")
+async def change_password(body: ChangePasswordRequest, user: CurrentUser,
+                          passwords: Passwords, ip: ClientIp):
+    return _token_pair(await passwords.change(
+        user, current_password=body.current_password, new_password=body.new_password,
+        client_ip=ip))

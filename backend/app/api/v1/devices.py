@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from app.core.dependencies import (
     AppResources,
+    ClientIp,
     CurrentUser,
     DbSession,
     Pagination,
@@ -35,9 +36,9 @@ MAX_ID = 2**63 - 1
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def get_device_service(user: CurrentUser, db: DbSession, resources: AppResources
-                       ) -> DeviceService:
-    return DeviceService(db, resources, user.factory_id)
+def get_device_service(user: CurrentUser, db: DbSession, resources: AppResources,
+                       ip: ClientIp) -> DeviceService:
+    return DeviceService(db, resources, user.factory_id, actor_id=user.id, client_ip=ip)
 
 
 Devices = Annotated[DeviceService, Depends(get_device_service)]

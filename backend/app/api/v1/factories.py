@@ -4,7 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from app.core.dependencies import AppSettings, CurrentUser, DbSession, Pagination, SuperAdmin
+from app.core.dependencies import (
+    AppSettings,
+    ClientIp,
+    CurrentUser,
+    DbSession,
+    Pagination,
+    SuperAdmin,
+)
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
 from app.schemas.factory import FactoryPublic, FactoryRead, FactoryUpdate
 from app.services.factory_service import FactoryService
@@ -36,5 +43,7 @@ async def current_factory(user: CurrentUser, service: Factories):
 @router.patch("/current", response_model=Envelope[FactoryRead],
               summary="Change the factory's name, time zone, currency, tariff, emission "
                       "factor and device options (super admin)")
-async def update_current_factory(admin: SuperAdmin, body: FactoryUpdate, service: Factories):
-    return {"data": await service.update(admin.factory_id, body)}
+async def update_current_factory(admin: SuperAdmin, body: FactoryUpdate, service: Factories,
+                                 ip: ClientIp):
+    return {"data": await service.update(admin.factory_id, body, actor_id=admin.id,
+                                         client_ip=ip)}

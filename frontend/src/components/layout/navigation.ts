@@ -1,4 +1,4 @@
-import { DashboardIcon, type IconComponent } from '@/components/icons';
+import { DashboardIcon, MachinesIcon, SettingsIcon, type IconComponent } from '@/components/icons';
 import { hasPermission, isSuperAdmin } from '@/stores/authStore';
 import type { Permission, User } from '@/types/auth';
 
@@ -18,7 +18,11 @@ export interface NavItem {
  * The sidebar, top to bottom. Adding a page is one line here plus its route, e.g.
  *   { to: '/users', label: 'Users', icon: UsersIcon, superAdminOnly: true },
  */
-export const NAV_ITEMS: NavItem[] = [{ to: '/dashboard', label: 'Dashboard', icon: DashboardIcon }];
+export const NAV_ITEMS: NavItem[] = [
+  { to: '/dashboard', label: 'Dashboard', icon: DashboardIcon },
+  { to: '/machines', label: 'Machines', icon: MachinesIcon },
+  { to: '/settings', label: 'Settings', icon: SettingsIcon, superAdminOnly: true },
+];
 
 export function canSeeNavItem(item: NavItem, user: User | null): boolean {
   if (!user) return false;

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+
+from app.core.dependencies import (
+    AppResources,
+    CurrentUser,
+    DbSession,
+    Pagination,
+    require_permission,
+)
+from app.models.rule import Rule
+from app.models.user import User
+from app.repositories.rule_repo import RuleFilters
+from app.schemas.common import Envelope, ListEnvelope, list_envelope
+from app.schemas.rule import (
+    MAX_ID,
+    DryRunRequest,
+    DryRunResult,
+    RuleCreate,
+    RuleRead,
+    RuleUpdate,
+    Severity,
+)
+from app.services.rule_service import RuleService
+
+router = APIRouter(prefix="/rules", tags=["rules"])
+
+
+def get_rule_service(user: CurrentUser, db: DbSession, resources: AppResources
+                     ) -> RuleService:
+    return RuleService(db, resources, user.factory_id)
+
+
+Rules = Annotated[RuleService, Depends(get_rule_service)]
+ManageRules = Annotated[User, Depends(require_permission("manage_rules"))]
+
+
+async def load_rule(rule_id: Annotated[int, Path(ge=1, le=MAX_ID)], service: Rules) -> Rule:
+    return await service.load(rule_id)
+
+
+RuleDep = Annotated[Rule, Depends(load_rule)]
+
+
+@router.get("", response_model=ListEnvelope[RuleRead], summary="List rules")
+async def list_rules(
+    service: Rules,
+    page: Pagination,
+    is_active: bool | None = None,
+    severity: Severity | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Contained in the name or "
+                                                              "description")] = None,
+):
+    items, total = await service.search(
+        RuleFilters(is_active=is_active, severity=severity, q=q or None), page)
+    return list_envelope(items, total, page)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Envelope[RuleRead],
+             summary="Create a rule")
+async def create_rule(user: ManageRules, body: RuleCreate, service: Rules):
+    return {"data": await service.create(body, user)}
+
+
+@router.post("/dry-run", response_model=Envelope[list[DryRunResult]],
+             summary="Evaluate a candidate condition against the devices' current values; "
+                     "nothing is saved")
+async def dry_run(_: ManageRules, body: DryRunRequest, service: Rules):
+    scope = body.scope.model_dump(mode="json")
+    return {"data": await service.dry_run(body.condition, scope)}
+
+
+@router.get("/{rule_id}", response_model=Envelope[RuleRead], summary="One rule")
+async def get_rule(rule: RuleDep, service: Rules):
+    return {"data": service.read(rule)}
+
+
+@router.patch("/{rule_id}", response_model=Envelope[RuleRead], summary="Edit a rule")
+async def update_rule(rule: RuleDep, _: ManageRules, body: RuleUpdate, service: Rules):
+    return {"data": await service.update(rule, body)}
+
+
+@router.delete("/{rule_id}", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Delete a rule; its alerts are kept")
+async def delete_rule(rule: RuleDep, _: ManageRules, service: Rules) -> Response:
+    await service.delete(rule)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{rule_id}/enable", response_model=Envelope[RuleRead], summary="Enable a rule")
+async def enable_rule(rule: RuleDep, _: ManageRules, service: Rules):
+    return {"data": await service.set_active(rule, True)}
+
+
+@router.post("/{rule_id}/disable", response_model=Envelope[RuleRead],
+             summary="Disable a rule: it stops raising alerts; open ones stay open")
+async def disable_rule(rule: RuleDep, _: ManageRules, service: Rules):
+    return {"data": await service.set_active(rule, False)}
+
+
+@router.post("/{rule_id}/test", response_model=Envelope[list[DryRunResult]],
+             summary="Evaluate a saved rule against the devices' current values")
+async def test_rule(rule: RuleDep, _: ManageRules, service: Rules):
+    return {"data": await service.test(rule)}

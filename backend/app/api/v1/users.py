@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, status
+
+from app.core.dependencies import AppSettings, ClientIp, DbSession, Pagination, SuperAdmin
+from app.models.user import User
+from app.repositories.user_repo import UserFilters
+from app.schemas.common import Envelope, ListEnvelope, list_envelope
+from app.schemas.user import Role, UserInvite, UserRead, UserUpdate
+from app.services.user_service import UserService, user_view
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+# Ids are BIGINT; a larger number could never match and must not reach the driver.
+MAX_ID = 2**63 - 1
+
+
+def get_user_service(admin: SuperAdmin, db: DbSession, settings: AppSettings, ip: ClientIp
+                     ) -> UserService:
+    return UserService(db, admin.factory_id, settings=settings, actor=admin, client_ip=ip)
+
+
+Users = Annotated[UserService, Depends(get_user_service)]
+
+
+async def load_user(user_id: Annotated[int, Path(ge=1, le=MAX_ID)], service: Users) -> User:
+    return await service.load(user_id)
+
+
+UserDep = Annotated[User, Depends(load_user)]
+
+
+@router.get("", response_model=ListEnvelope[UserRead],
+            summary="The factory's users, invited and deactivated ones included (super admin)")
+async def list_users(
+    service: Users,
+    page: Pagination,
+    role: Role | None = None,
+    is_active: bool | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Contained in email or name "
+                                                               "(case-insensitive)")] = None,
+):
+    filters = UserFilters(role=role, is_active=is_active, q=q or None)
+    items, total = await service.search(filters, page)
+    return list_envelope(items, total, page)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Envelope[UserRead],
+             summary="Invite a user: they get an email with a single-use link to choose a "
+                     "password (super admin)")
+async def invite_user(body: UserInvite, service: Users):
+    return {"data": await service.invite(body)}
+
+
+@router.get("/{user_id}", response_model=Envelope[UserRead], summary="One user (super admin)")
+async def get_user(user: UserDep):
+    return {"data": user_view(user)}
+
+
+@router.patch("/{user_id}", response_model=Envelope[UserRead],
+              summary="Change a user's name, role or permissions (super admin)")
+async def update_user(user: UserDep, body: UserUpdate, service: Users):
+    return {"data": await service.update(user, body)}
+
+
+@router.post("/{user_id}/resend-invite", response_model=Envelope[UserRead],
+             summary="Email a new invitation link; the previous link stops working "
+                     "(super admin)")
+async def resend_invite(user: UserDep, service: Users):
+    return {"data": await service.resend_invite(user)}
+
+
+@router.post("/{user_id}/deactivate", response_model=Envelope[UserRead],
+             summary="Stop a user from signing in; their sessions end at once (super admin)")
+async def deactivate_user(user: UserDep, service: Users):
+    return {"data": await service.deactivate(user)}
+
+
+@router.post("/{user_id}/reactivate", response_model=Envelope[UserRead],
+             summary="Let a deactivated user sign in again (super admin)")
+async def reactivate_user(user: UserDep, service: Users):
+    return {"data": await service.reactivate(user)}

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+
+from app.models.notification import (
+    DELIVERY_DIGESTED,
+    KIND_DIGEST,
+    NotificationDelivery,
+)
+from app.models.user import User
+from app.repositories.base import TenantRepository
+
+
+class NotificationRepository(TenantRepository[NotificationDelivery]):
+    model = NotificationDelivery
+
+    async def recent(self, channel: str, recipient: str, since: datetime
+                     ) -> tuple[int, datetime | None]:
+        """How many messages (alerts and digests, not digested ones) went or are going to
+        this recipient since `since`, and when the oldest of them was created."""
+        stmt = self.select(func.count(), func.min(NotificationDelivery.created_at)).where(
+            NotificationDelivery.channel == channel,
+            NotificationDelivery.recipient == recipient,
+            NotificationDelivery.created_at >= since,
+            NotificationDelivery.status != DELIVERY_DIGESTED)
+        count, oldest = (await self.session.execute(stmt)).one()
+        return int(count), oldest
+
+    async def open_digest(self, key: str) -> NotificationDelivery | None:
+        """The digest collecting for a recipient, locked until our transaction ends so that
+        it cannot be sent while we attach to it."""
+        stmt = (self.select().where(NotificationDelivery.open_digest_key == key)
+                .with_for_update())
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def for_digest(self, digest_id: int) -> list[NotificationDelivery]:
+        stmt = (self.select().where(NotificationDelivery.digest_id == digest_id)
+                .order_by(NotificationDelivery.created_at, NotificationDelivery.id))
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def for_alert(self, alert_id: int) -> list[NotificationDelivery]:
+        stmt = (self.select().where(NotificationDelivery.alert_id == alert_id,
+                                    NotificationDelivery.kind != KIND_DIGEST)
+                .order_by(NotificationDelivery.id))
+        return list((await self.session.execute(stmt)).scalars())
+
+
+class RecipientRepository(TenantRepository[User]):
+    model = User
+
+    async def active_users(self) -> list[User]:
+        stmt = self.select().where(User.is_active.is_(True)).order_by(User.id)
+        return list((await self.session.execute(stmt)).scalars())

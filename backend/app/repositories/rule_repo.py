@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, bindparam, func, insert, or_, tuple_, update
+from sqlalchemy.exc import IntegrityError
+
+from app.models.device import STATUS_DISABLED, Device
+from app.models.device_parameter import DeviceParameter
+from app.models.rule import Rule, RuleCooldown, RuleState
+from app.repositories.base import TenantRepository
+from app.repositories.upsert import insert_ignoring_duplicates
+
+Pair = tuple[int, int]
+"""(rule_id, device_id)."""
+
+
+@dataclass(frozen=True)
+class RuleFilters:
+    is_active: bool | None = None
+    severity: str | None = None
+    q: str | None = None
+
+
+def scope_clause(scope: dict) -> object:
+    """The devices a rule's scope covers, as a WHERE clause on `devices`."""
+    kind = scope.get("kind", "all")
+    if kind == "devices":
+        return Device.id.in_([int(i) for i in scope.get("device_ids") or []])
+    if kind == "type":
+        return Device.type == scope.get("value")
+    if kind == "area":
+        return Device.area == scope.get("value")
+    return Device.id.is_not(None)
+
+
+class RuleRepository(TenantRepository[Rule]):
+    model = Rule
+
+    async def list_page(self, filters: RuleFilters, *, offset: int, limit: int
+                        ) -> tuple[list[Rule], int]:
+        stmt = self.select()
+        if filters.is_active is not None:
+            stmt = stmt.where(Rule.is_active.is_(filters.is_active))
+        if filters.severity:
+            stmt = stmt.where(Rule.severity == filters.severity)
+        if filters.q:
+            needle = filters.q.lower()
+            stmt = stmt.where(or_(func.lower(Rule.name).contains(needle, autoescape=True),
+                                  func.lower(Rule.description).contains(needle,
+                                                                        autoescape=True)))
+        return await self.page(stmt, offset=offset, limit=limit, order_by=(Rule.name, Rule.id))
+
+    async def active(self) -> list[Rule]:
+        result = await self.session.execute(
+            self.select().where(Rule.is_active.is_(True)).order_by(Rule.id))
+        return list(result.scalars())
+
+    async def names(self, ids: Iterable[int]) -> dict[int, str]:
+        ids = sorted({i for i in ids if i is not None})
+        if not ids:
+            return {}
+        rows = await self.session.execute(self.select(Rule.id, Rule.name)
+                                          .where(Rule.id.in_(ids)))
+        return {int(i): name for i, name in rows}
+
+
+class ScopeRepository(TenantRepository[Device]):
+    """Which devices and which discovered parameters a rule's scope covers."""
+
+    model = Device
+
+    async def existing_device_ids(self, ids: Sequence[int]) -> set[int]:
+        if not ids:
+            return set()
+        rows = await self.session.execute(self.select(Device.id).where(Device.id.in_(ids)))
+        return set(rows.scalars())
+
+    async def devices_in_scope(self, scope: dict, limit: int) -> list[Device]:
+        stmt = (self.select().where(scope_clause(scope), Device.status != STATUS_DISABLED)
+                .order_by(Device.name, Device.id).limit(limit))
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def known_parameters(self, scope: dict, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` some device in scope has reported."""
+        if not keys:
+            return set()
+        stmt = (self.select(DeviceParameter.parameter_key).select_from(Device)
+                .join(DeviceParameter, and_(DeviceParameter.device_id == Device.id,
+                                            DeviceParameter.factory_id == self.factory_id))
+                .where(scope_clause(scope), DeviceParameter.parameter_key.in_(list(keys)))
+                .distinct())
+        return set((await self.session.execute(stmt)).scalars())
+
+    async def describe(self, ids: Sequence[int]) -> list[Device]:
+        if not ids:
+            return []
+        stmt = self.select().where(Device.id.in_(list(ids)))
+        return list((await self.session.execute(stmt)).scalars())
+
+
+class RuleCooldownRepository(TenantRepository[RuleCooldown]):
+    model = RuleCooldown
+
+    # -- many pairs at once, inside one transaction ----------------------------------------
+    async def lock(self, pairs: Sequence[Pair]) -> dict[Pair, datetime]:
+        """Last trigger per existing pair, row-locked until the transaction ends."""
+        if not pairs:
+            return {}
+        stmt = (self.select(RuleCooldown.rule_id, RuleCooldown.device_id,
+                            RuleCooldown.last_triggered_at)
+                .where(tuple_(RuleCooldown.rule_id, RuleCooldown.device_id).in_(list(pairs)))
+                .with_for_update())
+        rows = await self.session.execute(stmt)
+        return {(int(r), int(d)): at for r, d, at in rows}
+
+    async def insert_many(self, rows: Sequence[tuple[int, int, datetime]]) -> None:
+        """First triggers; a pair another worker inserted meanwhile raises IntegrityError."""
+        if rows:
+            await self.session.execute(insert(RuleCooldown.__table__), [
+                {"factory_id": self.factory_id, "rule_id": r, "device_id": d,
+                 "last_triggered_at": at} for r, d, at in rows])
+
+    async def set_many(self, rows: Sequence[tuple[int, int, datetime]]) -> None:
+        """Later triggers of pairs locked by `lock`."""
+        if not rows:
+            return
+        table = RuleCooldown.__table__
+        stmt = (update(table)
+                .where(table.c.factory_id == self.factory_id,
+                       table.c.rule_id == bindparam("b_rule"),
+                       table.c.device_id == bindparam("b_device"))
+                .values(last_triggered_at=bindparam("b_at")))
+        await self.session.execute(stmt, [{"b_rule": r, "b_device": d, "b_at": at}
+                                          for r, d, at in rows])
+
+    # -- one pair, when workers race -------------------------------------------------------
+
+    async def claim(self, rule_id: int, device_id: int, at: datetime, cooldown_seconds: int
+                    ) -> bool:
+        """Record a trigger at `at` unless the last one is within the cooldown (or is not
+        older than `at`: the same batch seen twice). The database decides, so of several
+        workers evaluating one batch exactly one wins."""
+        if await self._advance(rule_id, device_id, at, cooldown_seconds):
+            return True
+        try:
+            async with self.session.begin_nested():
+                self.add(RuleCooldown(rule_id=rule_id, device_id=device_id,
+                                      last_triggered_at=at))
+            return True
+        except IntegrityError:
+            # Another worker inserted it first; its trigger may or may not cover ours.
+            return await self._advance(rule_id, device_id, at, cooldown_seconds)
+
+    async def _advance(self, rule_id: int, device_id: int, at: datetime,
+                       cooldown_seconds: int) -> bool:
+        stmt = (self.update()
+                .where(RuleCooldown.rule_id == rule_id, RuleCooldown.device_id == device_id,
+                       RuleCooldown.last_triggered_at < at,
+                       RuleCooldown.last_triggered_at <= at - timedelta(
+                           seconds=cooldown_seconds))
+                .values(last_triggered_at=at)
+                .execution_options(synchronize_session=False))
+        result = await self.session.execute(stmt)
+        return result.rowcount == 1
+
+
+class RuleStateRepository(TenantRepository[RuleState]):
+    model = RuleState
+
+    async def pending_since(self, pairs: Sequence[Pair]) -> dict[Pair, datetime]:
+        if not pairs:
+            return {}
+        stmt = self.select(RuleState.rule_id, RuleState.device_id, RuleState.pending_since
+                           ).where(tuple_(RuleState.rule_id, RuleState.device_id).in_(
+                               list(pairs)), RuleState.pending_since.is_not(None))
+        rows = await self.session.execute(stmt)
+        return {(int(r), int(d)): since for r, d, since in rows}
+
+    async def start_pending(self, pairs: Sequence[tuple[int, int, datetime]]) -> None:
+        """Mark conditions that began to hold; an earlier start already recorded wins."""
+        if not pairs:
+            return
+        now = max(at for _, _, at in pairs)
+        await insert_ignoring_duplicates(self.session, RuleState.__table__, [
+            {"factory_id": self.factory_id, "rule_id": r, "device_id": d,
+             "pending_since": at, "updated_at": now} for r, d, at in pairs])
+        for rule_id, device_id, at in pairs:
+            await self.session.execute(
+                self.update()
+                .where(RuleState.rule_id == rule_id, RuleState.device_id == device_id,
+                       or_(RuleState.pending_since.is_(None), RuleState.pending_since > at))
+                .values(pending_since=at, updated_at=at)
+                .execution_options(synchronize_session=False))
+
+    async def clear_pending(self, pairs: Sequence[tuple[int, int, datetime]]) -> None:
+        """Forget conditions that stopped holding, unless they started again later than the
+        observation that cleared them (batches may be evaluated out of order)."""
+        for rule_id, device_id, at in pairs:
+            await self.session.execute(
+                self.update()
+                .where(RuleState.rule_id == rule_id, RuleState.device_id == device_id,
+                       RuleState.pending_since <= at)
+                .values(pending_since=None, updated_at=at)
+                .execution_options(synchronize_session=False))

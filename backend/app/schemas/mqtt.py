@@ -1,0 +1,43 @@
+"""The shapes of EMQX 5's HTTP authentication and authorization contracts. EMQX reads these
+exact top-level fields, so they are not wrapped in the API's `{data}` envelope."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Result = Literal["allow", "deny"]
+
+
+class BrokerRequest(BaseModel):
+    # EMQX sends what its request template names; unknown extras (peerhost, ...) are ignored.
+    model_config = ConfigDict(extra="ignore")
+
+    clientid: str = Field(default="", max_length=256)
+    username: str = Field(default="", max_length=512)
+
+
+class AuthenticationRequest(BrokerRequest):
+    password: str = Field(default="", max_length=1024)
+
+
+class AuthorizationRequest(BrokerRequest):
+    topic: str = Field(max_length=1024)
+    action: str = Field(max_length=32, description="publish | subscribe (EMQX: ${action})")
+
+
+class AclRule(BaseModel):
+    permission: Result
+    action: Literal["publish", "subscribe", "all"]
+    topic: str
+
+
+class AuthenticationResult(BaseModel):
+    result: Result
+    is_superuser: bool = False
+    acl: list[AclRule] | None = None
+
+
+class AuthorizationResult(BaseModel):
+    result: Result

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+
+from app.models.user import PERMISSIONS, ROLES
+from app.schemas.common import Schema
+
+Role = Literal[ROLES]  # type: ignore[valid-type]
+Permission = Literal[PERMISSIONS]  # type: ignore[valid-type]
+# invited: no password yet; active: can sign in; deactivated: cannot, history kept.
+UserStatus = Literal["invited", "active", "deactivated"]
+
+FullName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+def _distinct_sorted(values: list[str]) -> list[str]:
+    return sorted(set(values))
+
+
+Permissions = Annotated[list[Permission], Field(max_length=len(PERMISSIONS)),
+                        AfterValidator(_distinct_sorted)]
+
+
+def _lowercase(value: str) -> str:
+    return value.lower()
+
+
+# Stored and compared in lower case: sign-in is case-insensitive on the email.
+Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(_lowercase)]
+
+
+class Input(Schema):
+    # A misspelt field would otherwise be dropped silently and look like success.
+    model_config = ConfigDict(extra="forbid")
+
+
+class UserInvite(Input):
+    email: Email
+    full_name: FullName = ""
+    role: Role = "user"
+    permissions: Permissions = Field(
+        default_factory=list, description="Ignored for a super admin, who may do everything")
+
+
+class UserUpdate(Input):
+    full_name: FullName | None = None
+    role: Role | None = None
+    permissions: Permissions | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> UserUpdate:
+        nulls = [f for f in self.model_fields_set if getattr(self, f) is None]
+        if nulls:
+            raise ValueError(f"{', '.join(sorted(nulls))} cannot be null")
+        return self
+
+
+class UserRead(Schema):
+    id: int
+    email: str
+    full_name: str
+    role: Role
+    permissions: list[str]
+    is_active: bool
+    status: UserStatus
+    invited_at: datetime | None
+    last_login_at: datetime | None
+    created_at: datetime
+    updated_at: datetime

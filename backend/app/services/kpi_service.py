@@ -1,0 +1,268 @@
+"""Live KPIs (the device's selected parameters with their latest values) and history charts
+(windowed aggregates of any of its parameters).
+
+History buckets are aligned to multiples of the interval since the epoch and each holds the
+aggregate of its whole interval, so a chart's points do not depend on where the requested
+range happens to start. Blocks of buckets that are over are cached: a 7-day chart reads its
+past from the cache and asks the time-series store, in one query, only for what is new."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import ValidationFailed
+from app.core.resources import Resources
+from app.models.device import Device
+from app.models.device_parameter import DeviceParameter
+from app.repositories.device_repo import DeviceParameterRepository
+from app.repositories.factory_repo import FactoryRepository
+from app.services.aggregate_cache import AggregateCache, aggregate_cache
+from app.services.device_service import online_threshold_seconds
+from app.stores.timeseries.base import SeriesKey, from_epoch_ms, to_epoch_ms
+
+# Intervals `auto` chooses from, in seconds: 1s ... 7d.
+NICE_INTERVALS = (1, 5, 10, 30, 60, 300, 600, 900, 1800, 3600, 10_800, 21_600, 43_200,
+                  86_400, 604_800)
+MAX_AUTO_POINTS = 1000
+MAX_POINTS = 5000
+MAX_RANGE = timedelta(days=400)
+DEFAULT_RANGE = timedelta(hours=24)
+_INTERVAL = re.compile(r"^([1-9]\d{0,6})([smhd])$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
+
+# A cached block holds whole buckets and spans about two hours, so only the newest hour or
+# two of a chart are read from the store.
+BLOCK_TARGET_SECONDS = 2 * 3600
+# A block is cached once it ended this long ago: the ingester's batches have landed.
+SETTLE_SECONDS = 5 * 60
+BLOCK_TTL_SECONDS = 8 * 86_400
+
+
+def parse_interval(text: str) -> int | None:
+    """Seconds of an explicit interval ("30s", "5m", "1h", "1d"); None for "auto"."""
+    if text == "auto":
+        return None
+    match = _INTERVAL.match(text)
+    if match is None:
+        raise ValidationFailed("interval must be 'auto' or a number with s, m, h or d "
+                               "(e.g. 30s, 5m, 1h, 1d).", code="INVALID_INTERVAL",
+                               details={"interval": text})
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def bucket_count(start_ms: int, end_ms: int, interval_seconds: int) -> int:
+    step = interval_seconds * 1000
+    return -(-end_ms // step) - start_ms // step
+
+
+def auto_interval(start_ms: int, end_ms: int) -> int:
+    """The smallest nice interval that keeps every series at or under MAX_AUTO_POINTS."""
+    for seconds in NICE_INTERVALS:
+        if bucket_count(start_ms, end_ms, seconds) <= MAX_AUTO_POINTS:
+            return seconds
+    return NICE_INTERVALS[-1]
+
+
+def resolve_range(start: datetime | None, end: datetime | None, now: datetime
+                  ) -> tuple[datetime, datetime]:
+    """[start, end) in UTC: naive timestamps are read as UTC; end defaults to now and start to
+    24 hours before end."""
+    end = _as_utc(end) if end is not None else now
+    start = _as_utc(start) if start is not None else end - DEFAULT_RANGE
+    if end <= start:
+        raise ValidationFailed("end must be after start.", code="INVALID_RANGE",
+                               details={"start": start.isoformat(), "end": end.isoformat()})
+    if end - start > MAX_RANGE:
+        raise ValidationFailed(f"The range may span at most {MAX_RANGE.days} days.",
+                               code="INVALID_RANGE")
+    return start, end
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _label(parameter: DeviceParameter) -> str:
+    return parameter.display_name or parameter.parameter_key
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    parameters: Sequence[str] | None
+    start: datetime | None
+    end: datetime | None
+    interval: str
+    agg: str
+
+
+class KpiService:
+    def __init__(self, session: AsyncSession, resources: Resources, factory_id: int) -> None:
+        self.session = session
+        self.resources = resources
+        self.factory_id = factory_id
+        self.parameters = DeviceParameterRepository(session, factory_id)
+        self.cache: AggregateCache = aggregate_cache(resources)
+
+    async def live(self, device: Device) -> dict[str, Any]:
+        factory = await FactoryRepository(self.session).get(self.factory_id)
+        threshold = online_threshold_seconds(factory, self.resources.settings.device_online_seconds)
+        selected = await self.parameters.kpi_selected(device.id)
+        # One lookup in the latest-values store; never a scan of the time series.
+        latest = await self.resources.latest.get(self.factory_id, device.id) if selected else {}
+        now = datetime.now(UTC)
+        kpis = []
+        for parameter in selected:
+            value = latest.get(parameter.parameter_key)
+            age = None if value is None else max(0.0, (now - value.ts).total_seconds())
+            kpis.append({
+                "parameter_id": parameter.id,
+                "parameter_key": parameter.parameter_key,
+                "display_name": parameter.display_name,
+                "unit": parameter.unit,
+                "role": parameter.role,
+                "value": None if value is None else value.value,
+                "ts": None if value is None else value.ts,
+                "age_seconds": None if age is None else round(age, 3),
+                "stale": age is None or age > threshold,
+            })
+        seen = device.last_seen_at
+        return {
+            "device_id": device.id,
+            "online": seen is not None and (now - seen).total_seconds() <= threshold,
+            "last_seen_at": seen,
+            "kpis": kpis,
+        }
+
+    async def history(self, device: Device, query: HistoryQuery) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        start, end = resolve_range(query.start, query.end, now)
+        start_ms, end_ms = to_epoch_ms(start), to_epoch_ms(end)
+        explicit = parse_interval(query.interval)
+        if explicit is None:
+            interval = auto_interval(start_ms, end_ms)
+        else:
+            interval = explicit
+            points = bucket_count(start_ms, end_ms, interval)
+            if points > MAX_POINTS:
+                raise ValidationFailed(
+                    f"interval {query.interval} would give {points} points per series; at "
+                    f"most {MAX_POINTS} are allowed.", code="INTERVAL_TOO_SMALL",
+                    details={"points": points, "max_points": MAX_POINTS})
+        parameters = await self._chart_parameters(device, query.parameters)
+        series_keys = [(device.id, p.parameter_key) for p in parameters]
+        aggregates = await self._aggregates(series_keys, start_ms, end_ms, interval, query.agg,
+                                            to_epoch_ms(now))
+        # Series of one chart share their bucket times: convert each once.
+        moments: dict[int, datetime] = {}
+
+        def moment(ms: int) -> datetime:
+            found = moments.get(ms)
+            if found is None:
+                found = moments[ms] = datetime.fromtimestamp(ms / 1000, UTC)
+            return found
+
+        return {
+            "device_id": device.id,
+            "start": start,
+            "end": end,
+            "interval_seconds": interval,
+            "agg": query.agg,
+            "series": [{
+                "parameter_key": p.parameter_key,
+                "display_name": p.display_name,
+                "unit": p.unit,
+                "points": [(moment(ms), value)
+                           for ms, value in aggregates[(device.id, p.parameter_key)]],
+            } for p in parameters],
+        }
+
+    async def _chart_parameters(self, device: Device, keys: Sequence[str] | None
+                                ) -> list[DeviceParameter]:
+        if not keys:
+            return await self.parameters.kpi_selected(device.id)
+        known = {p.parameter_key: p for p in await self.parameters.all_for_device(device.id)}
+        wanted = list(dict.fromkeys(keys))
+        unknown = [key for key in wanted if key not in known]
+        if unknown:
+            raise ValidationFailed(f"The device has no parameter {unknown[0]!r}.",
+                                   code="UNKNOWN_PARAMETER", details={"parameters": unknown})
+        return [known[key] for key in wanted]
+
+    # -- aggregates with cached blocks -----------------------------------------------------
+    def _block_key(self, series: SeriesKey, agg: str, interval: int, block: int) -> str:
+        digest = hashlib.blake2s(series[1].encode(), digest_size=8).hexdigest()
+        return f"fo:hist:{self.factory_id}:{series[0]}:{digest}:{agg}:{interval}:{block}"
+
+    async def _aggregates(self, series: Sequence[SeriesKey], start_ms: int, end_ms: int,
+                          interval: int, agg: str, now_ms: int
+                          ) -> dict[SeriesKey, list[tuple[int, float]]]:
+        """Whole buckets overlapping [start, end): complete blocks from the cache, everything
+        from the first block missing anywhere onward from the store in one query."""
+        result: dict[SeriesKey, list[tuple[int, float]]] = {key: [] for key in series}
+        if not series:
+            return result
+        step = interval * 1000
+        block = step * max(1, math.ceil(BLOCK_TARGET_SECONDS / interval))
+        first_ms = start_ms - start_ms % step
+        last_ms = -(-end_ms // step) * step
+        settled_ms = now_ms - SETTLE_SECONDS * 1000
+        blocks = list(range(first_ms - first_ms % block, last_ms, block))
+        complete = [b for b in blocks if b + block <= settled_ms]
+
+        cached: dict[tuple[SeriesKey, int], list] = {}
+        if complete:
+            keys = [(s, b) for b in complete for s in series]
+            raw = await self.cache.get_many([self._block_key(s, agg, interval, b // block)
+                                             for s, b in keys])
+            cached = {key: orjson.loads(value) for key, value in zip(keys, raw, strict=True)
+                      if value is not None}
+        missing_from = next((b for b in blocks
+                             if any((s, b) not in cached for s in series)), None)
+
+        fetched: dict[SeriesKey, list[tuple[int, float]]] = {}
+        if missing_from is not None:
+            # A block that is over is read whole so that it can be cached.
+            query_end = last_ms
+            if last_ms % block and last_ms - last_ms % block + block <= settled_ms:
+                query_end = last_ms - last_ms % block + block
+            answer = await self.resources.timeseries.aggregate(
+                self.factory_id, series, from_epoch_ms(missing_from), from_epoch_ms(query_end),
+                interval, agg)  # type: ignore[arg-type]
+            fetched = {key: [(to_epoch_ms(ts), value) for ts, value in points]
+                       for key, points in answer.items()}
+            await self._keep_blocks(fetched, agg, interval, block, missing_from, query_end,
+                                    settled_ms)
+
+        for key in series:
+            points = result[key]
+            for b in blocks:
+                if missing_from is not None and b >= missing_from:
+                    break
+                points.extend((ms, value) for ms, value in cached[(key, b)]
+                              if first_ms <= ms < last_ms)
+            points.extend((ms, value) for ms, value in fetched.get(key, ())
+                          if first_ms <= ms < last_ms)
+        return result
+
+    async def _keep_blocks(self, fetched: dict[SeriesKey, list[tuple[int, float]]], agg: str,
+                           interval: int, block: int, query_start: int, query_end: int,
+                           settled_ms: int) -> None:
+        to_cache: dict[str, bytes] = {}
+        for key, points in fetched.items():
+            by_block: dict[int, list[tuple[int, float]]] = {}
+            for ms, value in points:
+                by_block.setdefault(ms - ms % block, []).append((ms, value))
+            for b in range(query_start, query_end, block):
+                if b + block <= min(query_end, settled_ms):
+                    to_cache[self._block_key(key, agg, interval, b // block)] = orjson.dumps(
+                        by_block.get(b, []))
+        await self.cache.set_many(to_cache, BLOCK_TTL_SECONDS)

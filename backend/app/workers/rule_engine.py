@@ -1,0 +1,43 @@
+"""Rule evaluation, one task per ingester flush (queue `rule_engine`)."""
+
+from __future__ import annotations
+
+import os
+
+from app.core.logging import get_logger
+from app.services.rule_engine import RuleEngine
+from app.services.rule_versions import rule_versions_for
+from app.workers import runtime
+from app.workers.celery_app import celery_app
+from app.workers.task_names import EVALUATE_BATCH, NOTIFY_ALERT, QUEUE_NOTIFICATIONS
+
+log = get_logger(__name__)
+
+# Evaluation is idempotent (claims and unique keys), so a failed factory is simply tried
+# again a little later.
+RETRY_SECONDS = 1.0
+MAX_RETRIES = 3
+
+_engine: tuple[int, RuleEngine] | None = None
+
+
+def _engine_for_process() -> RuleEngine:
+    """One engine per process: it keeps the rule and device caches between batches."""
+    global _engine
+    if _engine is None or _engine[0] != os.getpid():
+        resources = runtime.resources()
+        _engine = (os.getpid(), RuleEngine(resources.latest, rule_versions_for(resources)))
+    return _engine[1]
+
+
+@celery_app.task(name=EVALUATE_BATCH, bind=True, ignore_result=True, max_retries=MAX_RETRIES)
+def evaluate_batch(self, batch: dict) -> None:
+    engine = _engine_for_process()
+    outcome = runtime.run(engine.evaluate_batch(batch))
+    for raised in outcome.raised:
+        if raised.notify:
+            celery_app.send_task(NOTIFY_ALERT, args=[raised.factory_id, raised.alert_id],
+                                 queue=QUEUE_NOTIFICATIONS)
+    if outcome.failed_factories:
+        retry = {str(f): batch[str(f)] for f in outcome.failed_factories if str(f) in batch}
+        raise self.retry(args=[retry], countdown=RETRY_SECONDS)

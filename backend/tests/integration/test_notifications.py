@@ -1,0 +1,324 @@
+"""Alert notifications on the real database, a real SMTP server and a local HTTP endpoint
+standing in for the WhatsApp providers: recipients, message contents, both provider
+shapes, retry classification with backoff, and digests instead of storms."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from app.core.database import session_scope
+from app.core.resources import Resources
+from app.models import Alert, NotificationDelivery, Rule
+from app.repositories.alert_repo import open_key
+from app.services.notification_service import NotificationService, retry_delay, rule_recipients
+from tests.support.notification_endpoints import HttpRecorder, SmtpInbox
+
+T0 = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def inbox():
+    server = SmtpInbox().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def provider():
+    server = HttpRecorder().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def notify_settings(settings, inbox, provider):
+    return settings.model_copy(update={
+        "smtp_host": "127.0.0.1", "smtp_port": inbox.port, "smtp_starttls": False,
+        "public_url": "https://ops.example.com",
+        "whatsapp_provider": "meta", "whatsapp_api_url": f"{provider.url}/v21.0",
+        "whatsapp_phone_number_id": "1098765", "whatsapp_token": SecretStr("meta-token"),
+        "twilio_api_url": f"{provider.url}/twilio", "twilio_account_sid": "AC123",
+        "twilio_auth_token": SecretStr("twilio-secret"), "twilio_whatsapp_from": "+14155238886",
+        "notification_retry_base_seconds": 2.0, "notification_max_attempts": 3,
+        "notification_digest_threshold": 100, "notification_digest_window_seconds": 600,
+    })
+
+
+@pytest.fixture
+async def resources_for():
+    built = []
+
+    async def build(settings) -> Resources:
+        resources = Resources.from_settings(settings)
+        await resources.start()
+        built.append(resources)
+        return resources
+
+    yield build
+    for resources in built:
+        await resources.close()
+
+
+async def add_rule(owner, **fields) -> Rule:
+    fields.setdefault("name", "High power")
+    fields.setdefault("condition", {"parameter": "power_kw", "operator": ">", "value": 100})
+    fields.setdefault("channels", ["email"])
+    async with session_scope() as session:
+        rule = Rule(factory_id=owner.id, **fields)
+        session.add(rule)
+        await session.commit()
+        return rule
+
+
+async def add_alert(owner, rule, device, minutes=0, severity="critical") -> Alert:
+    moment = T0 + timedelta(minutes=minutes)
+    async with session_scope() as session:
+        alert = Alert(factory_id=owner.id, rule_id=rule.id, device_id=device.id,
+                      open_key=f"{open_key(rule.id, device.id)}:{minutes}", severity=severity,
+                      title=f"{rule.name} on {device.name}",
+                      message=f"power_kw > 100 holds on {device.name}: power_kw = 130.5.",
+                      values={"power_kw": 130.5, "voltage": 231.0}, status="open",
+                      triggered_at=moment, last_triggered_at=moment)
+        session.add(alert)
+        await session.commit()
+        return alert
+
+
+async def deliveries(owner) -> list[NotificationDelivery]:
+    async with session_scope() as session:
+        rows = await session.execute(select(NotificationDelivery).where(
+            NotificationDelivery.factory_id == owner.id).order_by(NotificationDelivery.id))
+        return list(rows.scalars())
+
+
+async def plan_and_send(resources, owner, alert, now=None):
+    async with session_scope() as session:
+        dispatch = await NotificationService(session, resources, owner.id).plan(alert.id, now)
+    results = []
+    for delivery_id in dispatch.send_now:
+        async with session_scope() as session:
+            results.append(await NotificationService(session, resources, owner.id)
+                           .send(delivery_id))
+    return dispatch, results
+
+
+# --- recipients ----------------------------------------------------------------------------
+async def test_recipients_by_permission_id_and_address(make, tenant):
+    operator = await make.user(tenant.factory, permissions=["acknowledge_alerts"],
+                               email="op@plant.example", phone="+4915100000001")
+    await make.user(tenant.factory, permissions=["acknowledge_alerts"], is_active=False,
+                    email="gone@plant.example")
+    chosen = await make.user(tenant.factory, email="chosen@plant.example")
+    await make.user(tenant.factory, email="bystander@plant.example")
+    rule = await add_rule(tenant, channels=["email", "whatsapp"], recipients={
+        "user_permissions": ["acknowledge_alerts"], "user_ids": [chosen.id],
+        "emails": ["OP@plant.example", "shift@plant.example"],
+        "phones": ["+4915100000001", "+4915100000002"]})
+    async with session_scope() as session:
+        from app.repositories.notification_repo import RecipientRepository
+
+        users = await RecipientRepository(session, tenant.id).active_users()
+    assert rule_recipients(rule, users) == [
+        ("email", tenant.admin.email), ("email", "op@plant.example"),
+        ("email", "chosen@plant.example"), ("email", "shift@plant.example"),
+        ("whatsapp", "+4915100000001"), ("whatsapp", "+4915100000002"),
+    ]
+    assert operator.phone == "+4915100000001"
+
+
+def test_backoff_doubles_and_is_capped():
+    assert [retry_delay(n, 30) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert retry_delay(20, 30) == 3600
+
+
+# --- sending -------------------------------------------------------------------------------
+async def test_email_with_text_html_link_values_and_local_time(make, resources_for,
+                                                               notify_settings, inbox):
+    owner = await make.tenant(timezone="Europe/Berlin", name="Berlin Plant")
+    device = await make.device(owner, name="Press 7")
+    rule = await add_rule(owner, recipients={"emails": ["berlin-op@plant.example"]})
+    alert = await add_alert(owner, rule, device)
+    resources = await resources_for(notify_settings)
+    _, results = await plan_and_send(resources, owner, alert)
+    assert [r.status for r in results] == ["sent"]
+    [message] = inbox.to("berlin-op@plant.example")
+    assert message["Subject"] == "[CRITICAL] High power on Press 7"
+    assert message["From"] == notify_settings.smtp_from
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    link = f"https://ops.example.com/machines/{device.id}"
+    for body in (text, html):
+        assert "Press 7" in body and "High power" in body and "critical" in body
+        assert "power_kw" in body and "130.5" in body and "231" in body
+        assert "2026-11-30 08:30:00 CET" in body, "time in the factory's zone"
+        assert link in body
+    [row] = await deliveries(owner)
+    assert (row.channel, row.recipient, row.status, row.attempts) == (
+        "email", "berlin-op@plant.example", "sent", 1)
+    assert row.sent_at is not None and row.alert_id == alert.id
+
+
+async def test_whatsapp_through_meta_cloud_api(make, tenant, resources_for, notify_settings,
+                                               provider):
+    device = await make.device(tenant, name="Pump 2")
+    rule = await add_rule(tenant, channels=["whatsapp"],
+                          recipients={"phones": ["+4915111111111"]})
+    alert = await add_alert(tenant, rule, device)
+    resources = await resources_for(notify_settings)
+    before = len(provider.requests)
+    _, results = await plan_and_send(resources, tenant, alert)
+    assert [r.status for r in results] == ["sent"]
+    [request] = provider.requests[before:]
+    assert request.path == "/v21.0/1098765/messages"
+    assert request.headers["Authorization"] == "Bearer meta-token"
+    body = request.json()
+    assert (body["messaging_product"], body["to"], body["type"]) == (
+        "whatsapp", "4915111111111", "text")
+    assert "High power on Pump 2" in body["text"]["body"]
+    assert f"/machines/{device.id}" in body["text"]["body"]
+
+
+async def test_whatsapp_through_twilio(make, tenant, resources_for, notify_settings, provider):
+    device = await make.device(tenant, name="Pump 3")
+    rule = await add_rule(tenant, channels=["whatsapp"],
+                          recipients={"phones": ["+4915122222222"]})
+    alert = await add_alert(tenant, rule, device)
+    resources = await resources_for(notify_settings.model_copy(
+        update={"whatsapp_provider": "twilio"}))
+    before = len(provider.requests)
+    _, results = await plan_and_send(resources, tenant, alert)
+    assert [r.status for r in results] == ["sent"]
+    [request] = provider.requests[before:]
+    assert request.path == "/twilio/2010-04-01/Accounts/AC123/Messages.json"
+    assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert request.headers["Authorization"] == "Basic " + base64.b64encode(
+        b"AC123:twilio-secret").decode()
+    form = request.form()
+    assert form["From"] == "whatsapp:+14155238886" and form["To"] == "whatsapp:+4915122222222"
+    assert "High power on Pump 3" in form["Body"]
+
+
+# --- failures ------------------------------------------------------------------------------
+@pytest.mark.parametrize(("channel", "failure", "expected_status", "retry_in"), [
+    ("email", "451 4.3.0 Try again later", "retrying", 2.0),
+    ("email", "550 5.1.1 No such user", "failed", None),
+    ("whatsapp", 429, "retrying", 2.0),
+    ("whatsapp", 503, "retrying", 2.0),
+    ("whatsapp", 400, "failed", None),
+    ("whatsapp", 401, "failed", None),
+])
+async def test_transient_failures_retry_permanent_ones_do_not(
+        make, tenant, resources_for, notify_settings, inbox, provider, channel, failure,
+        expected_status, retry_in):
+    device = await make.device(tenant)
+    rule = await add_rule(tenant, channels=[channel], recipients={
+        "emails": ["retry@plant.example"], "phones": ["+4915133333333"]})
+    alert = await add_alert(tenant, rule, device)
+    resources = await resources_for(notify_settings)
+    (inbox if channel == "email" else provider).failures.append(failure)
+    dispatch, [result] = await plan_and_send(resources, tenant, alert)
+    assert (result.status, result.retry_in) == (expected_status, retry_in)
+    [row] = await deliveries(tenant)
+    assert (row.status, row.attempts) == (expected_status, 1)
+    assert str(failure)[:3] in row.last_error
+    # The retry (what Celery runs after the countdown) goes through.
+    async with session_scope() as session:
+        again = await NotificationService(session, resources, tenant.id).send(
+            dispatch.send_now[0])
+    [row] = await deliveries(tenant)
+    if expected_status == "retrying":
+        assert (again.status, row.status, row.attempts, row.last_error) == (
+            "sent", "sent", 2, None)
+    else:
+        assert (again.status, row.status, row.attempts) == ("failed", "failed", 1)
+
+
+async def test_attempts_are_bounded(make, tenant, resources_for, notify_settings, provider):
+    device = await make.device(tenant)
+    rule = await add_rule(tenant, channels=["whatsapp"],
+                          recipients={"phones": ["+4915144444444"]})
+    alert = await add_alert(tenant, rule, device)
+    resources = await resources_for(notify_settings)
+    provider.failures.extend([503, 503, 503])
+    dispatch, [first] = await plan_and_send(resources, tenant, alert)
+    results = [first]
+    for _ in range(2):
+        async with session_scope() as session:
+            results.append(await NotificationService(session, resources, tenant.id).send(
+                dispatch.send_now[0]))
+    assert [(r.status, r.retry_in) for r in results] == [
+        ("retrying", 2.0), ("retrying", 4.0), ("failed", None)]
+
+
+async def test_unconfigured_channels_fail_without_retrying(make, tenant, resources_for,
+                                                           settings):
+    device = await make.device(tenant)
+    rule = await add_rule(tenant, channels=["email", "whatsapp"], recipients={
+        "emails": ["x@plant.example"], "phones": ["+4915155555555"]})
+    alert = await add_alert(tenant, rule, device)
+    resources = await resources_for(settings.model_copy(update={
+        "smtp_host": None, "whatsapp_provider": "none"}))
+    _, results = await plan_and_send(resources, tenant, alert)
+    assert [r.status for r in results] == ["failed", "failed"]
+    assert {r.last_error.split(" (")[0] for r in await deliveries(tenant)} == {
+        "email is not configured", "WhatsApp is not configured"}
+
+
+async def test_planning_twice_creates_no_second_delivery(make, tenant, resources_for,
+                                                         notify_settings):
+    device = await make.device(tenant)
+    rule = await add_rule(tenant, recipients={"emails": ["twice@plant.example"]})
+    alert = await add_alert(tenant, rule, device)
+    resources = await resources_for(notify_settings)
+    async with session_scope() as session:
+        first = await NotificationService(session, resources, tenant.id).plan(alert.id)
+    async with session_scope() as session:
+        second = await NotificationService(session, resources, tenant.id).plan(alert.id)
+    assert first.send_now == second.send_now and len(await deliveries(tenant)) == 1
+
+
+# --- storms --------------------------------------------------------------------------------
+async def test_a_storm_becomes_one_digest(make, tenant, resources_for, notify_settings, inbox):
+    devices = [await make.device(tenant, name=f"Line {i}") for i in range(6)]
+    rule = await add_rule(tenant, recipients={"emails": ["storm@plant.example"]})
+    other = await add_rule(tenant, name="Other", recipients={"emails": ["calm@plant.example"]})
+    resources = await resources_for(notify_settings.model_copy(update={
+        "notification_digest_threshold": 2, "notification_digest_window_seconds": 300}))
+    start = datetime.now(UTC)
+    dispatches = []
+    for i, device in enumerate(devices):
+        alert = await add_alert(tenant, rule, device, minutes=i)
+        dispatch, _ = await plan_and_send(resources, tenant, alert,
+                                          now=start + timedelta(seconds=i))
+        dispatches.append(dispatch)
+    calm_alert = await add_alert(tenant, other, devices[0], minutes=10)
+    await plan_and_send(resources, tenant, calm_alert, now=start + timedelta(seconds=7))
+
+    assert [len(d.send_now) for d in dispatches] == [1, 1, 0, 0, 0, 0]
+    scheduled = [later for d in dispatches for later in d.later]
+    assert len(scheduled) == 1, "one digest per recipient and window"
+    digest_id, countdown = scheduled[0]
+    assert countdown == pytest.approx(300 - 2, abs=0.01), "at the end of the window"
+    rows = [r for r in await deliveries(tenant) if r.recipient == "storm@plant.example"]
+    assert [(r.kind, r.status) for r in rows] == (
+        [("alert", "sent")] * 2 + [("digest", "pending")] + [("alert", "digested")] * 4)
+    assert {r.digest_id for r in rows if r.status == "digested"} == {digest_id}
+    assert len(inbox.to("storm@plant.example")) == 2
+    assert len(inbox.to("calm@plant.example")) == 1, "other recipients are unaffected"
+
+    async with session_scope() as session:
+        result = await NotificationService(session, resources, tenant.id).send(digest_id)
+    assert result.status == "sent"
+    digest = inbox.to("storm@plant.example")[-1]
+    assert digest["Subject"] == f"4 more alerts in {tenant.factory.name}"
+    text = digest.get_body(("plain",)).get_content()
+    for device in devices[2:]:
+        assert f"High power on {device.name}" in text
+    assert "https://ops.example.com/alerts" in text
+    [row] = [r for r in await deliveries(tenant) if r.id == digest_id]
+    assert row.open_digest_key is None and row.status == "sent"

@@ -1,0 +1,106 @@
+import { expect, test } from '@playwright/test';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { mqttUrl, signInAsAdmin } from './support';
+
+// Ingest, discovery and the device page's refresh intervals all sit between publishing and
+// seeing a value; each step gets time for them, not a fixed sleep.
+const INGEST_TIMEOUT = 45_000;
+
+test('a device added in the UI comes online when it publishes, and its KPIs show', async ({ page }) => {
+  test.setTimeout(180_000);
+  const suffix = Date.now().toString(36);
+  const deviceKey = `e2e-press-${suffix}`;
+  const deviceName = `E2E Press ${suffix}`;
+
+  await signInAsAdmin(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Machines' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Machines' })).toBeVisible();
+
+  // --- add the device and read its one-time credentials --------------------------------
+  await page.getByRole('button', { name: 'Add device' }).first().click();
+  const form = page.getByRole('dialog', { name: 'Add device' });
+  await form.getByLabel('Device key').fill('hall/press');
+  await form.getByRole('button', { name: 'Add device' }).click();
+  await expect(form.getByLabel('Device key')).toHaveAccessibleDescription(/must not contain \/, \+ or #/);
+  await form.getByLabel('Device key').fill(deviceKey);
+  await form.getByLabel('Name', { exact: true }).fill(deviceName);
+  await form.getByLabel('Type').fill('press');
+  await form.getByLabel('Area').fill('Stamping');
+  await form.getByRole('button', { name: 'Add device' }).click();
+
+  const shown = page.getByRole('dialog', { name: `Device “${deviceName}” added` });
+  await expect(shown).toBeVisible();
+  await expect(shown.getByRole('alert')).toContainText('This token will not be shown again');
+  const topic = await shown.getByLabel('Topic').inputValue();
+  const clientId = await shown.getByLabel('Client ID').inputValue();
+  const username = await shown.getByLabel('Username').inputValue();
+  const password = await shown.getByLabel('Password (device token)').inputValue();
+  expect(topic).toBe(`factories/demo/devices/${deviceKey}/telemetry`);
+  expect(password.length).toBeGreaterThan(16);
+  await expect(shown.getByLabel(/mosquitto_pub/)).toHaveValue(new RegExp(`mosquitto_pub .*${deviceKey}`));
+  await shown.getByRole('button', { name: 'Done, I saved the token' }).click();
+  await expect(shown).toBeHidden();
+  await expect(page.getByText(password)).toHaveCount(0);
+
+  // --- publish as the device would --------------------------------------------------------
+  let client: MqttClient | null = null;
+  let publisher: ReturnType<typeof setInterval> | null = null;
+  try {
+    client = await connectAsync(mqttUrl(), {
+      clientId,
+      username,
+      password,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+    });
+    const connected = client;
+    const publish = () =>
+      connected.publishAsync(topic, JSON.stringify({ metrics: { power_kw: 12.5, voltage_l1: 231.2 } }), { qos: 1 });
+    await publish();
+    // Keep reporting like a meter, so the device stays online and its values fresh.
+    publisher = setInterval(() => void publish().catch(() => undefined), 2000);
+
+    // --- the device comes online with its discovered parameters ------------------------
+    await page.getByRole('searchbox', { name: 'Search' }).fill(deviceKey);
+    const row = page.getByRole('row', { name: new RegExp(deviceName) });
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('Active');
+    await row.getByRole('link', { name: deviceName }).click();
+
+    await expect(page.getByRole('heading', { level: 1, name: deviceName })).toBeVisible();
+    await expect(page.getByText('Online', { exact: true })).toBeVisible({ timeout: INGEST_TIMEOUT });
+    const kpiBox = page.getByLabel('KPI card for power_kw');
+    await expect(kpiBox).toBeVisible({ timeout: INGEST_TIMEOUT });
+    await expect(page.getByLabel('KPI card for voltage_l1')).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Parameters' }).getByRole('row', { name: /power_kw/ })).toContainText('12.5');
+    await expect(page.getByText('No KPIs selected')).toBeVisible();
+    await expect(page.getByText(/Assign the energy counter or active power role to a parameter to see energy/)).toBeVisible();
+
+    // --- select KPIs and see their cards ------------------------------------------------
+    await page.getByLabel('Display name for power_kw').fill('Press power');
+    await page.getByLabel('Unit for power_kw').fill('kW');
+    await kpiBox.check();
+    await page.getByLabel('Unit for voltage_l1').fill('V');
+    await page.getByLabel('KPI card for voltage_l1').check();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByText('Saved 2 parameters.')).toBeVisible();
+
+    const powerCard = page.getByRole('article', { name: 'Press power' });
+    await expect(powerCard.getByTestId('kpi-value')).toHaveText('12.5kW', { timeout: INGEST_TIMEOUT });
+    await expect(powerCard).toContainText(/Updated (just now|\d+ s ago)/);
+    await expect(page.getByRole('article', { name: 'voltage_l1' }).getByTestId('kpi-value')).toHaveText('231.2V');
+    // The live chart of the selected KPIs fills from the same telemetry.
+    await expect(page.getByRole('img', { name: /Last 15 minutes: .*Press power/ })).toBeVisible({ timeout: INGEST_TIMEOUT });
+  } finally {
+    if (publisher) clearInterval(publisher);
+    await client?.endAsync().catch(() => undefined);
+  }
+
+  // --- and it can be removed again --------------------------------------------------------
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog', { name: `Delete ${deviceName}?` }).getByRole('button', { name: 'Delete device' }).click();
+  await expect(page).toHaveURL(/\/machines$/);
+  await page.getByRole('searchbox', { name: 'Search' }).fill(deviceKey);
+  await expect(page.getByText('No machines match these filters')).toBeVisible();
+});

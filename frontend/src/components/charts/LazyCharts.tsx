@@ -1,0 +1,30 @@
+import { lazy, Suspense, type ComponentProps } from 'react';
+import { Spinner } from '@/components/ui';
+
+// recharts is most of the bundle's weight: it loads only when a chart is first shown.
+const TelemetryChartImpl = lazy(() => import('@/components/charts/TelemetryChart'));
+const LoadCurveChartImpl = lazy(() => import('@/components/charts/LoadCurveChart'));
+
+function ChartFallback({ height }: { height: number }) {
+  return (
+    <div className="flex items-center justify-center" style={{ height }}>
+      <Spinner label="Loading chart" />
+    </div>
+  );
+}
+
+export function TelemetryChart(props: ComponentProps<typeof TelemetryChartImpl>) {
+  return (
+    <Suspense fallback={<ChartFallback height={props.panelHeight ?? 220} />}>
+      <TelemetryChartImpl {...props} />
+    </Suspense>
+  );
+}
+
+export function LoadCurveChart(props: ComponentProps<typeof LoadCurveChartImpl>) {
+  return (
+    <Suspense fallback={<ChartFallback height={props.height ?? 240} />}>
+      <LoadCurveChartImpl {...props} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,122 @@
+import { useMemo } from 'react';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type TooltipContentProps,
+} from 'recharts';
+import { AXIS_TICK, GRID_STROKE } from '@/components/charts/chartTheme';
+import { buildPanels } from '@/components/charts/panels';
+import { formatAxisTime, formatDateTime, formatNumber, formatValue } from '@/lib/format';
+import { parameterLabel } from '@/lib/parameters';
+import type { HistorySeries } from '@/types/kpi';
+
+export interface TelemetryChartProps {
+  series: HistorySeries[];
+  start: string | number;
+  end: string | number;
+  timeZone: string;
+  /** Height of each panel in pixels. */
+  panelHeight?: number;
+  /** The accessible name of the figure, e.g. "Last 15 minutes". */
+  title: string;
+}
+
+function toMs(value: string | number): number {
+  return typeof value === 'number' ? value : Date.parse(value);
+}
+
+function ChartTooltip({
+  active,
+  payload,
+  label,
+  unit,
+  timeZone,
+}: Pick<TooltipContentProps, 'active' | 'payload' | 'label'> & { unit: string; timeZone: string }) {
+  if (!active || !payload?.length || label === undefined) return null;
+  return (
+    <div className="rounded-md border border-slate-200 bg-white px-3 py-2 text-xs shadow-md">
+      <p className="mb-1 font-medium text-slate-700">{formatDateTime(Number(label), timeZone, true)}</p>
+      <ul className="flex flex-col gap-0.5">
+        {payload.map((entry) => (
+          <li key={String(entry.dataKey)} className="flex items-center gap-2">
+            <span aria-hidden="true" className="size-2 rounded-full" style={{ background: entry.color }} />
+            <span className="text-slate-600">{entry.name}</span>
+            <span className="ml-auto pl-3 font-medium text-slate-900">
+              {formatValue(typeof entry.value === 'number' ? entry.value : null, unit)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export default function TelemetryChart({
+  series,
+  start,
+  end,
+  timeZone,
+  panelHeight = 220,
+  title,
+}: TelemetryChartProps) {
+  const panels = useMemo(() => buildPanels(series), [series]);
+  const domain: [number, number] = [toMs(start), toMs(end)];
+  const span = (domain[1] - domain[0]) / 1000;
+  const summary = `${title}: ${series.map((s) => parameterLabel(s)).join(', ')}`;
+
+  return (
+    <figure role="img" aria-label={summary} className="flex flex-col gap-4">
+      {panels.map((panel) => (
+        <div key={panel.unit} data-testid="chart-panel">
+          <ResponsiveContainer width="100%" height={panelHeight} initialDimension={{ width: 600, height: panelHeight }}>
+            <LineChart data={panel.rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+              <CartesianGrid stroke={GRID_STROKE} strokeDasharray="3 3" />
+              <XAxis
+                dataKey="t"
+                type="number"
+                scale="time"
+                domain={domain}
+                allowDataOverflow
+                tick={AXIS_TICK}
+                tickFormatter={(v: number) => formatAxisTime(v, timeZone, span)}
+                minTickGap={40}
+              />
+              <YAxis
+                tick={AXIS_TICK}
+                width={64}
+                domain={['auto', 'auto']}
+                tickFormatter={(v: number) => formatNumber(v)}
+                label={
+                  panel.unit
+                    ? { value: panel.unit, angle: -90, position: 'insideLeft', style: { fontSize: 11, fill: '#475569' } }
+                    : undefined
+                }
+              />
+              <Tooltip content={(props) => <ChartTooltip {...props} unit={panel.unit} timeZone={timeZone} />} />
+              {panel.series.length > 1 && <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />}
+              {panel.series.map((s) => (
+                <Line
+                  key={s.key}
+                  dataKey={s.key}
+                  name={s.label}
+                  stroke={s.color}
+                  strokeWidth={1.75}
+                  dot={false}
+                  isAnimationActive={false}
+                  connectNulls={false}
+                  type="monotone"
+                />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      ))}
+    </figure>
+  );
+}

@@ -1,0 +1,118 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  createDevice,
+  deleteDevice,
+  getDevice,
+  listDevices,
+  listParameters,
+  rotateDeviceToken,
+  setDeviceEnabled,
+  updateDevice,
+  updateParameters,
+} from '@/api/devices';
+import type { DeviceListParams, DeviceParameter, DeviceUpdate, ParameterBulkItem } from '@/types/device';
+
+export const deviceKeys = {
+  all: ['devices'] as const,
+  lists: () => ['devices', 'list'] as const,
+  list: (params: DeviceListParams) => ['devices', 'list', params] as const,
+  detail: (id: number) => ['devices', 'detail', id] as const,
+  parameters: (id: number) => ['devices', 'parameters', id] as const,
+};
+
+/** A page of the device list; the previous page stays on screen while the next one loads. */
+export function useDevices(params: DeviceListParams) {
+  return useQuery({
+    queryKey: deviceKeys.list(params),
+    queryFn: ({ signal }) => listDevices(params, signal),
+    placeholderData: keepPreviousData,
+    // Online state changes by itself as devices report; keep the list roughly current.
+    refetchInterval: 30_000,
+  });
+}
+
+export function useDevice(id: number) {
+  return useQuery({
+    queryKey: deviceKeys.detail(id),
+    queryFn: ({ signal }) => getDevice(id, signal),
+    refetchInterval: 15_000,
+  });
+}
+
+export function useDeviceParameters(id: number) {
+  return useQuery({
+    queryKey: deviceKeys.parameters(id),
+    queryFn: ({ signal }) => listParameters(id, signal),
+    // New parameters appear as the device reports them.
+    refetchInterval: 15_000,
+  });
+}
+
+function useInvalidateDevices() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: deviceKeys.all });
+}
+
+export function useCreateDevice() {
+  const invalidate = useInvalidateDevices();
+  return useMutation({ mutationFn: createDevice, onSuccess: () => void invalidate() });
+}
+
+export function useUpdateDevice(id: number) {
+  const invalidate = useInvalidateDevices();
+  return useMutation({
+    mutationFn: (body: DeviceUpdate) => updateDevice(id, body),
+    onSuccess: () => void invalidate(),
+  });
+}
+
+/** Approving a discovered device from the list, where the row knows the id. */
+export function useApproveDevice() {
+  const invalidate = useInvalidateDevices();
+  return useMutation({
+    mutationFn: (id: number) => updateDevice(id, { status: 'active' }),
+    onSuccess: () => void invalidate(),
+  });
+}
+
+export function useSetDeviceEnabled(id: number) {
+  const invalidate = useInvalidateDevices();
+  return useMutation({
+    mutationFn: (enabled: boolean) => setDeviceEnabled(id, enabled),
+    onSuccess: () => void invalidate(),
+  });
+}
+
+export function useRotateDeviceToken(id: number) {
+  return useMutation({ mutationFn: () => rotateDeviceToken(id) });
+}
+
+export function useDeleteDevice(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => deleteDevice(id),
+    onSuccess: () => {
+      // The detail queries would only 404 from now on.
+      queryClient.removeQueries({ queryKey: deviceKeys.detail(id) });
+      queryClient.removeQueries({ queryKey: deviceKeys.parameters(id) });
+      void queryClient.invalidateQueries({ queryKey: deviceKeys.lists() });
+    },
+  });
+}
+
+export function useUpdateParameters(deviceId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (items: ParameterBulkItem[]) => updateParameters(deviceId, items),
+    onSuccess: (updated) => {
+      queryClient.setQueryData<DeviceParameter[]>(deviceKeys.parameters(deviceId), (old) => {
+        if (!old) return old;
+        const byId = new Map(updated.map((p) => [p.id, p]));
+        return old.map((p) => byId.get(p.id) ?? p);
+      });
+      // KPI cards and charts follow the selection and names.
+      void queryClient.invalidateQueries({ queryKey: ['kpis'] });
+      void queryClient.invalidateQueries({ queryKey: ['energy'] });
+    },
+  });
+}

@@ -1,0 +1,190 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import FactorySettings from '@/pages/FactorySettings';
+import { useAuthStore } from '@/stores/authStore';
+import { makeFactory } from '@/test/domainFixtures';
+import { makeSession, makeSuperAdmin } from '@/test/fixtures';
+import { mockApi, type MockReply } from '@/test/mockApi';
+import { renderAt } from '@/test/render';
+import type { Factory, FactoryUpdate } from '@/types/factory';
+
+function setup(factory: Factory = makeFactory(), patchReply?: MockReply) {
+  const mock = mockApi();
+  mock.on('get', '/factories/current', { status: 200, data: { data: factory } });
+  mock.on(
+    'patch',
+    '/factories/current',
+    patchReply ??
+      ((config) => {
+        const body = JSON.parse(config.data as string) as FactoryUpdate;
+        const { online_threshold_seconds, allow_auto_register, co2_kg_per_kwh, ...rest } = body;
+        const settings = { ...factory.settings };
+        if (allow_auto_register !== undefined) settings.allow_auto_register = allow_auto_register;
+        if (online_threshold_seconds !== undefined && online_threshold_seconds !== null) {
+          settings.online_threshold_seconds = online_threshold_seconds;
+        }
+        const next: Factory = {
+          ...factory,
+          ...rest,
+          co2_kg_per_kwh: co2_kg_per_kwh !== undefined ? co2_kg_per_kwh.toFixed(6) : factory.co2_kg_per_kwh,
+          settings,
+        };
+        return { status: 200, data: { data: next } };
+      }),
+  );
+  // No pause between keystrokes: the tariff test types a lot.
+  const user = userEvent.setup({ delay: null });
+  renderAt('/settings', <FactorySettings />);
+  return { mock, user };
+}
+
+const patchBody = (mock: ReturnType<typeof mockApi>) => mock.callsTo('patch', '/factories/current').at(-1)?.body;
+
+async function setTime(user: ReturnType<typeof userEvent.setup>, input: HTMLElement, value: string) {
+  await user.clear(input);
+  await user.type(input, value);
+}
+
+describe('FactorySettings', () => {
+  beforeEach(() => useAuthStore.getState().setSession(makeSession(makeSuperAdmin())));
+
+  it('fills the form from the factory', async () => {
+    setup(makeFactory({ settings: { allow_auto_register: false, online_threshold_seconds: 120 } }));
+
+    expect(await screen.findByLabelText(/^Name/)).toHaveValue('Demo Factory');
+    expect(screen.getByLabelText('Time zone')).toHaveValue('Europe/Berlin');
+    expect(screen.getByLabelText('Currency')).toHaveValue('EUR');
+    expect(screen.getByLabelText('CO₂ factor (kg per kWh)')).toHaveValue('0.38');
+    expect(screen.getByLabelText('Online threshold (seconds)')).toHaveValue('120');
+    expect(screen.getByLabelText('Register unknown devices automatically')).not.toBeChecked();
+    expect(screen.getByRole('radio', { name: 'Flat price' })).toBeChecked();
+    expect(screen.getByLabelText('Price per kWh (EUR)')).toHaveValue('0.22');
+  });
+
+  it('builds a time-of-use tariff from the editor and sends only what changed', { timeout: 30_000 }, async () => {
+    const { mock, user } = setup();
+    await screen.findByLabelText(/^Name/);
+
+    await user.click(screen.getByRole('radio', { name: 'Time of use' }));
+    // The flat price carries over as the default.
+    expect(screen.getByLabelText('Default price per kWh (EUR)')).toHaveValue('0.22');
+    expect(screen.getByText('No periods: every hour is charged at the default price.')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Add period' }));
+    const peak = screen.getByRole('group', { name: 'Period 1' });
+    await user.type(within(peak).getByLabelText('Name'), 'peak');
+    await setTime(user, within(peak).getByLabelText('Start'), '07:30');
+    await setTime(user, within(peak).getByLabelText('End'), '19:00');
+    await user.type(within(peak).getByLabelText('Price per kWh (EUR)'), '0,31');
+    await user.click(within(peak).getByLabelText('Fri'));
+
+    await user.click(screen.getByRole('button', { name: 'Add period' }));
+    const scrap = screen.getByRole('group', { name: 'Period 2' });
+    await user.type(within(scrap).getByLabelText('Name'), 'to remove');
+    await user.click(within(scrap).getByRole('button', { name: 'Remove period 2' }));
+
+    await user.click(screen.getByRole('button', { name: 'Add period' }));
+    const weekend = screen.getByRole('group', { name: 'Period 2' });
+    await user.type(within(weekend).getByLabelText('Name'), 'weekend evening');
+    for (const day of ['Mon', 'Tue', 'Wed', 'Thu', 'Fri']) await user.click(within(weekend).getByLabelText(day));
+    await user.click(within(weekend).getByLabelText('Sun'));
+    await user.click(within(weekend).getByLabelText('Sat'));
+    await setTime(user, within(weekend).getByLabelText('Start'), '18:00');
+    await setTime(user, within(weekend).getByLabelText('End'), '00:00');
+    await user.type(within(weekend).getByLabelText('Price per kWh (EUR)'), '0.12');
+
+    await user.clear(screen.getByLabelText('CO₂ factor (kg per kWh)'));
+    await user.type(screen.getByLabelText('CO₂ factor (kg per kWh)'), '0.41');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+
+    await waitFor(() =>
+      expect(patchBody(mock)).toEqual({
+        co2_kg_per_kwh: 0.41,
+        tariff: {
+          kind: 'tou',
+          default_price_per_kwh: 0.22,
+          periods: [
+            { name: 'peak', days: [0, 1, 2, 3], start: '07:30', end: '19:00', price_per_kwh: 0.31 },
+            { name: 'weekend evening', days: [5, 6], start: '18:00', end: '24:00', price_per_kwh: 0.12 },
+          ],
+        },
+      }),
+    );
+    expect(await screen.findByText('Settings saved.')).toBeInTheDocument();
+  });
+
+  it('points at the period that needs fixing and sends nothing', async () => {
+    const { mock, user } = setup(
+      makeFactory({ tariff: { kind: 'tou', default_price_per_kwh: 0.18, periods: [] } }),
+    );
+    await screen.findByLabelText(/^Name/);
+    await user.click(screen.getByRole('button', { name: 'Add period' }));
+    const period = screen.getByRole('group', { name: 'Period 1' });
+    await setTime(user, within(period).getByLabelText('Start'), '22:00');
+    await setTime(user, within(period).getByLabelText('End'), '06:00');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+
+    expect(within(period).getByText('Give the period a name.')).toBeInTheDocument();
+    expect(within(period).getByText(/split a period that crosses midnight into two/)).toBeInTheDocument();
+    expect(within(period).getByText('Enter a price of 0 or more.')).toBeInTheDocument();
+    expect(mock.callsTo('patch', '/factories/current')).toHaveLength(0);
+  });
+
+  it('shows the API’s validation messages next to the form', async () => {
+    const { user } = setup(makeFactory(), {
+      status: 422,
+      data: {
+        error: {
+          code: 'VALIDATION_ERROR',
+          message: "tariff.tou: Value error, periods 'peak' and 'shoulder' overlap on day 0 (and 1 more)",
+          details: [
+            { field: 'body.tariff.tou', message: "Value error, periods 'peak' and 'shoulder' overlap on day 0", type: 'value_error' },
+            { field: 'body.currency', message: "String should match pattern '^[A-Z]{3}$'", type: 'string_pattern_mismatch' },
+          ],
+        },
+      },
+    });
+    await screen.findByLabelText(/^Name/);
+    await user.clear(screen.getByLabelText(/^Name/));
+    await user.type(screen.getByLabelText(/^Name/), 'Werk Süd');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent("periods 'peak' and 'shoulder' overlap on day 0");
+    expect(within(alert).getByText("tariff.tou: Value error, periods 'peak' and 'shoulder' overlap on day 0")).toBeInTheDocument();
+    expect(screen.getByLabelText('Currency')).toHaveAccessibleDescription(/String should match pattern/);
+    expect(screen.getByLabelText(/^Name/)).toHaveValue('Werk Süd');
+  });
+
+  it('moves the whole app to a new time zone and currency once saved', async () => {
+    const { mock, user } = setup();
+    await screen.findByLabelText(/^Name/);
+
+    await user.selectOptions(screen.getByLabelText('Time zone'), 'Asia/Kolkata');
+    await user.clear(screen.getByLabelText('Currency'));
+    await user.type(screen.getByLabelText('Currency'), 'inr');
+    await user.clear(screen.getByLabelText('Online threshold (seconds)'));
+    await user.type(screen.getByLabelText('Online threshold (seconds)'), '90');
+    await user.click(screen.getByLabelText('Register unknown devices automatically'));
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+
+    await waitFor(() =>
+      expect(patchBody(mock)).toEqual({
+        timezone: 'Asia/Kolkata',
+        currency: 'INR',
+        online_threshold_seconds: 90,
+        allow_auto_register: false,
+      }),
+    );
+    await waitFor(() => expect(useAuthStore.getState().user?.factory).toMatchObject({ timezone: 'Asia/Kolkata', currency: 'INR' }));
+    expect(screen.getByLabelText('Price per kWh (INR)')).toBeInTheDocument();
+  });
+
+  it('returns the online threshold to the platform default when emptied', async () => {
+    const { mock, user } = setup(makeFactory({ settings: { allow_auto_register: true, online_threshold_seconds: 300 } }));
+    await user.clear(await screen.findByLabelText('Online threshold (seconds)'));
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(patchBody(mock)).toEqual({ online_threshold_seconds: null }));
+  });
+});

@@ -1,0 +1,166 @@
+import type { Device, DeviceCredentials, DeviceParameter } from '@/types/device';
+import type { DashboardSummary, DeviceEnergy } from '@/types/energy';
+import type { Factory } from '@/types/factory';
+import type { KPIHistory, LiveKPI, LiveKPIs } from '@/types/kpi';
+import type { ListResponse } from '@/types/api';
+
+export function makeDevice(overrides: Partial<Device> = {}): Device {
+  return {
+    id: 5,
+    device_key: 'compressor-1',
+    name: 'Air Compressor 1',
+    type: 'compressor',
+    location: 'Hall A, east wall',
+    area: 'Utilities',
+    manufacturer: 'Janitza',
+    model: 'UMG 604-PRO',
+    is_active: true,
+    status: 'active',
+    last_seen_at: new Date(Date.now() - 12_000).toISOString(),
+    online: true,
+    metadata: {},
+    parameter_count: 3,
+    created_at: '2026-01-05T08:00:00Z',
+    updated_at: '2026-01-05T08:00:00Z',
+    ...overrides,
+  };
+}
+
+export function deviceList(devices: Device[], page = 1, perPage = 25, total = devices.length): ListResponse<Device> {
+  return { data: devices, total, page, per_page: perPage };
+}
+
+export function makeParameter(overrides: Partial<DeviceParameter> = {}): DeviceParameter {
+  return {
+    id: 11,
+    device_id: 5,
+    parameter_key: 'active_power_kw',
+    display_name: 'Active power',
+    unit: 'kW',
+    role: 'active_power',
+    is_kpi_selected: true,
+    first_seen_at: '2026-01-05T08:00:00Z',
+    last_seen_at: '2026-01-05T08:00:00Z',
+    latest: { value: 42.5, ts: new Date(Date.now() - 3000).toISOString() },
+    ...overrides,
+  };
+}
+
+export const credentials: DeviceCredentials = {
+  mqtt_host: 'mqtt.factory.example',
+  mqtt_port: 1883,
+  topic: 'factories/demo/devices/press-7/telemetry',
+  client_id: 'demo:press-7',
+  username: 'demo:press-7',
+  password: 'tok_5ecret-once',
+  example:
+    "mosquitto_pub -h mqtt.factory.example -p 1883 -i demo:press-7 -u demo:press-7 -P tok_5ecret-once -q 1 -t factories/demo/devices/press-7/telemetry -m '{\"metrics\": {\"power_kw\": 12.5}}'",
+};
+
+export function makeKpi(overrides: Partial<LiveKPI> = {}): LiveKPI {
+  return {
+    parameter_id: 11,
+    parameter_key: 'active_power_kw',
+    display_name: 'Active power',
+    unit: 'kW',
+    role: 'active_power',
+    value: 42.5,
+    ts: new Date(Date.now() - 4000).toISOString(),
+    age_seconds: 4,
+    stale: false,
+    ...overrides,
+  };
+}
+
+export function makeLive(kpis: LiveKPI[], deviceId = 5): LiveKPIs {
+  return { device_id: deviceId, online: true, last_seen_at: new Date().toISOString(), kpis };
+}
+
+export function makeHistory(overrides: Partial<KPIHistory> = {}): KPIHistory {
+  const end = Date.now();
+  const start = end - 3600_000;
+  return {
+    device_id: 5,
+    start: new Date(start).toISOString(),
+    end: new Date(end).toISOString(),
+    interval_seconds: 60,
+    agg: 'mean',
+    series: [
+      {
+        parameter_key: 'active_power_kw',
+        display_name: 'Active power',
+        unit: 'kW',
+        points: [
+          [new Date(start + 60_000).toISOString(), 40],
+          [new Date(start + 120_000).toISOString(), 44],
+        ],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export function makeEnergy(overrides: Partial<DeviceEnergy> = {}): DeviceEnergy {
+  const figures = {
+    energy_kwh: 120.5,
+    cost: 26.51,
+    co2_kg: 45.79,
+    peak_demand_kw: 31.2,
+    load_factor: 0.62,
+    avg_power_factor: 0.93,
+    idle_kwh: 12,
+    running_kwh: 108.5,
+  };
+  return {
+    device_id: 5,
+    timezone: 'Europe/Berlin',
+    currency: 'EUR',
+    bucket: 'day',
+    source: 'energy_counter',
+    buckets: [
+      { start: '2026-03-02T23:00:00Z', end: '2026-03-03T23:00:00Z', ...figures, energy_kwh: 60 },
+      { start: '2026-03-03T23:00:00Z', end: '2026-03-04T23:00:00Z', ...figures, energy_kwh: 60.5 },
+    ],
+    totals: figures,
+    ...overrides,
+  };
+}
+
+export function makeSummary(overrides: Partial<DashboardSummary> = {}): DashboardSummary {
+  return {
+    timezone: 'Europe/Berlin',
+    currency: 'EUR',
+    devices: { total: 4, online: 3, offline: 1, discovered: 1, disabled: 0 },
+    alerts: { open_total: 3, open_by_severity: { info: 0, warning: 2, critical: 1 } },
+    energy: {
+      today: { energy_kwh: 512.4, cost: 118.2, co2_kg: 194.7 },
+      month: { energy_kwh: 10234, cost: 2301.5, co2_kg: 3889 },
+    },
+    current_load_kw: 86.3,
+    peak_demand_today_kw: 121.8,
+    load_curve_today: [
+      ['2026-03-04T23:00:00Z', 60.1],
+      ['2026-03-04T23:15:00Z', 62.4],
+    ],
+    top_consumers: [
+      { device_id: 5, name: 'Air Compressor 1', energy_kwh: 210, cost: 48.3 },
+      { device_id: 6, name: 'CNC Line 1', energy_kwh: 150, cost: 34.5 },
+    ],
+    latest_alerts: [],
+    ...overrides,
+  };
+}
+
+export function makeFactory(overrides: Partial<Factory> = {}): Factory {
+  return {
+    id: 1,
+    name: 'Demo Factory',
+    slug: 'demo',
+    timezone: 'Europe/Berlin',
+    currency: 'EUR',
+    tariff: { kind: 'flat', price_per_kwh: 0.22 },
+    co2_kg_per_kwh: '0.380000',
+    settings: { allow_auto_register: true },
+    ...overrides,
+  };
+}

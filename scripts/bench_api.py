@@ -1,0 +1,546 @@
+"""API latency under 20 concurrent clients (`make bench-api`).
+
+Starts the project's test servers, builds its own metadata database and time-series database
+(`factoryops_bench_api`), loads 200 devices x 20 parameters x 7 days of one-minute history
+(kept between runs and topped up to now), then serves the real API with uvicorn in separate
+processes and drives 20 concurrent authenticated clients against live KPIs, a 7-day history
+chart and the dashboard summary. The raw store call each endpoint needs is measured in the
+same run, so the API's own overhead is visible.
+
+The last line is the summary the notes quote:
+    api live_p95_ms=<n> history_p95_ms=<n> summary_p95_ms=<n> history_overhead_ratio=<r>
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import multiprocessing
+import os
+import random
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKEND = ROOT / "backend"
+sys.path.insert(0, str(BACKEND))
+
+from app.stores.timeseries.base import Point, from_epoch_ms, to_epoch_ms  # noqa: E402
+from app.stores.timeseries.influx import InfluxTimeSeriesStore  # noqa: E402
+
+BENCH_NAME = "factoryops_bench_api"
+# A Redis database of its own, flushed at the start of every run.
+BENCH_REDIS_DB = 14
+JWT_SECRET = "bench-only-secret-0123456789abcdef0123456789abcdef"
+
+FACTORY_ID = 1
+DEVICES = 200
+STEP_MS = 60_000
+DAYS = 7
+DAY_MS = 86_400_000
+# Bumped whenever the generated data changes, so that stale data is reloaded.
+DATASET_MARKER = "bench-dataset-v1"
+MARKER_DEVICE = 1
+
+# (key, unit, role, KPI-selected); the first three carry the energy roles.
+PARAMETERS = [
+    ("energy_kwh", "kWh", "energy_counter", True),
+    ("active_power_kw", "kW", "active_power", True),
+    ("power_factor", "", "power_factor", True),
+    ("voltage_l1", "V", "voltage", True),
+    ("voltage_l2", "V", "voltage", False),
+    ("voltage_l3", "V", "voltage", False),
+    ("current_l1", "A", "current", True),
+    ("current_l2", "A", "current", False),
+    ("current_l3", "A", "current", False),
+    ("frequency_hz", "Hz", "frequency", False),
+    ("reactive_power_kvar", "kvar", "reactive_power", False),
+    ("apparent_power_kva", "kVA", "apparent_power", False),
+    ("thd_voltage_pct", "%", "thd", False),
+    ("thd_current_pct", "%", "thd", False),
+    ("winding_temp_c", "°C", "temperature", True),
+    ("bearing_temp_c", "°C", "temperature", False),
+    ("ambient_temp_c", "°C", "temperature", False),
+    ("vibration_mm_s", "mm/s", "other", False),
+    ("speed_rpm", "rpm", "other", False),
+    ("run_hours", "h", "other", False),
+]
+HISTORY_PARAMETERS = ["active_power_kw", "power_factor", "voltage_l1", "current_l1"]
+
+
+# --- synthetic plant ----------------------------------------------------------------------
+def device_base_kw(device_id: int) -> float:
+    return 5.0 + (device_id * 7919 % 145)
+
+
+def power_kw(device_id: int, ts_ms: int) -> float:
+    """A daily load shape that never reaches zero, so the counter below only ever rises."""
+    phase = 2 * math.pi * (ts_ms % DAY_MS) / DAY_MS
+    return device_base_kw(device_id) * (0.55 + 0.45 * math.sin(phase + device_id))
+
+
+def energy_kwh(device_id: int, ts_ms: int) -> float:
+    # The closed-form integral of power_kw, so that a top-up continues the counter exactly.
+    hours = ts_ms / 3_600_000
+    omega = 2 * math.pi / 24
+    base = device_base_kw(device_id)
+    return base * (0.55 * hours - 0.45 / omega * math.cos(omega * hours + device_id))
+
+
+def values_at(device_id: int, ts_ms: int, noise: random.Random) -> list[float]:
+    p = power_kw(device_id, ts_ms)
+    pf = 0.82 + 0.12 * p / (device_base_kw(device_id) + 1)
+    volts = [230 + noise.uniform(-3, 3) for _ in range(3)]
+    amps = [p * 1000 / (3 * v * pf) for v in volts]
+    return [
+        energy_kwh(device_id, ts_ms) + 1e6, p, pf, *volts, *amps,
+        50 + noise.uniform(-0.05, 0.05), p * 0.4, p / pf,
+        2 + noise.random(), 5 + noise.random() * 3,
+        60 + p / 10, 45 + noise.random() * 5, 24 + noise.random() * 2,
+        1 + noise.random(), 1480 + noise.uniform(-5, 5), ts_ms / 3_600_000,
+    ]
+
+
+def device_points(device_id: int, start_ms: int, end_ms: int) -> Iterator[Point]:
+    noise = random.Random(device_id * 1_000_003 + start_ms)
+    keys = [key for key, *_ in PARAMETERS]
+    for ts in range(start_ms, end_ms, STEP_MS):
+        for key, value in zip(keys, values_at(device_id, ts, noise), strict=True):
+            yield Point(FACTORY_ID, device_id, key, ts, value)
+
+
+# --- loading ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Servers:
+    database_admin_url: str
+    database_url: str
+    redis_url: str
+    influx_url: str
+
+
+def start_servers() -> Servers:
+    subprocess.run([str(ROOT / "scripts/services.sh"), "start"], check=True,
+                   stdout=subprocess.DEVNULL)
+    env_text = subprocess.run([str(ROOT / "scripts/services.sh"), "env"], check=True,
+                              capture_output=True, text=True).stdout
+    env = {}
+    for line in env_text.splitlines():
+        name, _, value = line.removeprefix("export ").partition("=")
+        env[name] = shlex.split(value)[0] if value else ""
+    admin = env["TEST_DATABASE_ADMIN_URL"].rstrip("/")
+    redis_base = env["TEST_REDIS_URL"].rsplit("/", 1)[0]
+    return Servers(database_admin_url=admin + "/", database_url=f"{admin}/{BENCH_NAME}",
+                   redis_url=f"{redis_base}/{BENCH_REDIS_DB}",
+                   influx_url=env["TEST_INFLUX_URL"])
+
+
+def _write_devices(args: tuple[str, list[int], int, int]) -> int:
+    influx_url, device_ids, start_ms, end_ms = args
+
+    async def run() -> int:
+        written = 0
+        batch: list[Point] = []
+        async with InfluxTimeSeriesStore(influx_url, BENCH_NAME, timeout_seconds=120) as store:
+            for device_id in device_ids:
+                for point in device_points(device_id, start_ms, end_ms):
+                    batch.append(point)
+                    if len(batch) >= 50_000:
+                        await _write_with_retry(store, batch)
+                        written += len(batch)
+                        batch = []
+            if batch:
+                await _write_with_retry(store, batch)
+                written += len(batch)
+        return written
+
+    return asyncio.run(run())
+
+
+async def _write_with_retry(store: InfluxTimeSeriesStore, batch: list[Point]) -> None:
+    # A store busy compacting answers 5xx ("cache-max-memory-size exceeded"): wait it out.
+    for attempt in range(30):
+        try:
+            await store.write(batch)
+            return
+        except Exception:
+            if attempt == 29:
+                raise
+            await asyncio.sleep(min(10, 0.5 * (attempt + 1)))
+
+
+async def loaded_range(store: InfluxTimeSeriesStore) -> tuple[int, int] | None:
+    marker = await store.latest(FACTORY_ID, MARKER_DEVICE, [DATASET_MARKER])
+    if DATASET_MARKER not in marker:
+        return None
+    end = to_epoch_ms(marker[DATASET_MARKER].ts)
+    return int(marker[DATASET_MARKER].value), end
+
+
+def load_history(servers: Servers, processes: int) -> None:
+    """Make the store hold one-minute data for every device from at least seven days ago up
+    to the current minute: reuse what an earlier run left, add what is missing."""
+    now_ms = int(time.time() // 60 * 60_000)
+    wanted_start = now_ms - DAYS * DAY_MS
+
+    async def plan() -> tuple[int, int]:
+        async with InfluxTimeSeriesStore(servers.influx_url, BENCH_NAME) as store:
+            await store.ensure_database()
+            found = await loaded_range(store)
+            if found is not None and found[0] <= wanted_start and found[1] >= wanted_start:
+                return found[0], found[1] + STEP_MS
+            # Nothing, another dataset, or too old to extend: start again from scratch.
+            async with httpx.AsyncClient(base_url=servers.influx_url, timeout=120) as influx:
+                answer = await influx.post("/query", data={"q": f'DROP DATABASE "{BENCH_NAME}"'})
+                answer.raise_for_status()
+            await store.ensure_database()
+            return wanted_start, wanted_start
+
+    data_start, load_from = asyncio.run(plan())
+    if load_from >= now_ms:
+        print(f"history: {DEVICES * len(PARAMETERS)} series already loaded from "
+              f"{from_epoch_ms(data_start):%Y-%m-%d %H:%M} to now, nothing to add")
+        return
+    minutes = (now_ms - load_from) // STEP_MS
+    total = minutes * DEVICES * len(PARAMETERS)
+    print(f"history: loading {total:,} points ({minutes:,} minutes x {DEVICES} devices x "
+          f"{len(PARAMETERS)} parameters) with {processes} writer processes ...", flush=True)
+    started = time.perf_counter()
+    shares = [list(range(1 + i, DEVICES + 1, processes)) for i in range(processes)]
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        written = sum(pool.map(_write_devices, [(servers.influx_url, share, load_from, now_ms)
+                                                for share in shares]))
+    elapsed = time.perf_counter() - started
+
+    async def mark() -> None:
+        async with InfluxTimeSeriesStore(servers.influx_url, BENCH_NAME) as store:
+            await store.write([Point(FACTORY_ID, MARKER_DEVICE, DATASET_MARKER,
+                                     now_ms - STEP_MS, float(data_start))])
+
+    asyncio.run(mark())
+    print(f"history: loaded {written:,} points in {elapsed:.1f} s "
+          f"({written / elapsed:,.0f} points/s)", flush=True)
+
+
+# --- metadata -------------------------------------------------------------------------------
+TARIFF = {"kind": "tou", "default_price_per_kwh": 0.12, "periods": [
+    {"name": "peak", "days": [0, 1, 2, 3, 4], "start": "08:00", "end": "20:00",
+     "price_per_kwh": 0.28}]}
+
+
+async def build_metadata(servers: Servers) -> None:
+    """A fresh metadata database: one factory, its admin, 200 devices with roles and KPI
+    selections, and some alert history for the dashboard to count."""
+    from sqlalchemy import insert, text
+
+    from app.core.database import build_engine
+    from app.core.migrations import upgrade
+    from app.core.security import hash_password
+    from app.models import Alert, Device, DeviceParameter, Factory, User
+
+    admin = build_engine(servers.database_admin_url)
+    async with admin.begin() as conn:
+        await conn.execute(text(f"DROP DATABASE IF EXISTS `{BENCH_NAME}`"))
+        await conn.execute(text(f"CREATE DATABASE `{BENCH_NAME}` CHARACTER SET utf8mb4 "
+                                "COLLATE utf8mb4_unicode_ci"))
+    await admin.dispose()
+    await asyncio.to_thread(upgrade, servers.database_url)
+
+    now = datetime.now(UTC)
+    engine = build_engine(servers.database_url)
+    async with engine.begin() as conn:
+        await conn.execute(insert(Factory), [{
+            "id": FACTORY_ID, "name": "Bench Works", "slug": "bench-works",
+            "timezone": "Europe/Berlin", "currency": "EUR", "tariff": TARIFF,
+            "co2_kg_per_kwh": 0.38, "settings": {}, "created_at": now, "updated_at": now}])
+        await conn.execute(insert(User), [{
+            "id": 1, "factory_id": FACTORY_ID, "email": "bench@factoryops.local",
+            "full_name": "Bench", "hashed_password": hash_password("bench-password-1"),
+            "role": "super_admin", "permissions": [], "is_active": True, "token_version": 0,
+            "created_at": now, "updated_at": now}])
+        await conn.execute(insert(Device), [{
+            "id": d, "factory_id": FACTORY_ID, "device_key": f"meter-{d:03d}",
+            "name": f"Machine {d:03d}", "type": "meter", "area": f"Hall {d % 4 + 1}",
+            "is_active": True, "status": "active", "last_seen_at": now, "metadata": {},
+            "created_at": now, "updated_at": now} for d in range(1, DEVICES + 1)])
+        await conn.execute(insert(DeviceParameter), [{
+            "factory_id": FACTORY_ID, "device_id": d, "parameter_key": key,
+            "display_name": key.replace("_", " ").title(), "unit": unit or None,
+            "role": role if role in ("energy_counter", "active_power", "power_factor") else None,
+            "is_kpi_selected": selected, "first_seen_at": now, "last_seen_at": now,
+        } for d in range(1, DEVICES + 1) for key, unit, role, selected in PARAMETERS])
+        severities = ("info", "warning", "critical")
+        statuses = ("open", "acknowledged", "resolved", "resolved")
+        await conn.execute(insert(Alert), [{
+            "factory_id": FACTORY_ID, "device_id": 1 + i % DEVICES,
+            "severity": severities[i % 3], "title": f"Threshold {i}", "message": "",
+            "values": {}, "status": statuses[i % 4], "trigger_count": 1,
+            "triggered_at": now - timedelta(minutes=7 * i),
+            "last_triggered_at": now - timedelta(minutes=7 * i),
+            "created_at": now, "updated_at": now} for i in range(500)])
+    await engine.dispose()
+
+
+async def fill_latest_values(servers: Servers) -> None:
+    import redis.asyncio as redis
+
+    from app.stores.latest.redis_store import RedisLatestValues
+
+    client = redis.from_url(servers.redis_url)
+    await client.flushdb()
+    await client.aclose()
+    store = RedisLatestValues(servers.redis_url)
+    now_ms = int(time.time() * 1000)
+    updates = {}
+    for device_id in range(1, DEVICES + 1):
+        values = values_at(device_id, now_ms, random.Random(device_id))
+        updates[(FACTORY_ID, device_id)] = {
+            key: (now_ms, value) for (key, *_), value in zip(PARAMETERS, values, strict=True)}
+    await store.put_many(updates)
+    await store.close()
+
+
+# --- the API under load ---------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_api(servers: Servers, workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ,
+           "ENVIRONMENT": "production", "JWT_SECRET": JWT_SECRET, "LOG_LEVEL": "WARNING",
+           "DATABASE_URL": servers.database_url, "REDIS_URL": servers.redis_url,
+           "TSDB_BACKEND": "influxdb", "INFLUX_URL": servers.influx_url,
+           "INFLUX_DATABASE": BENCH_NAME, "CELERY_BROKER_URL": servers.redis_url}
+    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
+               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+               "--loop", "uvloop", "--http", "httptools", "--no-access-log",
+               "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=BACKEND, env=env, start_new_session=True)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                return process, base_url
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            raise SystemExit("the API process exited during start-up")
+        time.sleep(0.2)
+    raise SystemExit("the API did not answer /healthz within 60 s")
+
+
+def stop_api(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def access_token() -> str:
+    from app.core.config import Settings
+    from app.core.security import ACCESS, create_token
+
+    settings = Settings(jwt_secret=JWT_SECRET, environment="production")
+    token, _ = create_token(settings, user_id=1, factory_id=FACTORY_ID, role="super_admin",
+                            token_type=ACCESS, version=0, lifetime=timedelta(hours=2))
+    return token
+
+
+@dataclass
+class Result:
+    name: str
+    latencies_ms: list[float]
+    seconds: float
+    errors: int
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, int(math.ceil(p / 100 * len(ordered))) - 1)]
+
+    def line(self) -> str:
+        rate = len(self.latencies_ms) / self.seconds
+        return (f"{self.name:<22} n={len(self.latencies_ms):>6}  {rate:>7.1f} req/s  "
+                f"p50={self.percentile(50):7.1f} ms  p95={self.percentile(95):7.1f} ms  "
+                f"p99={self.percentile(99):7.1f} ms  errors={self.errors}")
+
+
+async def drive(name: str, call: Callable[[random.Random], Awaitable[None]], clients: int,
+                seconds: float, warmup: float) -> Result:
+    """`clients` loops calling `call` back to back; latencies after the warm-up count."""
+    latencies: list[float] = []
+    errors = 0
+    first_error: list[str] = []
+    started = time.perf_counter()
+    measure_from = started + warmup
+    stop_at = measure_from + seconds
+
+    async def client_loop(seed: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed)
+        while True:
+            began = time.perf_counter()
+            if began >= stop_at:
+                return
+            try:
+                await call(rng)
+            except Exception as exc:
+                errors += 1
+                if not first_error:
+                    first_error.append(repr(exc)[:300])
+                    print(f"{name}: {first_error[0]}", flush=True)
+                continue
+            if began >= measure_from:
+                latencies.append((time.perf_counter() - began) * 1000)
+
+    await asyncio.gather(*(client_loop(i) for i in range(clients)))
+    return Result(name, latencies, seconds, errors)
+
+
+async def run_load(base_url: str, servers: Servers, clients: int, seconds: float,
+                   warmup: float) -> dict[str, Result]:
+    from app.stores.latest.redis_store import RedisLatestValues
+
+    headers = {"Authorization": f"Bearer {access_token()}"}
+    week = timedelta(days=DAYS)
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    sessions = [httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits,
+                                  timeout=30, trust_env=False) for _ in range(clients)]
+    next_session = iter(range(10**9))
+
+    def session() -> httpx.AsyncClient:
+        return sessions[next(next_session) % clients]
+
+    async def get(path: str, params=None) -> None:
+        response = await session().get(path, params=params)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}: {response.text[:200]}")
+
+    async def live(rng: random.Random) -> None:
+        await get(f"/api/v1/devices/{rng.randint(1, DEVICES)}/kpis/live")
+
+    async def chart(device_id: int) -> None:
+        await get(f"/api/v1/devices/{device_id}/kpis/history", params={
+            "parameters": HISTORY_PARAMETERS, "interval": "auto", "agg": "mean",
+            "start": (datetime.now(UTC) - week).isoformat()})
+
+    async def history(rng: random.Random) -> None:
+        await chart(rng.randint(1, DEVICES))
+
+    async def summary(_rng: random.Random) -> None:
+        await get("/api/v1/dashboard/summary")
+
+    store = InfluxTimeSeriesStore(servers.influx_url, BENCH_NAME)
+    latest = RedisLatestValues(servers.redis_url)
+
+    async def raw_live(rng: random.Random) -> None:
+        await latest.get(FACTORY_ID, rng.randint(1, DEVICES))
+
+    async def raw_history(rng: random.Random) -> None:
+        device = rng.randint(1, DEVICES)
+        now = datetime.now(UTC)
+        await store.aggregate(FACTORY_ID, [(device, key) for key in HISTORY_PARAMETERS],
+                              now - week, now, 900, "mean")
+
+    async def raw_summary(_rng: random.Random) -> None:
+        # What the summary would read uncached: every device's power since midnight, and
+        # every device's latest values.
+        now = datetime.now(UTC)
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        await store.aggregate(FACTORY_ID, [(d, "active_power_kw")
+                                           for d in range(1, DEVICES + 1)],
+                              midnight, now, 900, "mean")
+        await latest.get_many(FACTORY_ID, range(1, DEVICES + 1))
+
+    async def prime() -> None:
+        # The steady state of a plant in use: every device's chart has been opened once
+        # (its past blocks are cached) and the dashboard has been computed today.
+        started = time.perf_counter()
+        pending = list(range(1, DEVICES + 1))
+
+        async def open_charts() -> None:
+            while pending:
+                await chart(pending.pop())
+
+        await asyncio.gather(*(open_charts() for _ in range(clients)))
+        charts = time.perf_counter() - started
+        await sessions[0].get("/api/v1/dashboard/summary", timeout=600)
+        print(f"priming: {DEVICES} charts in {charts:.1f} s, first dashboard summary in "
+              f"{time.perf_counter() - started - charts:.1f} s", flush=True)
+
+    results = {}
+    try:
+        await prime()
+        for name, call in (("live KPIs", live), ("history 7 d", history),
+                           ("dashboard summary", summary)):
+            results[name] = await drive(name, call, clients, seconds, warmup)
+            print(results[name].line(), flush=True)
+        async with store:
+            for name, call in (("raw latest.get", raw_live),
+                               ("raw aggregate 7 d", raw_history),
+                               ("raw summary reads", raw_summary)):
+                results[name] = await drive(name, call, clients, seconds, warmup=1)
+                print(results[name].line(), flush=True)
+    finally:
+        await latest.close()
+        for client in sessions:
+            await client.aclose()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20.0,
+                        help="measured seconds per endpoint")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--api-workers", type=int, default=2)
+    parser.add_argument("--writers", type=int, default=2, help="loader processes")
+    parser.add_argument("--load-only", action="store_true")
+    args = parser.parse_args()
+
+    servers = start_servers()
+    load_history(servers, args.writers)
+    if args.load_only:
+        return
+    asyncio.run(build_metadata(servers))
+    asyncio.run(fill_latest_values(servers))
+    process, base_url = start_api(servers, args.api_workers)
+    print(f"api: uvicorn with {args.api_workers} worker processes at {base_url}; "
+          f"{args.clients} concurrent clients, {args.seconds:.0f} s per endpoint after a "
+          f"{args.warmup:.0f} s warm-up", flush=True)
+    try:
+        results = asyncio.run(run_load(base_url, servers, args.clients, args.seconds,
+                                       args.warmup))
+    finally:
+        stop_api(process)
+    live = results["live KPIs"].percentile(95)
+    history = results["history 7 d"].percentile(95)
+    summary = results["dashboard summary"].percentile(95)
+    raw_history = results["raw aggregate 7 d"].percentile(95)
+    print(f"raw store p95: latest.get {results['raw latest.get'].percentile(95):.1f} ms, "
+          f"aggregate 7 d {raw_history:.1f} ms, "
+          f"summary reads {results['raw summary reads'].percentile(95):.1f} ms")
+    print(f"api live_p95_ms={live:.1f} history_p95_ms={history:.1f} "
+          f"summary_p95_ms={summary:.1f} history_overhead_ratio={history / raw_history:.2f}")
+
+
+if __name__ == "__main__":
+    main()
