@@ -66,8 +66,9 @@ up: ## production stack with docker compose
 down: ## stop the production stack
 	docker compose -f docker/docker-compose.yml --env-file .env down
 
-compose-check: ## validate the compose file offline
-	@scripts/test.sh compose
+compose-check: ## validate the compose file and nginx configuration offline
+	@scripts/bootstrap.sh python deploy
+	@cd backend && ../$(VENV)/bin/pytest -q -p no:cacheprovider tests/deploy
 
 clean: ## remove build output and local data (not the test servers' data)
 	rm -rf .stamps frontend/dist data

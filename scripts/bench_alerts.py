@@ -59,7 +59,7 @@ def platform_env(env: dict[str, str], db_url: str, redis_url: str) -> dict[str, 
     """What the ingester and the worker share: this benchmark's databases."""
     return {
         **os.environ,
-        "ENVIRONMENT": "test", "LOG_LEVEL": "WARNING", "DATABASE_URL": db_url,
+        "ENVIRONMENT": "test", "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"), "DATABASE_URL": db_url,
         "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url,
         "TSDB_BACKEND": "influxdb", "INFLUX_URL": env["TEST_INFLUX_URL"],
         "INFLUX_DATABASE": BENCH_DB, "MQTT_HOST": env["TEST_MQTT_HOST"],
@@ -221,8 +221,9 @@ def main() -> int:
         processes.append(start("worker", [
             str(BIN / "celery"), "-A", "app.workers.celery_app", "worker",
             "-Q", "rule_engine,notifications", "-c", str(args.worker_concurrency),
+            "--prefetch-multiplier", "1",
             "-n", f"bench-alerts-{uuid.uuid4().hex[:6]}@%h", "--without-gossip",
-            "--without-mingle", "--without-heartbeat", "-l", "WARNING"], shared, logs))
+            "--without-mingle", "--without-heartbeat", "-l", os.environ.get("BENCH_LOG_LEVEL", "WARNING")], shared, logs))
         processes.append(start("ingester", [str(BIN / "factoryops-ingester")], ingester_env,
                                logs))
         processes.append(start("simulator", [

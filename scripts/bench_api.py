@@ -379,7 +379,8 @@ class Result:
         rate = len(self.latencies_ms) / self.seconds
         return (f"{self.name:<22} n={len(self.latencies_ms):>6}  {rate:>7.1f} req/s  "
                 f"p50={self.percentile(50):7.1f} ms  p95={self.percentile(95):7.1f} ms  "
-                f"p99={self.percentile(99):7.1f} ms  errors={self.errors}")
+                f"p99={self.percentile(99):7.1f} ms  errors={self.errors}  "
+                f"load average {os.getloadavg()[0]:.1f}")
 
 
 async def drive(name: str, call: Callable[[random.Random], Awaitable[None]], clients: int,

@@ -4,6 +4,8 @@
 #   scripts/bootstrap.sh node      frontend/node_modules from package-lock.json
 #   scripts/bootstrap.sh browser   Debian's Chromium for the end-to-end tests
 #   scripts/bootstrap.sh spa       frontend/dist, rebuilt when a source file changed
+#   scripts/bootstrap.sh deploy    docker-compose (to validate the compose file offline) and
+#                                  nginx (to test its configuration), from Debian's packages
 # A stamp file per step records the hash of the inputs it was built from.
 set -euo pipefail
 
@@ -59,12 +61,26 @@ node_env() {
   echo "$hash" > "$STAMPS/node"
 }
 
+apt_install() {  # apt_install PACKAGE...: Debian packages, refreshing the index only if needed
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q "$@" >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && apt-get install -y -q "$@" >/dev/null; }
+}
+
 browser() {
   if command -v chromium >/dev/null 2>&1; then return; fi
   say "installing Chromium from Debian's packages"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q chromium >/dev/null 2>&1 ||
-    { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+  apt_install chromium
+}
+
+deploy_tools() {
+  local missing=()
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+  if ((${#missing[@]})); then
+    say "installing ${missing[*]} from Debian's packages"
+    apt_install "${missing[@]}"
+  fi
 }
 
 spa() {
@@ -85,6 +101,7 @@ for step in "${@:-python}"; do
     node) node_env ;;
     browser) browser ;;
     spa) spa ;;
+    deploy) deploy_tools ;;
     *) echo "unknown step: $step" >&2; exit 2 ;;
   esac
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command. `scripts/test.sh all` (what `make test` runs) installs what is missing,
 # starts the project's own servers on loopback, and runs every suite; one failing suite
-# fails the run. Parts: backend telemetry frontend e2e compose.
+# fails the run. Parts: backend (including the deployment checks) telemetry frontend e2e.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,27 +38,20 @@ e2e() {
   scripts/e2e.sh
 }
 
-compose() {
-  say "compose file, validated offline"
-  "$VENV/bin/pytest" -q -p no:cacheprovider backend/tests/deploy
-}
-
 part="${1:-all}"
 shift || true
 case "$part" in
   all)
-    scripts/bootstrap.sh python node browser
+    scripts/bootstrap.sh python node browser deploy
     services
     backend
-    [[ -d telemetry/tests ]] && telemetry
+    telemetry
     frontend
     e2e
-    [[ -d backend/tests/deploy ]] && compose
     say "all suites passed"
     ;;
-  backend|telemetry) scripts/bootstrap.sh python; services; "$part" "$@" ;;
+  backend|telemetry) scripts/bootstrap.sh python deploy; services; "$part" "$@" ;;
   frontend) frontend ;;
   e2e) scripts/bootstrap.sh python; services; e2e ;;
-  compose) scripts/bootstrap.sh python; compose ;;
   *) echo "unknown part: $part" >&2; exit 2 ;;
 esac

@@ -106,14 +106,15 @@ class Ingester:
 
     async def _flush_once(self) -> None:
         changed = self.ingestion.take_changed()
+        if changed:
+            # Latest values and rules first: an alert must not wait for the time-series
+            # write, which may take long or be retried while the store is down.
+            try:
+                await self.latest.put_many(changed)
+            except Exception as exc:
+                log.warning("telemetry.latest_values_failed", error=str(exc)[:200])
+            await self.dispatcher.send(_rule_batch(changed))
         await self.writer.flush()
-        if not changed:
-            return
-        try:
-            await self.latest.put_many(changed)
-        except Exception as exc:
-            log.warning("telemetry.latest_values_failed", error=str(exc)[:200])
-        await self.dispatcher.send(_rule_batch(changed))
 
     async def _metadata_loop(self) -> None:
         while True:

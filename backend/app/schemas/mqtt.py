@@ -34,8 +34,10 @@ class AclRule(BaseModel):
 
 
 class AuthenticationResult(BaseModel):
+    """A denial is `{"result": "deny"}` alone."""
+
     result: Result
-    is_superuser: bool = False
+    is_superuser: bool | None = None
     acl: list[AclRule] | None = None
 
 

@@ -39,9 +39,9 @@ DEFAULT_RANGE = timedelta(hours=24)
 _INTERVAL = re.compile(r"^([1-9]\d{0,6})([smhd])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
 
-# A cached block holds whole buckets and spans about two hours, so only the newest hour or
-# two of a chart are read from the store.
-BLOCK_TARGET_SECONDS = 2 * 3600
+# A cached block holds whole buckets and spans about six hours: a 7-day chart is 28 blocks
+# per series, and only the newest few hours are read from the store.
+BLOCK_TARGET_SECONDS = 6 * 3600
 # A block is cached once it ended this long ago: the ingester's batches have landed.
 SETTLE_SECONDS = 5 * 60
 BLOCK_TTL_SECONDS = 8 * 86_400
@@ -198,9 +198,9 @@ class KpiService:
         return [known[key] for key in wanted]
 
     # -- aggregates with cached blocks -----------------------------------------------------
-    def _block_key(self, series: SeriesKey, agg: str, interval: int, block: int) -> str:
+    def _block_prefix(self, series: SeriesKey, agg: str, interval: int) -> str:
         digest = hashlib.blake2s(series[1].encode(), digest_size=8).hexdigest()
-        return f"fo:hist:{self.factory_id}:{series[0]}:{digest}:{agg}:{interval}:{block}"
+        return f"fo:hist:{self.factory_id}:{series[0]}:{digest}:{agg}:{interval}:"
 
     async def _aggregates(self, series: Sequence[SeriesKey], start_ms: int, end_ms: int,
                           interval: int, agg: str, now_ms: int
@@ -218,11 +218,11 @@ class KpiService:
         blocks = list(range(first_ms - first_ms % block, last_ms, block))
         complete = [b for b in blocks if b + block <= settled_ms]
 
+        prefixes = {s: self._block_prefix(s, agg, interval) for s in series}
         cached: dict[tuple[SeriesKey, int], list] = {}
         if complete:
             keys = [(s, b) for b in complete for s in series]
-            raw = await self.cache.get_many([self._block_key(s, agg, interval, b // block)
-                                             for s, b in keys])
+            raw = await self.cache.get_many([f"{prefixes[s]}{b // block}" for s, b in keys])
             cached = {key: orjson.loads(value) for key, value in zip(keys, raw, strict=True)
                       if value is not None}
         missing_from = next((b for b in blocks
@@ -239,23 +239,27 @@ class KpiService:
                 interval, agg)  # type: ignore[arg-type]
             fetched = {key: [(to_epoch_ms(ts), value) for ts, value in points]
                        for key, points in answer.items()}
-            await self._keep_blocks(fetched, agg, interval, block, missing_from, query_end,
+            await self._keep_blocks(fetched, prefixes, block, missing_from, query_end,
                                     settled_ms)
 
+        edges = (blocks[0], blocks[-1])
         for key in series:
             points = result[key]
             for b in blocks:
                 if missing_from is not None and b >= missing_from:
                     break
-                points.extend((ms, value) for ms, value in cached[(key, b)]
-                              if first_ms <= ms < last_ms)
+                if b in edges:
+                    points.extend((ms, value) for ms, value in cached[(key, b)]
+                                  if first_ms <= ms < last_ms)
+                else:
+                    points.extend(cached[(key, b)])
             points.extend((ms, value) for ms, value in fetched.get(key, ())
                           if first_ms <= ms < last_ms)
         return result
 
-    async def _keep_blocks(self, fetched: dict[SeriesKey, list[tuple[int, float]]], agg: str,
-                           interval: int, block: int, query_start: int, query_end: int,
-                           settled_ms: int) -> None:
+    async def _keep_blocks(self, fetched: dict[SeriesKey, list[tuple[int, float]]],
+                           prefixes: dict[SeriesKey, str], block: int, query_start: int,
+                           query_end: int, settled_ms: int) -> None:
         to_cache: dict[str, bytes] = {}
         for key, points in fetched.items():
             by_block: dict[int, list[tuple[int, float]]] = {}
@@ -263,6 +267,5 @@ class KpiService:
                 by_block.setdefault(ms - ms % block, []).append((ms, value))
             for b in range(query_start, query_end, block):
                 if b + block <= min(query_end, settled_ms):
-                    to_cache[self._block_key(key, agg, interval, b // block)] = orjson.dumps(
-                        by_block.get(b, []))
+                    to_cache[f"{prefixes[key]}{b // block}"] = orjson.dumps(by_block.get(b, []))
         await self.cache.set_many(to_cache, BLOCK_TTL_SECONDS)

@@ -94,15 +94,19 @@ function RecentAlerts({ alerts, timeZone }: { alerts: AlertBrief[]; timeZone: st
     <ul aria-label="Recent alerts" className="divide-y divide-slate-100">
       {alerts.map((a) => (
         <li key={a.id} className="flex items-start gap-3 py-2.5 first:pt-0 last:pb-0">
-          <Badge tone={SEVERITY_TONE[a.severity]} dot>
-            {SEVERITY_LABEL[a.severity]}
+          <Badge tone={SEVERITY_TONE[a.severity] ?? 'neutral'} dot>
+            {SEVERITY_LABEL[a.severity] ?? a.severity}
           </Badge>
           <div className="min-w-0 flex-1">
             <p className="truncate text-sm font-medium text-slate-900">{a.title}</p>
             <p className="text-xs text-slate-500">
-              <Link to={`/machines/${a.device_id}`} className="hover:underline">
-                {a.device_name}
-              </Link>{' '}
+              {a.device_id !== null ? (
+                <Link to={`/machines/${a.device_id}`} className="hover:underline">
+                  {a.device_name}
+                </Link>
+              ) : (
+                <span>{a.device_name ?? 'Deleted device'}</span>
+              )}{' '}
               · <span title={formatDateTime(a.triggered_at, timeZone)}>{formatAgo(a.triggered_at, now)}</span> · {a.status}
             </p>
           </div>

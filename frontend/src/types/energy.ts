@@ -52,8 +52,9 @@ export interface TopConsumer {
 
 export interface AlertBrief {
   id: number;
-  device_id: number;
-  device_name: string;
+  /** Null once the device has been deleted; the alert stays in the history. */
+  device_id: number | null;
+  device_name: string | null;
   rule_id: number | null;
   severity: AlertSeverity;
   title: string;

@@ -1,0 +1,121 @@
+"""The production compose file, validated offline with Debian's docker-compose (no Docker
+engine runs here): it parses, every service of the deployment guide is there with its queue
+and command, backing services are health-checked, and no secret is written in the file."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+COMPOSE = ROOT / "docker" / "docker-compose.yml"
+
+REQUIRED_SECRETS = ("MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD", "INFLUX_TOKEN",
+                    "INFLUX_ADMIN_PASSWORD", "MINIO_ROOT_PASSWORD", "MQTT_INGESTER_PASSWORD",
+                    "MQTT_AUTH_SECRET", "EMQX_DASHBOARD_PASSWORD")
+
+WORKER_QUEUES = {"rule_engine": "rule_engine", "analytics_worker": "analytics",
+                 "reporting_worker": "reporting", "notification_worker": "notifications"}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict:
+    """`docker-compose config` output for a .env with every required secret set."""
+    assert shutil.which("docker-compose"), "docker-compose missing: scripts/test.sh installs it"
+    work = tmp_path_factory.mktemp("compose")
+    shutil.copytree(ROOT / "docker", work / "docker")
+    env = (ROOT / ".env.example").read_text()
+    env += "".join(f"\n{name}=test-{name.lower()}" for name in REQUIRED_SECRETS)
+    (work / ".env").write_text(env + "\nJWT_SECRET=" + "s" * 48 + "\n")
+    result = subprocess.run(
+        ["docker-compose", "--env-file", ".env", "-f", "docker/docker-compose.yml", "config"],
+        cwd=work, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+def test_every_guide_service_is_present(rendered):
+    guide = {"api", "telemetry", "rule_engine", "analytics_worker", "reporting_worker",
+             "notification_worker", "frontend", "mysql", "influxdb", "redis", "minio",
+             "emqx", "nginx"}
+    assert guide <= set(rendered["services"])
+    assert {"migrate", "beat"} <= set(rendered["services"])
+
+
+@pytest.mark.parametrize("service,queue", sorted(WORKER_QUEUES.items()))
+def test_each_worker_pool_consumes_its_own_queue(rendered, service, queue):
+    command = rendered["services"][service]["command"]
+    assert command[:4] == ["celery", "-A", "app.workers.celery_app", "worker"]
+    assert command[command.index("-Q") + 1] == queue
+
+
+def test_commands_of_the_other_application_services(rendered):
+    services = rendered["services"]
+    assert services["api"]["command"][:2] == ["uvicorn", "app.main:create_app"]
+    assert services["telemetry"]["command"] == ["factoryops-ingester"]
+    assert services["telemetry"]["build"]["target"] == "telemetry"
+    assert services["migrate"]["command"] == ["factoryops", "migrate"]
+    assert services["beat"]["command"][3] == "beat"
+    assert services["nginx"]["build"]["dockerfile"].endswith("frontend.Dockerfile")
+    # Ingesters scale out through a shared subscription.
+    assert services["telemetry"]["environment"]["MQTT_SHARED_GROUP"]
+
+
+def test_application_waits_for_healthy_backing_services_and_migrations(rendered):
+    services = rendered["services"]
+    for name in ("api", "telemetry", *WORKER_QUEUES, "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully", name
+        for backing in ("mysql", "redis", "influxdb", "minio"):
+            assert depends[backing]["condition"] == "service_healthy", (name, backing)
+    assert services["telemetry"]["depends_on"]["emqx"]["condition"] == "service_healthy"
+    for name in ("mysql", "influxdb", "redis", "minio", "emqx", "api", "nginx", "telemetry"):
+        assert services[name].get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+
+
+def test_data_lives_in_named_volumes(rendered):
+    volumes = set(rendered["volumes"])
+    assert {"mysql_data", "influxdb_data", "minio_data", "redis_data", "emqx_data"} <= volumes
+    mysql_mounts = [str(m) for m in rendered["services"]["mysql"]["volumes"]]
+    assert any("mysql_data" in m and "/var/lib/mysql" in m for m in mysql_mounts)
+
+
+def test_influxdb_is_provisioned_and_the_app_reaches_it_through_the_v1_api(rendered):
+    influx = rendered["services"]["influxdb"]["environment"]
+    assert influx["DOCKER_INFLUXDB_INIT_MODE"] == "setup"
+    api = rendered["services"]["api"]["environment"]
+    assert api["TSDB_BACKEND"] == "influxdb"
+    assert api["INFLUX_DATABASE"] == influx["DOCKER_INFLUXDB_INIT_BUCKET"]
+    assert api["INFLUX_TOKEN"] == influx["DOCKER_INFLUXDB_INIT_ADMIN_TOKEN"]
+
+
+def test_emqx_authenticates_devices_through_the_api(rendered):
+    emqx = rendered["services"]["emqx"]["environment"]
+    auth = emqx["EMQX_AUTHENTICATION"]
+    assert "http://api:8000/api/v1/mqtt/auth" in auth
+    assert "${clientid}" in auth and "${password}" in auth
+    assert "test-mqtt_auth_secret" in auth
+    assert emqx["EMQX_AUTHORIZATION__NO_MATCH"] == "deny"
+
+
+def test_no_secret_is_written_in_the_compose_file():
+    text = COMPOSE.read_text()
+    for line in text.splitlines():
+        match = re.match(r"^\s*([A-Z_]*(PASSWORD|SECRET|TOKEN)[A-Z_]*):\s*(.+)$", line)
+        if match:
+            assert match.group(3).startswith("${"), f"literal secret: {line.strip()}"
+
+
+def test_missing_secret_is_refused(tmp_path):
+    shutil.copytree(ROOT / "docker", tmp_path / "docker")
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text())
+    result = subprocess.run(
+        ["docker-compose", "--env-file", ".env", "-f", "docker/docker-compose.yml", "config"],
+        cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "set MYSQL_PASSWORD in .env" in result.stderr or "in .env" in result.stderr

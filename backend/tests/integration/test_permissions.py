@@ -1,0 +1,201 @@
+"""The permission matrix, derived from the app's route table.
+
+Each route's requirement is read from its dependencies: `require_permission(name)` marks its
+dependency with `required_permission`, `require_super_admin` with `super_admin_only`, and
+`get_current_user` means a signed-in user. Every API route is then called by:
+
+- a super admin of the factory, who must never be refused (no 401/403);
+- a user with exactly the route's permission (allowed), or for a super-admin route a user
+  holding every permission but not the role (403 SUPER_ADMIN_REQUIRED);
+- a user holding every permission except the route's (403 PERMISSION_DENIED);
+- a super admin of another factory, who must get 404 on a route with a path id.
+
+Path ids are real resources of the caller's factory (a missing id would answer 404 before
+the permission check and hide a missing permission). A write route without a permission
+or the super-admin requirement fails the matrix unless it is in OPEN_WRITES below, so a
+route added later is covered, or noticed, without editing this file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from app.core.dependencies import get_current_user
+from app.models.user import PERMISSIONS
+from tests.integration.test_tenancy import _foreign_resources
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+PATH_PARAM = re.compile(r"{([^}]+)}")
+
+# Write routes that need neither a permission nor super admin, and why.
+OPEN_WRITES = {
+    ("POST", "/api/v1/auth/login"): "signing in: the password is the credential",
+    ("POST", "/api/v1/auth/refresh"): "the refresh token is the credential",
+    ("POST", "/api/v1/auth/logout"): "the refresh token is the credential",
+    ("POST", "/api/v1/auth/accept-invite"): "the emailed single-use token is the credential",
+    ("POST", "/api/v1/auth/forgot-password"): "public; answers alike for every address",
+    ("POST", "/api/v1/auth/reset-password"): "the emailed single-use token is the credential",
+    ("POST", "/api/v1/auth/change-password"): "every user, on their own account only",
+    ("POST", "/api/v1/mqtt/auth"): "called by the broker, which sends the shared secret",
+    ("POST", "/api/v1/mqtt/authz"): "called by the broker, which sends the shared secret",
+}
+# Reads that need no signed-in user, and why.
+PUBLIC_READS = {
+    ("GET", "/api/v1/factories"): "the sign-in screen lists factories (can be switched off)",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    permissions: frozenset[str] = frozenset()
+    super_admin: bool = False
+    signed_in: bool = False
+    params: tuple[str, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.method, self.path
+
+
+def _effective_routes(routes) -> Iterator:
+    """FastAPI 0.165 wraps included routers; each wrapper yields the routes it serves with
+    their full path and dependencies."""
+    for route in routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        if contexts is not None:
+            yield from contexts()
+        else:
+            yield route
+
+
+def _dependency_calls(dependant) -> Iterator:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _dependency_calls(sub)
+
+
+def api_routes(app) -> list[Route]:
+    found: dict[tuple[str, str], Route] = {}
+    for context in _effective_routes(app.router.routes):
+        dependant = getattr(context, "dependant", None)
+        path = getattr(context, "path", "")
+        if dependant is None or not path.startswith("/api/"):
+            continue
+        calls = list(_dependency_calls(dependant))
+        permissions = frozenset(c.required_permission for c in calls
+                                if getattr(c, "required_permission", None))
+        super_admin = any(getattr(c, "super_admin_only", False) for c in calls)
+        signed_in = any(c is get_current_user for c in calls)
+        for method in context.methods - {"HEAD", "OPTIONS"}:
+            found[(method, path)] = Route(method, path, permissions, super_admin, signed_in,
+                                          tuple(PATH_PARAM.findall(path)))
+    return sorted(found.values(), key=lambda r: (r.path, r.method))
+
+
+def test_the_route_table_is_read(app):
+    routes = {r.key: r for r in api_routes(app)}
+    assert routes[("POST", "/api/v1/devices")].permissions == {"manage_devices"}
+    assert routes[("PATCH", "/api/v1/factories/current")].super_admin
+    assert routes[("GET", "/api/v1/devices")].signed_in
+    assert not routes[("POST", "/api/v1/auth/login")].signed_in
+
+
+def test_every_write_route_needs_a_permission_or_super_admin(app):
+    unguarded = [r.name for r in api_routes(app) if r.method in WRITE_METHODS
+                 and not (r.permissions or r.super_admin) and r.key not in OPEN_WRITES]
+    assert not unguarded, ("write routes without require_permission(...) or "
+                           f"require_super_admin: {unguarded}")
+
+
+def test_every_read_route_needs_a_signed_in_user(app):
+    anonymous = [r.name for r in api_routes(app) if r.method not in WRITE_METHODS
+                 and not r.signed_in and r.key not in PUBLIC_READS]
+    assert not anonymous, f"read routes open to anonymous callers: {anonymous}"
+
+
+def test_the_allow_lists_name_existing_open_routes(app):
+    routes = {r.key: r for r in api_routes(app)}
+    for key in (*OPEN_WRITES, *PUBLIC_READS):
+        assert key in routes, f"{key} is allow-listed but is not a route"
+        route = routes[key]
+        assert not (route.permissions or route.super_admin), \
+            f"{key} is guarded now: remove it from the allow-list"
+
+
+@dataclass
+class Matrix:
+    rows: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def expect(self, route: Route, caller: str, response, expected: str) -> None:
+        status = response.status_code
+        code = _error_code(response)
+        if expected == "allowed":
+            ok = status not in (401, 403) and status < 500
+        elif expected == "not_found":
+            ok = status == 404 and code.endswith("NOT_FOUND")
+        else:
+            ok = status == 403 and code == expected
+        self.rows.append(f"{route.name:<60} {caller:<22} {status} {code}")
+        if not ok:
+            self.failures.append(f"{route.name}: {caller} expected {expected}, got {status} "
+                                 f"{response.text[:200]}")
+
+
+def _error_code(response) -> str:
+    try:
+        return response.json().get("error", {}).get("code", "")
+    except ValueError:
+        return ""
+
+
+async def _call(client, route: Route, headers, ids) -> object:
+    url = PATH_PARAM.sub(lambda m: str(ids[m.group(1)]), route.path)
+    body = {"json": {}} if route.method in WRITE_METHODS else {}
+    return await client.request(route.method, url, headers=headers, **body)
+
+
+async def test_permission_matrix(app, client, make):
+    routes = [r for r in api_routes(app) if r.signed_in]
+    missing = sorted({p for r in routes for p in r.params} - set(
+        await _foreign_resources(make, await make.tenant())))
+    assert not missing, (f"no resource for path parameters {missing}: add one to "
+                         "_foreign_resources in test_tenancy.py")
+    stranger = await make.tenant()  # a super admin of another factory
+    shared = await make.tenant()
+    matrix = Matrix()
+    for route in routes:
+        # Routes with a path id act on resources of a factory of their own, so that one
+        # route deleting or changing its resource cannot change the next route's answers.
+        tenant = await make.tenant() if route.params else shared
+        ids = await _foreign_resources(make, tenant) if route.params else {}
+        if route.params:
+            r = await _call(client, route, stranger.headers, ids)
+            matrix.expect(route, "other factory's admin", r, "not_found")
+        allowed = [("super admin", tenant.headers)]
+        if route.super_admin:
+            holder = await make.user(tenant.factory, permissions=PERMISSIONS)
+            r = await _call(client, route, make.headers(holder), ids)
+            matrix.expect(route, "all permissions, no role", r, "SUPER_ADMIN_REQUIRED")
+        elif route.permissions:
+            for permission in sorted(route.permissions):
+                lacking = await make.user(tenant.factory, permissions=[
+                    p for p in PERMISSIONS if p != permission])
+                r = await _call(client, route, make.headers(lacking), ids)
+                matrix.expect(route, f"all but {permission}", r, "PERMISSION_DENIED")
+            exact = await make.user(tenant.factory, permissions=sorted(route.permissions))
+            allowed.insert(0, ("exact permission", make.headers(exact)))
+        else:
+            plain = await make.user(tenant.factory, permissions=[])
+            allowed.insert(0, ("no permission", make.headers(plain)))
+        for caller, headers in allowed:
+            matrix.expect(route, caller, await _call(client, route, headers, ids), "allowed")
+    print("permission matrix:\n" + "\n".join(matrix.rows))
+    assert not matrix.failures, "\n".join(matrix.failures)
