@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from app.api import health
+from app.api import health, metrics
 from app.api.error_handlers import install_error_handlers
 from app.api.middleware import RequestContextMiddleware
 from app.api.v1.router import api_router
@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
                            expose_headers=["X-Request-ID", "Retry-After"])
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
+    app.include_router(metrics.router)
+    metrics.register_collectors()
     app.include_router(api_router)
     if settings.spa_dist_dir:
         _mount_spa(app, Path(settings.spa_dist_dir))

@@ -6,6 +6,7 @@ import re
 import time
 import uuid
 
+from app.api.metrics import observe
 from app.core.logging import bind_context, clear_context, get_logger
 
 log = get_logger("app.access")
@@ -47,13 +48,33 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = scope.get("route")
+            elapsed = time.perf_counter() - started
+            route = route_template(scope)
+            observe(scope.get("method", ""), route, status_holder["status"], elapsed)
             log.info(
                 "http.request",
                 method=scope.get("method"),
                 path=scope.get("path"),
-                route=getattr(route, "path", None),
+                route=route,
                 status=status_holder["status"],
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=round(elapsed * 1000, 2),
             )
             clear_context()
+
+
+API_PREFIX = "/api/v1"
+
+
+def route_template(scope) -> str:
+    """The matched route's template (`/api/v1/devices/{device_id}`), so that metrics are
+    per route and not per URL; unmatched paths are grouped under one name."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    if not path:
+        return "unmatched"
+    if path == "/{path:path}":
+        return "spa"
+    # Routes of included routers report their path without the outer /api/v1 prefix.
+    if scope.get("path", "").startswith(API_PREFIX + "/") and not path.startswith(API_PREFIX):
+        return API_PREFIX + path
+    return path

@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     celery_broker_url: str | None = None
     celery_result_backend: str | None = None
     celery_always_eager: bool = False
+    job_stale_seconds: int = Field(default=180, ge=2, le=3600)
+    job_max_attempts: int = Field(default=3, ge=1, le=10)
 
     # --- object storage -------------------------------------------------------------------
     object_store: Literal["local", "s3"] = "local"

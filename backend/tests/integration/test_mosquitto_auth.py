@@ -49,9 +49,9 @@ def _broker_user() -> str:
     return pwd.getpwuid(os.geteuid()).pw_name
 
 
-async def _wait_for_port(port: int, broker: subprocess.Popen, log: Path) -> None:
+async def _wait_for_port(port: int, broker: asyncio.subprocess.Process, log: Path) -> None:
     for _ in range(100):
-        if broker.poll() is not None:
+        if broker.returncode is not None:
             pytest.fail(f"mosquitto exited with {broker.returncode}:\n{log.read_text()}")
         try:
             _, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -63,16 +63,18 @@ async def _wait_for_port(port: int, broker: subprocess.Popen, log: Path) -> None
     pytest.fail(f"mosquitto did not listen on {port}:\n{log.read_text()}")
 
 
-def _write_auth_files(folder: Path, group: str) -> str:
+async def _write_auth_files(folder: Path, group: str) -> str:
+    """Runs the real command, as an operator would."""
     env = {**os.environ, "MQTT_USERNAME": INGESTER[0], "MQTT_PASSWORD": INGESTER[1]}
     command = [sys.executable, "-m", "app.cli", "mosquitto-auth",
                "--password-file", str(folder / "passwords"), "--acl-file", str(folder / "acl")]
     if os.geteuid() == 0:
         command += ["--group", group]
-    done = subprocess.run(command, cwd=BACKEND, env=env, capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout + done.stderr
+    process = await asyncio.create_subprocess_exec(
+        *command, cwd=BACKEND, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = (await asyncio.wait_for(process.communicate(), 120))[0].decode()
+    assert process.returncode == 0, output
+    return output
 
 
 @pytest.fixture
@@ -88,7 +90,7 @@ async def mosquitto_folder() -> AsyncIterator[Path]:
 @pytest.fixture
 async def broker_of(mosquitto_folder):
     """Starts Mosquitto on the files in the folder; stops it at the end of the test."""
-    started: list[subprocess.Popen] = []
+    started: list[asyncio.subprocess.Process] = []
 
     async def start() -> int:
         port = _spare_port()
@@ -105,20 +107,21 @@ async def broker_of(mosquitto_folder):
             "connection_messages true\n")
         log = mosquitto_folder / "mosquitto.log"
         with log.open("wb") as output:
-            broker = subprocess.Popen([MOSQUITTO, "-c", str(conf)], stdout=output,
-                                      stderr=subprocess.STDOUT)
+            broker = await asyncio.create_subprocess_exec(
+                MOSQUITTO, "-c", str(conf), stdout=output, stderr=subprocess.STDOUT)
         started.append(broker)
         await _wait_for_port(port, broker, log)
         return port
 
     yield start
     for broker in started:
-        broker.terminate()
+        if broker.returncode is None:
+            broker.terminate()
         try:
-            broker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+            await asyncio.wait_for(broker.wait(), 10)
+        except TimeoutError:
             broker.kill()
-            broker.wait()
+            await broker.wait()
 
 
 async def _register(client, tenant, key: str) -> dict:
@@ -169,7 +172,7 @@ async def test_devices_publish_to_their_own_topic_only(client, make, mosquitto_f
     assert r.status_code == 200
 
     group = grp.getgrgid(pwd.getpwnam(_broker_user()).pw_gid).gr_name
-    output = _write_auth_files(mosquitto_folder, group)
+    output = await _write_auth_files(mosquitto_folder, group)
     assert f"skipped {slug}/aa:bb:cc:dd" in output
     passwords = (mosquitto_folder / "passwords").read_text()
     acl = (mosquitto_folder / "acl").read_text()
@@ -215,7 +218,7 @@ async def test_devices_publish_to_their_own_topic_only(client, make, mosquitto_f
     r = await client.post(f"/api/v1/devices/{meter['device']['id']}/rotate-token",
                           headers=tenant.headers)
     new_token = r.json()["data"]["credentials"]["password"]
-    _write_auth_files(mosquitto_folder, group)
+    await _write_auth_files(mosquitto_folder, group)
     port = await broker_of()
     assert await _refused(port, meter_user, meter["credentials"]["password"])
     async with _client(port, meter_user, new_token, identifier=meter_user):

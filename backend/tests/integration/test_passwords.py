@@ -16,13 +16,7 @@ import pytest
 from sqlalchemy import update
 
 from tests.conftest import TEST_PASSWORD
-from tests.support.smtp_sink import (  # noqa: F401  (fixtures)
-    link_in,
-    mail_app,
-    mail_client,
-    smtp_sink,
-    text_of,
-)
+from tests.support.smtp_sink import link_in, text_of
 
 NEW_PASSWORD = "Compressor-Room-88"
 BACKEND = Path(__file__).resolve().parents[2]
@@ -261,15 +255,14 @@ async def test_reset_email_travels_through_the_notifications_worker(settings, sm
            "LOG_LEVEL": "WARNING"}
     worker_log = folder / "worker.log"
     with worker_log.open("wb") as output:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "app.workers.celery_app", "worker", "-Q",
-             "notifications", "-P", "solo", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", f"mail-test-{os.getpid()}@%h",
-             "--loglevel", "WARNING"],
+        worker = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "celery", "-A", "app.workers.celery_app", "worker", "-Q",
+            "notifications", "-P", "solo", "--without-gossip", "--without-mingle",
+            "--without-heartbeat", "-n", f"mail-test-{os.getpid()}@%h", "--loglevel", "WARNING",
             cwd=BACKEND, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
         try:
-            (message,) = await smtp_sink.wait_for(user.email, timeout=60)
+            (message,) = await smtp_sink.wait_for(user.email, within=60)
         except TimeoutError:
             pytest.fail("the worker sent no email; its log:\n" + worker_log.read_text())
         query = link_in(message, "reset-password")[1]
@@ -277,8 +270,8 @@ async def test_reset_email_travels_through_the_notifications_worker(settings, sm
     finally:
         worker.send_signal(signal.SIGTERM)
         try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+            await asyncio.wait_for(worker.wait(), 30)
+        except TimeoutError:
             worker.kill()
-            worker.wait()
+            await worker.wait()
     assert "Traceback" not in worker_log.read_text(), worker_log.read_text()

@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from fastapi import Depends
+
 from app.core.dependencies import get_current_user
 from app.models.user import PERMISSIONS
 from tests.integration.test_tenancy import _foreign_resources
@@ -108,10 +110,44 @@ def test_the_route_table_is_read(app):
 
 
 def test_every_write_route_needs_a_permission_or_super_admin(app):
-    unguarded = [r.name for r in api_routes(app) if r.method in WRITE_METHODS
-                 and not (r.permissions or r.super_admin) and r.key not in OPEN_WRITES]
+    unguarded = _unguarded_writes(app)
     assert not unguarded, ("write routes without require_permission(...) or "
                            f"require_super_admin: {unguarded}")
+
+
+def _unguarded_writes(app) -> list[str]:
+    return [r.name for r in api_routes(app) if r.method in WRITE_METHODS
+            and not (r.permissions or r.super_admin) and r.key not in OPEN_WRITES]
+
+
+def test_an_unguarded_write_route_is_noticed():
+    """The check above on an app with a forgotten permission, behind nested routers."""
+    from fastapi import APIRouter, FastAPI
+
+    from app.core.dependencies import CurrentUser, SuperAdmin, require_permission
+
+    widgets = APIRouter(prefix="/widgets")
+
+    @widgets.post("")
+    async def create_widget(user: CurrentUser):  # the permission is missing
+        return {}
+
+    @widgets.delete("/{widget_id}", dependencies=[Depends(require_permission("manage_rules"))])
+    async def delete_widget(widget_id: int):
+        return {}
+
+    @widgets.patch("/{widget_id}")
+    async def rename_widget(widget_id: int, admin: SuperAdmin):
+        return {}
+
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(widgets)
+    app = FastAPI()
+    app.include_router(api)
+    routes = {r.key: r for r in api_routes(app)}
+    assert routes[("DELETE", "/api/v1/widgets/{widget_id}")].permissions == {"manage_rules"}
+    assert routes[("PATCH", "/api/v1/widgets/{widget_id}")].super_admin
+    assert _unguarded_writes(app) == ["POST /api/v1/widgets"]
 
 
 def test_every_read_route_needs_a_signed_in_user(app):

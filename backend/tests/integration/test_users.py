@@ -9,14 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from tests.conftest import TEST_PASSWORD
-from tests.support.smtp_sink import (  # noqa: F401  (fixtures)
-    html_of,
-    link_in,
-    mail_app,
-    mail_client,
-    smtp_sink,
-    text_of,
-)
+from tests.support.smtp_sink import html_of, link_in, text_of
 
 NEW_PASSWORD = "Turbine-Blade-2031"
 

@@ -34,7 +34,7 @@ class SmtpSink:
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
 
-    async def wait_for(self, address: str, count: int = 1, timeout: float = 15
+    async def wait_for(self, address: str, count: int = 1, within: float = 15
                        ) -> list[EmailMessage]:
         """The first `count` messages to `address`, waiting for them to arrive."""
         async def arrived() -> list[EmailMessage]:
@@ -43,7 +43,7 @@ class SmtpSink:
                 await self._arrived.wait()
             return self.to(address)[:count]
 
-        return await asyncio.wait_for(arrived(), timeout)
+        return await asyncio.wait_for(arrived(), within)
 
 
 def text_of(message: EmailMessage) -> str:
