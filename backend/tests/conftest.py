@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -46,6 +47,10 @@ def _service_env() -> dict[str, str]:
         "LOGIN_IP_RATE_LIMIT": "100000/minute",
         "PUBLIC_FACTORY_DIRECTORY": "true",
     })
+    # Result files of this run (and of the workers it starts) in a folder of its own, never
+    # in the checkout nor in another run's.
+    env["OBJECT_STORE_PATH"] = (os.environ.get("OBJECT_STORE_PATH")
+                                or tempfile.mkdtemp(prefix="fo-objects-"))
     if env.get("REDIS_URL"):
         env.setdefault("CELERY_BROKER_URL", env["REDIS_URL"])
     return env

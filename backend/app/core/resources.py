@@ -11,6 +11,7 @@ from typing import Any
 from app.core.config import Settings
 from app.core.rate_limit import RateLimiter
 from app.stores.latest import LatestValuesStore, build_latest_store
+from app.stores.objects import ObjectStore, build_object_store
 from app.stores.timeseries import TimeSeriesStore, build_timeseries_store
 
 
@@ -20,6 +21,7 @@ class Resources:
     limiter: RateLimiter
     timeseries: TimeSeriesStore
     latest: LatestValuesStore
+    objects: ObjectStore
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -30,11 +32,13 @@ class Resources:
             limiter=RateLimiter.from_settings(settings),
             timeseries=timeseries,
             latest=build_latest_store(settings, timeseries),
+            objects=build_object_store(settings),
         )
 
     async def start(self) -> None:
         await self.timeseries.start()
         await self.latest.start()
+        await self.objects.start()
 
     async def close(self) -> None:
         # Clients that domains keep in `extras` (built lazily) close with the rest.
@@ -43,6 +47,7 @@ class Resources:
             if close is not None and inspect.iscoroutinefunction(close):
                 await close()
         self.extras.clear()
+        await self.objects.close()
         await self.latest.close()
         await self.timeseries.close()
 
@@ -51,4 +56,5 @@ class Resources:
         checks: dict[str, Callable[[], Awaitable[None]]] = {"timeseries": self.timeseries.ping}
         if self.settings.redis_url:
             checks["redis"] = self.latest.ping
+        checks["objects"] = self.objects.ping
         return checks

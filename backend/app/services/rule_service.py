@@ -16,6 +16,7 @@ from app.repositories.rule_repo import RuleFilters, RuleRepository, ScopeReposit
 from app.repositories.user_repo import UserRepository
 from app.schemas.common import PageParams
 from app.schemas.rule import RuleCreate, RuleUpdate
+from app.services.audit_service import AuditService
 from app.services.rule_conditions import ConditionError, evaluate, validate_condition
 from app.services.rule_versions import rule_versions_for
 
@@ -36,10 +37,14 @@ def condition_parameters(condition: Any) -> list[str]:
 
 
 class RuleService:
-    def __init__(self, session: AsyncSession, resources: Resources, factory_id: int) -> None:
+    def __init__(self, session: AsyncSession, resources: Resources, factory_id: int, *,
+                 actor_id: int | None = None, client_ip: str | None = None) -> None:
         self.session = session
         self.resources = resources
         self.factory_id = factory_id
+        self.audit = AuditService(session, factory_id)
+        self.actor_id = actor_id
+        self.client_ip = client_ip
         self.rules = RuleRepository(session, factory_id)
         self.scopes = ScopeRepository(session, factory_id)
 
@@ -63,6 +68,8 @@ class RuleService:
         fields = body.model_dump(mode="json")
         await self._check(fields)
         rule = self.rules.add(Rule(**fields, created_by=author.id))
+        await self.session.flush()
+        self._record("rule.created", rule, {"name": rule.name})
         await self.session.commit()
         await self._changed()
         log.info("rule.created", rule_id=rule.id)
@@ -75,6 +82,7 @@ class RuleService:
             await self._check(merged)
         for field, value in changes.items():
             setattr(rule, field, value)
+        self._record("rule.updated", rule, {"fields": sorted(changes)})
         await self.session.commit()
         await self._changed()
         log.info("rule.updated", rule_id=rule.id, fields=sorted(changes))
@@ -82,6 +90,7 @@ class RuleService:
 
     async def set_active(self, rule: Rule, active: bool) -> dict[str, Any]:
         rule.is_active = active
+        self._record("rule.enabled" if active else "rule.disabled", rule, {"name": rule.name})
         await self.session.commit()
         await self._changed()
         log.info("rule.enabled" if active else "rule.disabled", rule_id=rule.id)
@@ -90,10 +99,14 @@ class RuleService:
     async def delete(self, rule: Rule) -> None:
         rule_id = rule.id
         # Its alerts stay (history); their rule_id becomes NULL.
+        self._record("rule.deleted", rule, {"name": rule.name})
         await self.rules.delete(rule)
         await self.session.commit()
         await self._changed()
         log.info("rule.deleted", rule_id=rule_id)
+
+    def _record(self, action: str, rule: Rule, details: dict[str, Any]) -> None:
+        self.audit.record(self.actor_id, action, "rule", rule.id, details, self.client_ip)
 
     # -- dry runs --------------------------------------------------------------------------
     async def dry_run(self, condition: Any, scope: dict[str, Any]) -> list[dict[str, Any]]:

@@ -78,13 +78,26 @@ _runtime: _Runtime | None = None
 _lock = threading.Lock()
 
 
+_logging_configured = False
+
+
+def configure_worker_logging(**_: Any) -> None:
+    """Our JSON logs for the whole worker, set up before Celery redirects stdout (a child
+    that configured logging after the redirect would write into Celery's proxy and lose
+    every line). Connected to `setup_logging`, which also stops Celery from replacing it."""
+    global _logging_configured
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    _logging_configured = True
+
+
 def start() -> None:
     """Build this process's loop, database and resources (idempotent)."""
     global _runtime
     with _lock:
         if _runtime is None or _runtime.pid != os.getpid():
-            settings = get_settings()
-            configure_logging(settings.log_level, settings.log_json)
+            if not _logging_configured:
+                configure_worker_logging()
             _runtime = _Runtime()
 
 
@@ -114,8 +127,9 @@ atexit.register(stop)
 
 
 def _connect_worker_signals() -> None:
-    from celery.signals import worker_process_init, worker_process_shutdown
+    from celery.signals import setup_logging, worker_process_init, worker_process_shutdown
 
+    setup_logging.connect(configure_worker_logging, weak=False)
     worker_process_init.connect(lambda **_: start(), weak=False)
     worker_process_shutdown.connect(lambda **_: stop(), weak=False)
 

@@ -160,3 +160,24 @@ async def test_the_trail_is_for_the_factorys_super_admins_only(client, make):
     r = await client.get("/api/v1/audit", headers=make.headers(everything_but_admin))
     assert r.status_code == 403 and r.json()["error"]["code"] == "SUPER_ADMIN_REQUIRED"
     assert (await client.get("/api/v1/audit")).status_code == 401
+
+
+async def test_rule_changes_are_recorded(client, make):
+    tenant = await make.tenant()
+    device = await make.device(tenant)
+    await make.parameter(device, "power_kw")
+    r = await client.post("/api/v1/rules", headers=tenant.headers, json={
+        "name": "High load", "condition": {"parameter": "power_kw", "operator": ">",
+                                           "value": 100}})
+    assert r.status_code == 201, r.text
+    url = f"/api/v1/rules/{r.json()['data']['id']}"
+    await client.patch(url, headers=tenant.headers, json={"severity": "critical"})
+    await client.post(f"{url}/disable", headers=tenant.headers)
+    await client.post(f"{url}/enable", headers=tenant.headers)
+    assert (await client.delete(url, headers=tenant.headers)).status_code == 204
+    data = (await _entries(client, tenant, entity_type="rule"))["data"]
+    assert [e["action"] for e in data] == ["rule.deleted", "rule.enabled", "rule.disabled",
+                                           "rule.updated", "rule.created"]
+    assert data[3]["details"] == {"fields": ["severity"]}
+    assert {e["entity_id"] for e in data} == {url.rsplit("/", 1)[1]}
+    assert all(e["user_id"] == tenant.admin.id and e["ip_address"] == CLIENT_IP for e in data)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from app.core.dependencies import (
     AppResources,
+    ClientIp,
     CurrentUser,
     DbSession,
     Pagination,
@@ -29,9 +30,9 @@ from app.services.rule_service import RuleService
 router = APIRouter(prefix="/rules", tags=["rules"])
 
 
-def get_rule_service(user: CurrentUser, db: DbSession, resources: AppResources
-                     ) -> RuleService:
-    return RuleService(db, resources, user.factory_id)
+def get_rule_service(user: CurrentUser, db: DbSession, resources: AppResources,
+                     ip: ClientIp) -> RuleService:
+    return RuleService(db, resources, user.factory_id, actor_id=user.id, client_ip=ip)
 
 
 Rules = Annotated[RuleService, Depends(get_rule_service)]
