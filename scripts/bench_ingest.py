@@ -392,6 +392,8 @@ def main() -> int:
     log(f"    bare aiomqtt subscriber: {ceiling:,.0f} msg/s")
 
     ingester = IngesterProcess(env, db_url)
+    # Its session exists before it starts, so nothing published meanwhile is missed.
+    prime_session(host, port, ingester.client_id, "factories/+/devices/+/telemetry")
     ingester.start()
     try:
         written = warm_up(host, port, slug, ingester, now_ms - 4 * 3600_000)

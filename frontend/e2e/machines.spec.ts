@@ -23,7 +23,7 @@ test('a device added in the UI comes online when it publishes, and its KPIs show
   await form.getByRole('button', { name: 'Add device' }).click();
   await expect(form.getByLabel('Device key')).toHaveAccessibleDescription(/must not contain \/, \+ or #/);
   await form.getByLabel('Device key').fill(deviceKey);
-  await form.getByLabel('Name', { exact: true }).fill(deviceName);
+  await form.getByRole('textbox', { name: 'Name', exact: true }).fill(deviceName);
   await form.getByLabel('Type').fill('press');
   await form.getByLabel('Area').fill('Stamping');
   await form.getByRole('button', { name: 'Add device' }).click();
@@ -31,13 +31,13 @@ test('a device added in the UI comes online when it publishes, and its KPIs show
   const shown = page.getByRole('dialog', { name: `Device “${deviceName}” added` });
   await expect(shown).toBeVisible();
   await expect(shown.getByRole('alert')).toContainText('This token will not be shown again');
-  const topic = await shown.getByLabel('Topic').inputValue();
-  const clientId = await shown.getByLabel('Client ID').inputValue();
-  const username = await shown.getByLabel('Username').inputValue();
-  const password = await shown.getByLabel('Password (device token)').inputValue();
+  const topic = await shown.getByRole('textbox', { name: 'Topic', exact: true }).inputValue();
+  const clientId = await shown.getByRole('textbox', { name: 'Client ID', exact: true }).inputValue();
+  const username = await shown.getByRole('textbox', { name: 'Username', exact: true }).inputValue();
+  const password = await shown.getByRole('textbox', { name: 'Password (device token)', exact: true }).inputValue();
   expect(topic).toBe(`factories/demo/devices/${deviceKey}/telemetry`);
   expect(password.length).toBeGreaterThan(16);
-  await expect(shown.getByLabel(/mosquitto_pub/)).toHaveValue(new RegExp(`mosquitto_pub .*${deviceKey}`));
+  await expect(shown.getByRole('textbox', { name: /mosquitto_pub/ })).toHaveValue(new RegExp(`mosquitto_pub .*${deviceKey}`));
   await shown.getByRole('button', { name: 'Done, I saved the token' }).click();
   await expect(shown).toBeHidden();
   await expect(page.getByText(password)).toHaveCount(0);

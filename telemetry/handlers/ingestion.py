@@ -68,14 +68,16 @@ class Ingestion:
                 return
             if self.registry.is_stale(entry):
                 self._lookup(names)  # refresh in the background, use the old answer now
-            self._ingest(entry, payload, received_ms)
+            self._ingest(entry, payload, received_ms, names)
         except Exception as exc:  # never let one message break the subscription
             self._reject(INTERNAL_ERROR, topic=topic[:200], error=repr(exc)[:300])
 
     # -- known devices -------------------------------------------------------------------
-    def _ingest(self, entry: DeviceEntry | Refusal, payload: bytes, received_ms: int) -> None:
+    def _ingest(self, entry: DeviceEntry | Refusal, payload: bytes, received_ms: int,
+                names: tuple[str, str]) -> None:
         if isinstance(entry, Refusal):
-            self._reject(entry.reason, factory_id=entry.factory_id)
+            self._reject(entry.reason, factory_id=entry.factory_id, factory_slug=names[0],
+                         device_key=names[1])
             return
         if entry.refusal:
             self._reject(entry.refusal, factory_id=entry.factory_id, device_id=entry.device_id)
@@ -151,7 +153,7 @@ class Ingestion:
             self.stats.held_messages -= len(held)
             for payload, received_ms in held:
                 try:
-                    self._ingest(entry, payload, received_ms)
+                    self._ingest(entry, payload, received_ms, names)
                 except Exception as exc:
                     self._reject(INTERNAL_ERROR, factory_slug=names[0], device_key=names[1],
                                  error=repr(exc)[:300])

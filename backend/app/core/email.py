@@ -21,15 +21,28 @@ SMTP_TIMEOUT_SECONDS = 30
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class OutgoingEmail:
     to: str
     subject: str
     text: str
     html: str
+    # Sent by the process that builds the message (a report worker); files are not queued.
+    attachments: tuple[Attachment, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, for a Celery task argument."""
-        return asdict(self)
+        if self.attachments:
+            raise ValueError("a message with attachments is sent where it is built")
+        data = asdict(self)
+        del data["attachments"]
+        return data
 
 
 def build_message(settings: Settings, email: OutgoingEmail) -> EmailMessage:
@@ -41,6 +54,10 @@ def build_message(settings: Settings, email: OutgoingEmail) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain=_sender_domain(settings.smtp_from))
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
+    for attachment in email.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(attachment.data, maintype=maintype,
+                               subtype=subtype or "octet-stream", filename=attachment.filename)
     return message
 
 

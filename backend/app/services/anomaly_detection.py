@@ -17,6 +17,7 @@ TARGET_POINTS = 7 * 24 * 60
 STEPS_SECONDS = (60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400)
 RESOLUTIONS = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600}
 LOCAL_WINDOW_POINTS = 31
+SMOOTHING_POINTS = 3
 # Anomalous points at most this many steps apart belong to one window.
 WINDOW_GAP_STEPS = 2
 MIN_POINTS = 30
@@ -71,9 +72,12 @@ def detect(table: pd.DataFrame, step_seconds: int, contamination: float,
                           _robust_scale(values - local_median.to_numpy(dtype=float))])
     forest = IsolationForest(n_estimators=150, contamination=contamination,
                              random_state=seed, n_jobs=1)
-    labels = forest.fit_predict(features)
-    scores = -forest.score_samples(features)
-    anomalous = labels == -1
+    forest.fit(features)
+    # Averaged over neighbouring moments, a lone noisy reading scores lower than a sustained
+    # departure, which is what a plant manager calls an anomaly.
+    raw = pd.Series(-forest.score_samples(features))
+    scores = raw.rolling(SMOOTHING_POINTS, center=True, min_periods=1).mean().to_numpy()
+    anomalous = scores >= np.quantile(scores, 1 - contamination)
     window_of_row, windows = _windows(data, scores, anomalous, step_seconds)
     return Detection(data, scores, anomalous, window_of_row, windows)
 

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.database import get_database
 from app.core.logging import get_logger
 from app.repositories.alert_repo import AlertRepository, Trigger, open_key
 from app.repositories.rule_repo import RuleStateRepository
+from app.repositories.sessions import read_committed_sessions
 from app.services.alert_triggers import Candidate, TriggerWriter
 from app.services.rule_cache import DeviceInfo, FactoryRules, RuleCache, RuleSnapshot
 from app.services.rule_conditions import describe, evaluate
@@ -96,20 +96,6 @@ class RuleEngine:
     def __init__(self, latest: LatestValuesStore, versions: RuleVersions) -> None:
         self.latest = latest
         self.cache = RuleCache(versions)
-        self._sessions: tuple[object, async_sessionmaker] | None = None
-
-    def _sessionmaker(self) -> async_sessionmaker:
-        """Sessions in READ COMMITTED on MySQL: the claims below search unique keys that may
-        not exist yet, and under REPEATABLE READ those searches take gap locks that make
-        racing inserts deadlock."""
-        database = get_database()
-        if self._sessions is None or self._sessions[0] is not database:
-            engine = database.engine
-            if engine.dialect.name in ("mysql", "mariadb"):
-                engine = engine.execution_options(isolation_level="READ COMMITTED")
-            self._sessions = (database, async_sessionmaker(engine, expire_on_commit=False,
-                                                           autoflush=False))
-        return self._sessions[1]
 
     async def evaluate_batch(self, raw_batch: Any) -> BatchOutcome:
         started = time.monotonic()
@@ -130,7 +116,7 @@ class RuleEngine:
 
     async def _evaluate(self, batch: Batch) -> BatchOutcome:
         outcome = BatchOutcome()
-        async with self._sessionmaker()() as session:
+        async with read_committed_sessions()() as session:
             rules = await self.cache.rules_for(session, sorted(batch))
             await session.rollback()
         for factory_id, devices in batch.items():
@@ -150,7 +136,7 @@ class RuleEngine:
     async def _evaluate_factory(self, factory_id: int, factory_rules: FactoryRules,
                                 batch: dict[int, dict[str, tuple[int, float]]]
                                 ) -> list[RaisedAlert]:
-        async with self._sessionmaker()() as session:
+        async with read_committed_sessions()() as session:
             devices = await self.cache.devices(session, factory_id, batch)
             watched = {device_id: [r for r in factory_rules.rules if r.covers(device)]
                        for device_id, device in devices.items() if device.enabled}

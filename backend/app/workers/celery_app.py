@@ -7,10 +7,29 @@ from celery import Celery
 from kombu import Exchange, Queue
 
 from app.core.config import Settings, get_settings
-from app.workers.task_names import QUEUES
+from app.workers.task_names import (
+    QUEUE_ANALYTICS,
+    QUEUE_REPORTING,
+    QUEUES,
+    RECOVER_ANALYTICS_JOBS,
+    RECOVER_REPORT_JOBS,
+    RUN_DUE_SCHEDULES,
+)
 
 # Modules a worker imports at start so that their tasks are registered.
-TASK_MODULES = ["app.workers.mail", "app.workers.rule_engine", "app.workers.notifications"]
+TASK_MODULES = ["app.workers.mail", "app.workers.rule_engine", "app.workers.notifications",
+                "app.workers.analytics", "app.workers.reporting"]
+
+# Periodic work (`celery beat`, or `worker -B` on the embedded default). Each message expires
+# before the next one is due, so a queue nobody consumes does not pile them up.
+BEAT_SCHEDULE = {
+    "run-due-report-schedules": {"task": RUN_DUE_SCHEDULES, "schedule": 60.0,
+                                 "options": {"queue": QUEUE_REPORTING, "expires": 55}},
+    "recover-stale-analytics-jobs": {"task": RECOVER_ANALYTICS_JOBS, "schedule": 60.0,
+                                     "options": {"queue": QUEUE_ANALYTICS, "expires": 55}},
+    "recover-stale-report-jobs": {"task": RECOVER_REPORT_JOBS, "schedule": 60.0,
+                                  "options": {"queue": QUEUE_REPORTING, "expires": 55}},
+}
 
 
 def _tune_sqlite_transport() -> None:
@@ -46,6 +65,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
         result_expires=3600,
         timezone="UTC",
         enable_utc=True,
+        beat_schedule=BEAT_SCHEDULE,
     )
     return app
 

@@ -3,28 +3,39 @@ each delivery is its own task, so a slow or failing channel never holds up anoth
 
 from __future__ import annotations
 
-from app.core.database import get_database
+from sqlalchemy.exc import OperationalError
+
+from app.repositories.sessions import read_committed_sessions
 from app.services.notification_service import NotificationService
 from app.workers import runtime
 from app.workers.celery_app import celery_app
 from app.workers.task_names import NOTIFY_ALERT, QUEUE_NOTIFICATIONS, SEND_NOTIFICATION
 
+# Planning several alerts for one recipient at once can deadlock on the digest key; both
+# tasks are idempotent, so the loser simply runs again.
+DB_CONFLICT_RETRY_SECONDS = 0.5
+DB_CONFLICT_RETRIES = 5
+
 
 async def _plan(factory_id: int, alert_id: int):
-    async with get_database().sessionmaker() as session:
+    async with read_committed_sessions()() as session:
         return await NotificationService(session, runtime.resources(), factory_id).plan(
             alert_id)
 
 
 async def _send(factory_id: int, delivery_id: int):
-    async with get_database().sessionmaker() as session:
+    async with read_committed_sessions()() as session:
         return await NotificationService(session, runtime.resources(), factory_id).send(
             delivery_id)
 
 
-@celery_app.task(name=NOTIFY_ALERT, ignore_result=True)
-def notify_alert(factory_id: int, alert_id: int) -> None:
-    dispatch = runtime.run(_plan(factory_id, alert_id))
+@celery_app.task(name=NOTIFY_ALERT, bind=True, ignore_result=True,
+                 max_retries=DB_CONFLICT_RETRIES)
+def notify_alert(self, factory_id: int, alert_id: int) -> None:
+    try:
+        dispatch = runtime.run(_plan(factory_id, alert_id))
+    except OperationalError as exc:
+        raise self.retry(exc=exc, countdown=DB_CONFLICT_RETRY_SECONDS) from exc
     for delivery_id in dispatch.send_now:
         celery_app.send_task(SEND_NOTIFICATION, args=[factory_id, delivery_id],
                              queue=QUEUE_NOTIFICATIONS)
@@ -33,9 +44,15 @@ def notify_alert(factory_id: int, alert_id: int) -> None:
                              queue=QUEUE_NOTIFICATIONS, countdown=seconds)
 
 
-# Attempts are counted on the delivery row (NOTIFICATION_MAX_ATTEMPTS), not by Celery.
+# Delivery attempts are counted on the delivery row (NOTIFICATION_MAX_ATTEMPTS); Celery's
+# own retry count only bounds database conflicts.
 @celery_app.task(name=SEND_NOTIFICATION, bind=True, ignore_result=True, max_retries=None)
 def send_notification(self, factory_id: int, delivery_id: int) -> None:
-    result = runtime.run(_send(factory_id, delivery_id))
+    try:
+        result = runtime.run(_send(factory_id, delivery_id))
+    except OperationalError as exc:
+        if self.request.retries >= DB_CONFLICT_RETRIES:
+            raise
+        raise self.retry(exc=exc, countdown=DB_CONFLICT_RETRY_SECONDS) from exc
     if result.retry_in is not None:
         raise self.retry(countdown=result.retry_in)

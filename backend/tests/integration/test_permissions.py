@@ -21,9 +21,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from fastapi import Depends
+from fastapi import APIRouter, Depends, FastAPI
 
-from app.core.dependencies import get_current_user
+from app.core.dependencies import CurrentUser, SuperAdmin, get_current_user, require_permission
 from app.models.user import PERMISSIONS
 from tests.integration.test_tenancy import _foreign_resources
 
@@ -122,10 +122,6 @@ def _unguarded_writes(app) -> list[str]:
 
 def test_an_unguarded_write_route_is_noticed():
     """The check above on an app with a forgotten permission, behind nested routers."""
-    from fastapi import APIRouter, FastAPI
-
-    from app.core.dependencies import CurrentUser, SuperAdmin, require_permission
-
     widgets = APIRouter(prefix="/widgets")
 
     @widgets.post("")
@@ -147,6 +143,7 @@ def test_an_unguarded_write_route_is_noticed():
     routes = {r.key: r for r in api_routes(app)}
     assert routes[("DELETE", "/api/v1/widgets/{widget_id}")].permissions == {"manage_rules"}
     assert routes[("PATCH", "/api/v1/widgets/{widget_id}")].super_admin
+    assert routes[("POST", "/api/v1/widgets")].signed_in
     assert _unguarded_writes(app) == ["POST /api/v1/widgets"]
 
 

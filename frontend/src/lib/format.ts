@@ -107,7 +107,7 @@ const DAY = 24 * HOUR;
  * within a week, dates beyond.
  */
 export function formatAxisTime(value: number, timeZone: string, spanSeconds: number): string {
-  if (spanSeconds <= 15 * 60) return formatTime(value, timeZone, true);
+  if (spanSeconds <= 2 * 60) return formatTime(value, timeZone, true);
   if (spanSeconds <= 1.5 * DAY) return formatTime(value, timeZone);
   if (spanSeconds <= 8 * DAY) {
     return dateFormat({

@@ -98,7 +98,7 @@ function DeviceRow({
           <p className="text-xs text-slate-500">{[device.type, device.manufacturer, device.model].filter(Boolean).join(' · ')}</p>
         )}
       </td>
-      <td className="px-3 py-2.5 font-mono text-xs text-slate-700">{device.device_key}</td>
+      <td className="hidden px-3 py-2.5 font-mono text-xs text-slate-700 sm:table-cell">{device.device_key}</td>
       <td className="px-3 py-2.5">
         <DeviceStatusBadge status={device.status} />
       </td>
@@ -286,7 +286,12 @@ export default function Machines() {
               <thead className="bg-slate-50 text-left text-xs tracking-wide text-slate-600">
                 <tr>
                   <SortHeader column={{ label: 'Name', field: 'name' }} sort={filters.sort} onSort={(sort) => update({ sort })} />
-                  <SortHeader column={{ label: 'Key', field: 'device_key' }} sort={filters.sort} onSort={(sort) => update({ sort })} />
+                  <SortHeader
+                    column={{ label: 'Key', field: 'device_key' }}
+                    sort={filters.sort}
+                    onSort={(sort) => update({ sort })}
+                    className="hidden sm:table-cell"
+                  />
                   <th scope="col" className="px-3 py-2 font-semibold uppercase">Status</th>
                   <SortHeader column={{ label: 'Last seen', field: 'last_seen_at' }} sort={filters.sort} onSort={(sort) => update({ sort })} />
                   <th scope="col" className="hidden px-3 py-2 font-semibold uppercase lg:table-cell">Area · location</th>

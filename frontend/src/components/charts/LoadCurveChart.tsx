@@ -1,5 +1,6 @@
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { AXIS_TICK, GRID_STROKE } from '@/components/charts/chartTheme';
+import { timeTicks } from '@/components/charts/panels';
 import { formatNumber, formatTime, formatValue } from '@/lib/format';
 
 export interface LoadCurveChartProps {
@@ -32,6 +33,9 @@ function LoadTooltip({
 /** Today's 15-minute average load of the whole factory. */
 export default function LoadCurveChart({ points, timeZone, height = 240 }: LoadCurveChartProps) {
   const rows = points.map(([ts, kw]) => ({ t: Date.parse(ts), kw }));
+  const first = rows[0]?.t ?? 0;
+  const last = rows[rows.length - 1]?.t ?? 0;
+  const ticks = timeTicks(first, last, timeZone);
   return (
     <ResponsiveContainer width="100%" height={height} initialDimension={{ width: 600, height }}>
       <AreaChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
@@ -47,6 +51,7 @@ export default function LoadCurveChart({ points, timeZone, height = 240 }: LoadC
           type="number"
           scale="time"
           domain={['dataMin', 'dataMax']}
+          ticks={ticks}
           tick={AXIS_TICK}
           tickFormatter={(v: number) => formatTime(v, timeZone)}
           minTickGap={40}

@@ -1,7 +1,6 @@
 import { useMemo } from 'react';
 import {
   CartesianGrid,
-  Legend,
   Line,
   LineChart,
   ResponsiveContainer,
@@ -11,7 +10,8 @@ import {
   type TooltipContentProps,
 } from 'recharts';
 import { AXIS_TICK, GRID_STROKE } from '@/components/charts/chartTheme';
-import { buildPanels } from '@/components/charts/panels';
+import { buildPanels, timeTicks } from '@/components/charts/panels';
+import { cn } from '@/lib/cn';
 import { formatAxisTime, formatDateTime, formatNumber, formatValue } from '@/lib/format';
 import { parameterLabel } from '@/lib/parameters';
 import type { HistorySeries } from '@/types/kpi';
@@ -25,6 +25,8 @@ export interface TelemetryChartProps {
   panelHeight?: number;
   /** The accessible name of the figure, e.g. "Last 15 minutes". */
   title: string;
+  /** Two panels side by side on wide screens, for the compact live view. */
+  columns?: 1 | 2;
 }
 
 function toMs(value: string | number): number {
@@ -64,16 +66,31 @@ export default function TelemetryChart({
   timeZone,
   panelHeight = 220,
   title,
+  columns = 1,
 }: TelemetryChartProps) {
   const panels = useMemo(() => buildPanels(series), [series]);
   const domain: [number, number] = [toMs(start), toMs(end)];
   const span = (domain[1] - domain[0]) / 1000;
+  const ticks = useMemo(() => timeTicks(domain[0], domain[1], timeZone), [domain[0], domain[1], timeZone]);
   const summary = `${title}: ${series.map((s) => parameterLabel(s)).join(', ')}`;
 
   return (
-    <figure role="img" aria-label={summary} className="flex flex-col gap-4">
+    <figure
+      role="img"
+      aria-label={summary}
+      className={cn('grid grid-cols-1 gap-x-6 gap-y-4', columns === 2 && panels.length > 1 && 'xl:grid-cols-2')}
+    >
       {panels.map((panel) => (
-        <div key={panel.unit} data-testid="chart-panel">
+        <div key={panel.unit} data-testid="chart-panel" className="min-w-0">
+          <p className="mb-1 flex flex-wrap items-center gap-x-3 gap-y-0.5 text-xs text-slate-600">
+            {panel.series.map((s) => (
+              <span key={s.key} className="inline-flex items-center gap-1.5">
+                <span aria-hidden="true" className="h-0.5 w-3 rounded" style={{ background: s.color }} />
+                {s.label}
+              </span>
+            ))}
+            {panel.unit && <span className="text-slate-400">{panel.unit}</span>}
+          </p>
           <ResponsiveContainer width="100%" height={panelHeight} initialDimension={{ width: 600, height: panelHeight }}>
             <LineChart data={panel.rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={GRID_STROKE} strokeDasharray="3 3" />
@@ -83,6 +100,7 @@ export default function TelemetryChart({
                 scale="time"
                 domain={domain}
                 allowDataOverflow
+                ticks={ticks}
                 tick={AXIS_TICK}
                 tickFormatter={(v: number) => formatAxisTime(v, timeZone, span)}
                 minTickGap={40}
@@ -99,7 +117,6 @@ export default function TelemetryChart({
                 }
               />
               <Tooltip content={(props) => <ChartTooltip {...props} unit={panel.unit} timeZone={timeZone} />} />
-              {panel.series.length > 1 && <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />}
               {panel.series.map((s) => (
                 <Line
                   key={s.key}

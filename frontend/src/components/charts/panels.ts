@@ -42,3 +42,49 @@ export function buildPanels(series: HistorySeries[]): Panel[] {
     return { unit, series: panelSeries, rows };
   });
 }
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const TICK_STEPS = [
+  SECOND, 5 * SECOND, 10 * SECOND, 30 * SECOND,
+  MINUTE, 2 * MINUTE, 3 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE,
+  HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR,
+  DAY, 2 * DAY, 7 * DAY, 14 * DAY,
+];
+const MAX_TICKS = 7;
+
+/** Minutes the zone's clock is ahead of UTC at `instant`. */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts: Record<string, number> = {};
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    hourCycle: 'h23',
+  });
+  for (const p of format.formatToParts(instant)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const wall = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * Time-axis ticks on round times of the factory's clock (every 5 min, 6 h, midnight, ...),
+ * at most seven of them. Left to itself the chart puts ticks where the data happens to
+ * start, which can leave a week-long axis with a single label.
+ */
+export function timeTicks(start: number, end: number, timeZone: string): number[] {
+  const span = end - start;
+  if (!(span > 0)) return [];
+  const step = TICK_STEPS.find((s) => span / s <= MAX_TICKS) ?? 30 * DAY;
+  const offset = zoneOffsetMs(start, timeZone);
+  const ticks: number[] = [];
+  let t = Math.ceil((start + offset) / step) * step - offset;
+  for (; t <= end && ticks.length <= MAX_TICKS; t += step) ticks.push(t);
+  return ticks;
+}

@@ -244,7 +244,7 @@ export function HistoryPanel({ deviceId, parameters, timeZone }: HistoryPanelPro
           <EmptyState title="No data in this range" description="The device sent nothing for these parameters in this period." />
         ) : (
           <>
-            <TelemetryChart series={data.series} start={data.start} end={data.end} timeZone={timeZone} title="History" />
+            <TelemetryChart series={data.series} start={data.start} end={data.end} timeZone={timeZone} title="History" columns={2} />
             <p className="text-xs text-slate-500">
               Each point is the {AGG_WORDS[data.agg]} over {formatDuration(data.interval_seconds)}.
             </p>

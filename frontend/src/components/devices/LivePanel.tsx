@@ -27,7 +27,7 @@ function LiveChart({ deviceId, timeZone }: { deviceId: number; timeZone: string 
   if (!series.some((s) => s.points.some(([, v]) => v !== null))) {
     return <EmptyState title="Nothing in the last 15 minutes" description="The chart fills as the device reports." />;
   }
-  return <TelemetryChart series={series} start={start} end={end} timeZone={timeZone} panelHeight={150} title="Last 15 minutes" />;
+  return <TelemetryChart series={series} start={start} end={end} timeZone={timeZone} panelHeight={140} title="Last 15 minutes" columns={2} />;
 }
 
 /** KPI cards and the last 15 minutes, both refreshed every 5 seconds. */

@@ -11,7 +11,7 @@ interface TariffEditorProps {
 }
 
 const timeInput =
-  'h-9 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 focus:outline-none focus:ring-2 focus:ring-sky-600';
+  'h-10 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 focus:outline-none focus:ring-2 focus:ring-sky-600';
 
 function PeriodRow({
   period,
@@ -181,7 +181,7 @@ export function TariffEditor({ value, onChange, currency, errors, disabled }: Ta
                 onRemove={() => onChange({ ...value, periods: value.periods.filter((x) => x.key !== p.key) })}
               />
             ))}
-            <p className="text-xs text-slate-500">Times are the factory's local time. An end of 00:00 means midnight at the end of the day.</p>
+            <p className="text-xs text-slate-500">Times are the factory's local time. An end at midnight (00:00) means the end of the day.</p>
             <div>
               <Button
                 variant="secondary"
