@@ -21,6 +21,10 @@ from telemetry.writer import PointWriter
 
 log = get_logger("telemetry.ingestion")
 
+# Point(...) goes through a generated __new__; the tuple constructor builds the same object
+# for a fraction of the cost, which adds up at fifty thousand points a second.
+_new_point = tuple.__new__
+
 BAD_TOPIC = "bad_topic"
 INTERNAL_ERROR = "internal_error"
 LOOKUP_BACKLOG = "lookup_backlog"
@@ -92,16 +96,15 @@ class Ingestion:
                          detail=exc.detail[:200])
             return
         factory_id, device_id = entry.factory_id, entry.device_id
+        values = parsed.values
+        self.writer.add([_new_point(Point, (factory_id, device_id, parameter, ts_ms, value))
+                         for parameter, ts_ms, value in values])
         latest = self.changed[(factory_id, device_id)]
-        points = []
-        keys = set()
-        for parameter, ts_ms, value in parsed.values:
-            points.append(Point(factory_id, device_id, parameter, ts_ms, value))
-            keys.add(parameter)
+        for parameter, ts_ms, value in values:
             held = latest.get(parameter)
             if held is None or held[0] <= ts_ms:
                 latest[parameter] = (ts_ms, value)
-        self.writer.add(points)
+        keys = {parameter for parameter, _, _ in values}
         new = keys - entry.known_parameters
         if new:
             entry.known_parameters |= new

@@ -54,8 +54,34 @@ class PayloadRejected(Exception):
 class ParsedPayload:
     # (parameter, ts_ms, value)
     values: list[tuple[str, int, float]] = field(default_factory=list)
-    dropped: Counter = field(default_factory=Counter)
-    timestamps_replaced: Counter = field(default_factory=Counter)
+    # Reason → count; mostly empty, so created only when something is dropped.
+    dropped: Counter | None = None
+    timestamps_replaced: Counter | None = None
+
+    def drop(self, reason: str) -> None:
+        if self.dropped is None:
+            self.dropped = Counter()
+        self.dropped[reason] += 1
+
+    def replace_timestamp(self, reason: str) -> None:
+        if self.timestamps_replaced is None:
+            self.timestamps_replaced = Counter()
+        self.timestamps_replaced[reason] += 1
+
+
+# Keys already judged: devices send the same few keys in every message, and checking a key
+# costs more than parsing its value.
+_key_verdicts: dict[str, bool] = {}
+_MAX_REMEMBERED_KEYS = 200_000
+
+
+def storable(key: str) -> bool:
+    verdict = _key_verdicts.get(key)
+    if verdict is None:
+        verdict = is_storable_key(key)
+        if len(_key_verdicts) < _MAX_REMEMBERED_KEYS:
+            _key_verdicts[key] = verdict
+    return verdict
 
 
 def _loads(payload: bytes):
@@ -73,7 +99,7 @@ def _loads(payload: bytes):
 
 
 def _timestamp_ms(raw, received_ms: int, oldest_ms: int, newest_ms: int,
-                  replaced: Counter) -> int:
+                  parsed: ParsedPayload) -> int:
     if raw is None:
         return received_ms
     ts: int | None = None
@@ -94,43 +120,44 @@ def _timestamp_ms(raw, received_ms: int, oldest_ms: int, newest_ms: int,
         except ValueError:
             ts = None
     if ts is None:
-        replaced[BAD_TIMESTAMP] += 1
+        parsed.replace_timestamp(BAD_TIMESTAMP)
         return received_ms
     if ts < oldest_ms or ts > newest_ms:
-        replaced[TIMESTAMP_OUT_OF_WINDOW] += 1
+        parsed.replace_timestamp(TIMESTAMP_OUT_OF_WINDOW)
         return received_ms
     return ts
 
 
 def _add_values(metrics: dict, ts_ms: int, skip_ts_key: bool, out: ParsedPayload) -> None:
     values = out.values
-    dropped = out.dropped
+    append = values.append
+    drop = out.drop
     for key, value in metrics.items():
         if skip_ts_key and (key == "ts" or key in IDENTITY_FIELDS):
             continue
-        if not is_storable_key(key):
-            dropped[INVALID_KEY] += 1
+        if not storable(key):
+            drop(INVALID_KEY)
             continue
         kind = type(value)
         if kind is float:
             if value != value or value in (math.inf, -math.inf):
-                dropped[NOT_FINITE] += 1
+                drop(NOT_FINITE)
                 continue
         elif kind is int:
             try:
                 value = float(value)
             except OverflowError:  # an integer beyond the range of a float
-                dropped[NOT_FINITE] += 1
+                drop(NOT_FINITE)
                 continue
         elif kind is bool:
             value = 1.0 if value else 0.0
         else:
-            dropped[NOT_A_NUMBER] += 1
+            drop(NOT_A_NUMBER)
             continue
         if len(values) >= MAX_VALUES:
-            dropped[TOO_MANY_VALUES] += 1
+            drop(TOO_MANY_VALUES)
             continue
-        values.append((key, ts_ms, value))
+        append((key, ts_ms, value))
 
 
 def parse_payload(payload: bytes, *, received_ms: int, max_past_ms: int,
@@ -150,7 +177,7 @@ def parse_payload(payload: bytes, *, received_ms: int, max_past_ms: int,
     usable_records = 0
     for record in records:
         if not isinstance(record, dict):
-            parsed.dropped[BAD_SHAPE] += 1
+            parsed.drop(BAD_SHAPE)
             continue
         if device_key is not None:
             for name in IDENTITY_FIELDS:
@@ -159,13 +186,12 @@ def parse_payload(payload: bytes, *, received_ms: int, max_past_ms: int,
                     raise PayloadRejected(DEVICE_MISMATCH,
                                           f"payload names {claimed!r}, topic {device_key!r}")
         usable_records += 1
-        ts_ms = _timestamp_ms(record.get("ts"), received_ms, oldest_ms, newest_ms,
-                              parsed.timestamps_replaced)
+        ts_ms = _timestamp_ms(record.get("ts"), received_ms, oldest_ms, newest_ms, parsed)
         metrics = record.get("metrics")
         if isinstance(metrics, dict):
             _add_values(metrics, ts_ms, False, parsed)
         elif metrics is not None:
-            parsed.dropped[BAD_SHAPE] += 1
+            parsed.drop(BAD_SHAPE)
         else:
             _add_values(record, ts_ms, True, parsed)
     if not parsed.values:

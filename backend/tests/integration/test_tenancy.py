@@ -61,6 +61,7 @@ async def _foreign_resources(make, owner) -> dict[str, int | str]:
         "report_id": report.id,
         "schedule_id": schedule.id,
         "user_id": user.id,
+        "object_key": f"factories/{fid}/reports/{report.id}/report.pdf",
     }
 
 

@@ -4,20 +4,25 @@ from fastapi import APIRouter
 
 from app.api.v1 import (
     alerts,
+    analytics,
     audit,
     auth,
     dashboard,
     devices,
     energy,
     factories,
+    files,
     kpis,
     mqtt,
+    report_schedules,
+    reports,
     rules,
     telemetry,
     users,
 )
 
 api_router = APIRouter(prefix="/api/v1")
+# Schedules before reports: /reports/schedules must not be read as /reports/{report_id}.
 for module in (auth, factories, devices, kpis, telemetry, energy, dashboard, rules, alerts,
-               users, audit, mqtt):
+               users, audit, mqtt, analytics, report_schedules, reports, files):
     api_router.include_router(module.router)

@@ -69,9 +69,11 @@ export default function TelemetryChart({
   columns = 1,
 }: TelemetryChartProps) {
   const panels = useMemo(() => buildPanels(series), [series]);
-  const domain: [number, number] = [toMs(start), toMs(end)];
-  const span = (domain[1] - domain[0]) / 1000;
-  const ticks = useMemo(() => timeTicks(domain[0], domain[1], timeZone), [domain[0], domain[1], timeZone]);
+  const startMs = toMs(start);
+  const endMs = toMs(end);
+  const domain: [number, number] = [startMs, endMs];
+  const span = (endMs - startMs) / 1000;
+  const ticks = useMemo(() => timeTicks(startMs, endMs, timeZone), [startMs, endMs, timeZone]);
   const summary = `${title}: ${series.map((s) => parameterLabel(s)).join(', ')}`;
 
   return (
