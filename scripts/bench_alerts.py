@@ -134,6 +134,20 @@ async def alert_rows(db_url: str, factory_id: int) -> list[tuple[int, datetime]]
         await database.dispose()
 
 
+async def readiness(redis_url: str, factory_id: int) -> tuple[int, int]:
+    """(devices with latest values, rule batches waiting in the queue)."""
+    import redis.asyncio as redis
+
+    client = redis.from_url(redis_url)
+    try:
+        known = 0
+        async for _ in client.scan_iter(f"fo:latest:{factory_id}:*", count=1000):
+            known += 1
+        return known, int(await client.llen("rule_engine"))
+    finally:
+        await client.aclose()
+
+
 # --- processes -----------------------------------------------------------------------------
 def start(name: str, args: list[str], env: dict[str, str], logs: Path) -> subprocess.Popen:
     out = open(logs / f"{name}.log", "wb")  # noqa: SIM115 (lives as long as the process)
@@ -233,16 +247,26 @@ def main() -> int:
         log(f"factory {slug}: {args.markers} marker devices, rule '{MARKER} > 0.5'; "
             f"background: {args.sim_devices} simulated machines every {args.sim_interval} s; "
             f"worker concurrency {args.worker_concurrency}")
-        time.sleep(6)  # worker and ingester start, simulated machines register
-        for process in processes:
-            if process.poll() is not None:
-                raise SystemExit(f"a process exited early; see {logs}")
-
         publisher = Publisher(host, port)
         keys = sorted(marker_ids)
-        for key in keys:  # the ingester learns every marker device before the measurement
-            publisher.send(slug, key, 0.0)
-        time.sleep(3)
+        # Steady state first: every marker device and simulated machine known to the
+        # ingester (its latest values are in Redis) and the worker keeping up with the
+        # batches. Start-up is not what this measures.
+        began = time.monotonic()
+        while True:
+            for key in keys:
+                publisher.send(slug, key, 0.0)
+            time.sleep(2)
+            known, queued = asyncio.run(readiness(redis_url, factory_id))
+            for process in processes:
+                if process.poll() is not None:
+                    raise SystemExit(f"a process exited early; see {logs}")
+            if known >= len(keys) + args.sim_devices and queued == 0:
+                break
+            if time.monotonic() - began > 120:
+                raise SystemExit(f"not ready after 120 s: {known} devices known, "
+                                 f"{queued} batches queued; see {logs}")
+        log(f"ready after {time.monotonic() - began:.0f} s")
         if asyncio.run(alert_rows(db_url, factory_id)):
             raise SystemExit("a harmless reading raised an alert")
 

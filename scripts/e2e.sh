@@ -35,11 +35,25 @@ export REDIS_URL="$TEST_REDIS_URL" TSDB_BACKEND=influxdb INFLUX_URL="$TEST_INFLU
 export INFLUX_DATABASE="$E2E_DB" MQTT_HOST="$TEST_MQTT_HOST"
 export MQTT_PORT="$TEST_MQTT_PORT" CELERY_BROKER_URL="${TEST_REDIS_URL%/*}/1"
 export DATA_DIR="$ROOT/.services/${E2E_NAME:-e2e}-data" LOG_LEVEL=WARNING
+export MQTT_CLIENT_ID="factoryops-${E2E_NAME:-e2e}-ingester" FACTORYOPS_EXTERNAL_BROKER=1
+export INGEST_METRICS_PORT=0
+# What the browser tests publish with, as a device would.
+export E2E_MQTT_URL="mqtt://$TEST_MQTT_HOST:$TEST_MQTT_PORT"
 rm -rf "$DATA_DIR"
 
 "$VENV/bin/python" "$ROOT/scripts/run_platform.py" --port "$PORT" >"$LOG" 2>&1 &
 platform=$!
-cleanup() { kill -TERM "$platform" 2>/dev/null || true; wait "$platform" 2>/dev/null || true; }
+cleanup() {
+  kill -TERM "$platform" 2>/dev/null || true
+  wait "$platform" 2>/dev/null || true
+  # The ingester's persistent session would otherwise keep queueing every later test's
+  # messages in the shared test broker.
+  "$VENV/bin/python" -c "
+import time, paho.mqtt.client as m
+c = m.Client(m.CallbackAPIVersion.VERSION2, client_id='$MQTT_CLIENT_ID', clean_session=True)
+c.connect('$TEST_MQTT_HOST', $TEST_MQTT_PORT); c.loop_start(); time.sleep(0.3); c.disconnect()
+" 2>/dev/null || true
+}
 trap cleanup EXIT
 
 for _ in $(seq 1 120); do

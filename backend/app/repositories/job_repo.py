@@ -27,6 +27,11 @@ class JobRepository(TenantRepository[JobT], Generic[JobT]):
         return await self.page(stmt, offset=offset, limit=limit,
                                order_by=(self.model.created_at.desc(), self.model.id.desc()))
 
+    async def status_of(self, job_id: int) -> str | None:
+        result = await self.session.execute(
+            self.select(self.model.status).where(self.model.id == job_id))
+        return result.scalar_one_or_none()
+
     async def _change(self, job_id: int, *where: Any, **values: Any) -> bool:
         stmt = (self.update().where(self.model.id == job_id, *where).values(**values)
                 .execution_options(synchronize_session=False))

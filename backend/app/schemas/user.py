@@ -7,6 +7,7 @@ from pydantic import AfterValidator, ConfigDict, EmailStr, Field, StringConstrai
 
 from app.models.user import PERMISSIONS, ROLES
 from app.schemas.common import Schema
+from app.schemas.rule import Phone
 
 Role = Literal[ROLES]  # type: ignore[valid-type]
 Permission = Literal[PERMISSIONS]  # type: ignore[valid-type]
@@ -43,16 +44,19 @@ class UserInvite(Input):
     role: Role = "user"
     permissions: Permissions = Field(
         default_factory=list, description="Ignored for a super admin, who may do everything")
+    phone: Phone | None = Field(default=None, description="E.164, for WhatsApp alerts")
 
 
 class UserUpdate(Input):
     full_name: FullName | None = None
     role: Role | None = None
     permissions: Permissions | None = None
+    phone: Phone | None = Field(default=None, description="E.164; null removes it")
 
     @model_validator(mode="after")
     def _no_nulls(self) -> UserUpdate:
-        nulls = [f for f in self.model_fields_set if getattr(self, f) is None]
+        nulls = [f for f in self.model_fields_set
+                 if getattr(self, f) is None and f != "phone"]
         if nulls:
             raise ValueError(f"{', '.join(sorted(nulls))} cannot be null")
         return self
@@ -64,6 +68,7 @@ class UserRead(Schema):
     full_name: str
     role: Role
     permissions: list[str]
+    phone: str | None
     is_active: bool
     status: UserStatus
     invited_at: datetime | None

@@ -20,8 +20,9 @@ from app.workers.task_names import QUEUE_ANALYTICS, RUN_ANALYTICS_JOB
 
 ANOMALY_MIN_RANGE = timedelta(hours=1)
 ANOMALY_MAX_RANGE = timedelta(days=90)
-# A table of a few hundred thousand moments fits in a worker's memory and a minute of time.
-ANOMALY_MAX_POINTS = 200_000
+# Moments per series: at 1 minute, about a month; 20 devices x 10 parameters of it still
+# fit a worker comfortably.
+ANOMALY_MAX_POINTS = 50_000
 # Hourly energy comes from the energy service in at most 2000 buckets per request.
 FORECAST_MAX_RANGE = {"hourly": timedelta(days=80), "daily": timedelta(days=400)}
 ENERGY_ROLES = (calc.SOURCE_COUNTER, calc.SOURCE_POWER)
@@ -81,12 +82,13 @@ class AnalyticsService(JobService[AnalyticsJob]):
     def _check_forecast_range(body: ForecastJobCreate, span: timedelta) -> None:
         granularity = body.options.granularity
         needed = MIN_DAYS[granularity]
+        article = "An" if granularity == "hourly" else "A"
         if span < timedelta(days=needed):
-            raise ValidationFailed(f"A {granularity} forecast needs a range of at least "
+            raise ValidationFailed(f"{article} {granularity} forecast needs a range of at least "
                                    f"{needed} days of history.", code="RANGE_TOO_SHORT")
         longest = FORECAST_MAX_RANGE[granularity]
         if span > longest:
-            raise ValidationFailed(f"A {granularity} forecast reads at most {longest.days} "
+            raise ValidationFailed(f"{article} {granularity} forecast reads at most {longest.days} "
                                    "days of history.", code="RANGE_TOO_LONG")
 
     async def _check_parameters(self, devices: list[Device], keys: list[str]) -> None:

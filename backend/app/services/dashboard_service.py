@@ -1,10 +1,12 @@
 """The factory overview a plant manager opens every morning: device and alert counts, energy
 today and this month, current load, today's load curve, top consumers and the newest alerts.
 
-Counts and alerts are read on every request. The energy part sums every device's day and is
-the expensive one: it is computed at most once per ENERGY_FRESH_SECONDS per factory and
-process, and concurrent requests share that computation (complete hours and days come from
-the aggregate cache, so a refresh reads little more than the current hour)."""
+Counts and alerts are read on every request. The energy part (energy today and this month,
+current load, load curve, top consumers) sums every device and is the expensive one: it is
+renewed at most every ENERGY_FRESH_SECONDS per factory and process, in the background while
+the previous figures are served, so it is at most that old plus one renewal. Complete hours
+and days come from the aggregate cache, so a renewal reads little more than the current
+hour from the time-series store."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.database import session_scope
 from app.core.errors import not_found
+from app.core.logging import get_logger
 from app.core.resources import Resources
 from app.models.device import STATUS_DISABLED, STATUS_DISCOVERED
 from app.models.factory import Factory
@@ -29,11 +32,14 @@ from app.repositories.factory_repo import FactoryRepository
 from app.services.aggregate_cache import aggregate_cache
 from app.services.device_service import online_threshold_seconds
 from app.services.energy_service import EnergyService
+from app.services.factory_snapshot import factory_snapshot
 
-ENERGY_FRESH_SECONDS = 10.0
+ENERGY_FRESH_SECONDS = 15.0
 TOP_CONSUMERS = 5
 LATEST_ALERTS = 5
 _MEMO_EXTRAS_KEY = "dashboard_energy"
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,34 +52,52 @@ class EnergyPart:
     top_consumers: list[dict[str, Any]]
 
 
+@dataclass
+class _Entry:
+    value: Any = None
+    has_value: bool = False
+    fresh_until: float = 0.0
+    task: asyncio.Task | None = None
+
+
 class SharedRefresh:
-    """Per-key results that stay fresh for `ttl` seconds; while one is being computed, every
-    caller for that key awaits the same computation."""
+    """Per-key results kept for `ttl` seconds. One computation per key runs at a time and
+    every caller shares it; once a result exists, callers get it at once even when it is
+    due for renewal, and the renewal runs in the background (stale-while-revalidate)."""
 
     def __init__(self, ttl_seconds: float) -> None:
         self.ttl = ttl_seconds
-        self._entries: dict[Any, tuple[float, asyncio.Task]] = {}
+        self._entries: dict[Any, _Entry] = {}
 
     async def get(self, key: Any, compute: Callable[[], Awaitable[Any]]) -> Any:
-        now = time.monotonic()
-        entry = self._entries.get(key)
-        if entry is not None:
-            started, task = entry
-            failed = task.done() and (task.cancelled() or task.exception() is not None)
-            if now - started < self.ttl and not failed:
-                return await asyncio.shield(task)
-        # A task, not a coroutine: a caller that disconnects does not cancel the others' work.
-        task = asyncio.ensure_future(compute())
-        self._entries[key] = (now, task)
-        self._forget_expired(now)
-        return await asyncio.shield(task)
+        entry = self._entries.setdefault(key, _Entry())
+        if entry.has_value and time.monotonic() < entry.fresh_until:
+            return entry.value
+        if entry.task is None:
+            # A task, not a coroutine: a caller that disconnects cancels nobody's work.
+            entry.task = asyncio.ensure_future(self._renew(entry, compute))
+        if entry.has_value:
+            return entry.value
+        return await asyncio.shield(entry.task)
+
+    async def _renew(self, entry: _Entry, compute: Callable[[], Awaitable[Any]]) -> Any:
+        try:
+            value = await compute()
+        except Exception as exc:
+            if not entry.has_value:
+                raise
+            # Keep serving what was last known; the next request tries again.
+            log.warning("dashboard.energy_refresh_failed", error=str(exc))
+            return entry.value
+        else:
+            entry.value, entry.has_value = value, True
+            entry.fresh_until = time.monotonic() + self.ttl
+            return value
+        finally:
+            entry.task = None
 
     def clear(self) -> None:
         self._entries.clear()
-
-    def _forget_expired(self, now: float) -> None:
-        if len(self._entries) > 1000:
-            self._entries = {k: v for k, v in self._entries.items() if now - v[0] < self.ttl}
 
 
 def shared_energy_refresh(resources: Resources) -> SharedRefresh:
@@ -97,11 +121,9 @@ class DashboardService:
         self.factory_id = factory_id
 
     async def summary(self) -> dict[str, Any]:
-        factory = await FactoryRepository(self.session).get(self.factory_id)
-        if factory is None:
-            raise not_found("factory")
-        threshold = online_threshold_seconds(factory, self.resources.settings.device_online_seconds)
-        online_since = datetime.now(UTC) - timedelta(seconds=threshold)
+        factory = await factory_snapshot(self.session, self.factory_id,
+                                         self.resources.settings.device_online_seconds)
+        online_since = datetime.now(UTC) - timedelta(seconds=factory.online_threshold_seconds)
         counts = await DeviceCountRepository(self.session, self.factory_id
                                              ).by_status_and_recency(online_since)
         alerts = AlertDigestRepository(self.session, self.factory_id)

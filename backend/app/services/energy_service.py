@@ -9,6 +9,7 @@ arithmetic lives in `energy_calc`."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ DAY_TTL_SECONDS = 400 * 86_400
 # How far to look for the counter reading just before a range, or just after it when the
 # range ends inside a gap.
 COUNTER_REACH_MS = 86_400_000
+# Long computations over many devices yield to the event loop after this many devices.
+_DEVICES_PER_SLICE = 25
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,9 @@ class EnergyService:
         self.co2_per_kwh = float(factory.co2_kg_per_kwh or 0)
         self.devices = DeviceRepository(session, factory.id)
         self.parameters = DeviceParameterRepository(session, factory.id)
+        self._pricing_digest = hashlib.blake2s(
+            orjson.dumps([factory.tariff, self.zone.key], option=orjson.OPT_SORT_KEYS),
+            digest_size=8).hexdigest()
 
     # -- public ----------------------------------------------------------------------------
     async def device_energy(self, device: Device, start: datetime | None, end: datetime | None,
@@ -231,12 +237,14 @@ class EnergyService:
     async def device_quarters(self, devices: Sequence[EnergyDevice], start_ms: int,
                               end_ms: int) -> dict[int, calc.DeviceQuarters]:
         facts = await self._facts(devices, start_ms, end_ms)
-        return {
-            device.id: calc.device_quarters(
+        result = {}
+        for index, device in enumerate(devices):
+            if index and index % _DEVICES_PER_SLICE == 0:
+                await asyncio.sleep(0)  # let other requests of this process run
+            result[device.id] = calc.device_quarters(
                 start_ms=start_ms, end_ms=end_ms, counter=facts[device.id].counter,
                 power=facts[device.id].power, power_factor=facts[device.id].power_factor)
-            for device in devices
-        }
+        return result
 
     # -- ranges ----------------------------------------------------------------------------
     def _now_ms(self) -> int:
@@ -286,22 +294,23 @@ class EnergyService:
                 for (start, end), figures in zip(buckets, per_bucket, strict=True)]
 
     # -- month so far ----------------------------------------------------------------------
-    def _basis(self, device: EnergyDevice) -> str:
+    def _day_prefix(self, device: EnergyDevice) -> str:
         # Day figures include cost, so they depend on the tariff and zone as well as roles.
-        text = orjson.dumps([device.roles_digest, self.factory.tariff, self.zone.key],
-                            option=orjson.OPT_SORT_KEYS)
-        return hashlib.blake2s(text, digest_size=8).hexdigest()
+        basis = hashlib.blake2s(self._pricing_digest.encode() + device.roles_digest.encode(),
+                                digest_size=8).hexdigest()
+        return f"fo:energy:day:{self.factory.id}:{device.id}:{basis}:"
 
     def _day_key(self, device: EnergyDevice, day: date) -> str:
-        return (f"fo:energy:day:{self.factory.id}:{device.id}:{self._basis(device)}:"
-                f"{day.isoformat()}")
+        return f"{self._day_prefix(device)}{day.isoformat()}"
 
     async def _month_days(self, devices: Sequence[EnergyDevice], today: date,
                           today_start: int, now_ms: int) -> list[DeviceDay]:
         days = [today.replace(day=n) for n in range(1, today.day)]
         if not days or not devices:
             return []
-        keys = [self._day_key(d, day) for d in devices for day in days]
+        labels = [day.isoformat() for day in days]
+        keys = [prefix + label for prefix in (self._day_prefix(d) for d in devices)
+                for label in labels]
         cached = await self.cache.get_many(keys) if self.cache else [None] * len(keys)
         found: list[DeviceDay] = []
         missing: list[EnergyDevice] = []
@@ -371,7 +380,9 @@ class EnergyService:
         first_hour = _floor_hour(start_ms - calc.HOUR_MS)
         hours = range(first_hour, _ceil_hour(data_end), calc.HOUR_MS)
         records = await self._hour_records(measured, hours, now_ms)
-        for device in measured:
+        for index, device in enumerate(measured):
+            if index and index % _DEVICES_PER_SLICE == 0:
+                await asyncio.sleep(0)
             device_facts = facts[device.id]
             for hour in hours:
                 record = records.get((device.id, hour))

@@ -94,13 +94,15 @@ class JobService(Generic[JobT]):
         now = datetime.now(UTC)
         if not await self.jobs.set_status(job.id, (JOB_PENDING, JOB_RUNNING), JOB_CANCELLED,
                                           now):
-            await self.session.rollback()
-            raise Conflict(f"The job is already {job.status} and cannot be cancelled.",
-                           code="JOB_FINISHED", details={"status": job.status})
+            status = await self.jobs.status_of(job.id)
+            raise Conflict(f"The job is already {status} and cannot be cancelled.",
+                           code="JOB_FINISHED", details={"status": status})
         await self.session.commit()
+        job_id = job.id
+        # Reloaded through the scoped repository, never by a bare primary-key refresh.
         self.session.expire(job)
-        fresh = await self.jobs.get(job.id)
-        log.info("jobs.cancelled_by_user", job_id=job.id)
+        fresh = await self.jobs.get(job_id)
+        log.info("jobs.cancelled_by_user", job_id=job_id)
         return await self.read(fresh or job)
 
     async def delete(self, job: JobT) -> None:

@@ -24,9 +24,8 @@ from app.core.resources import Resources
 from app.models.device import Device
 from app.models.device_parameter import DeviceParameter
 from app.repositories.device_repo import DeviceParameterRepository
-from app.repositories.factory_repo import FactoryRepository
 from app.services.aggregate_cache import AggregateCache, aggregate_cache
-from app.services.device_service import online_threshold_seconds
+from app.services.factory_snapshot import factory_snapshot
 from app.stores.timeseries.base import SeriesKey, from_epoch_ms, to_epoch_ms
 
 # Intervals `auto` chooses from, in seconds: 1s ... 7d.
@@ -113,8 +112,9 @@ class KpiService:
         self.cache: AggregateCache = aggregate_cache(resources)
 
     async def live(self, device: Device) -> dict[str, Any]:
-        factory = await FactoryRepository(self.session).get(self.factory_id)
-        threshold = online_threshold_seconds(factory, self.resources.settings.device_online_seconds)
+        threshold = (await factory_snapshot(self.session, self.factory_id,
+                                            self.resources.settings.device_online_seconds)
+                     ).online_threshold_seconds
         selected = await self.parameters.kpi_selected(device.id)
         # One lookup in the latest-values store; never a scan of the time series.
         latest = await self.resources.latest.get(self.factory_id, device.id) if selected else {}
@@ -159,17 +159,8 @@ class KpiService:
                     details={"points": points, "max_points": MAX_POINTS})
         parameters = await self._chart_parameters(device, query.parameters)
         series_keys = [(device.id, p.parameter_key) for p in parameters]
-        aggregates = await self._aggregates(series_keys, start_ms, end_ms, interval, query.agg,
-                                            to_epoch_ms(now))
-        # Series of one chart share their bucket times: convert each once.
-        moments: dict[int, datetime] = {}
-
-        def moment(ms: int) -> datetime:
-            found = moments.get(ms)
-            if found is None:
-                found = moments[ms] = datetime.fromtimestamp(ms / 1000, UTC)
-            return found
-
+        arrays = await self._aggregates(series_keys, start_ms, end_ms, interval, query.agg,
+                                        to_epoch_ms(now))
         return {
             "device_id": device.id,
             "start": start,
@@ -180,8 +171,8 @@ class KpiService:
                 "parameter_key": p.parameter_key,
                 "display_name": p.display_name,
                 "unit": p.unit,
-                "points": [(moment(ms), value)
-                           for ms, value in aggregates[(device.id, p.parameter_key)]],
+                # [[ts, value], ...] already encoded: a chart is mostly cached JSON.
+                "points": orjson.Fragment(arrays[(device.id, p.parameter_key)]),
             } for p in parameters],
         }
 
@@ -200,35 +191,49 @@ class KpiService:
     # -- aggregates with cached blocks -----------------------------------------------------
     def _block_prefix(self, series: SeriesKey, agg: str, interval: int) -> str:
         digest = hashlib.blake2s(series[1].encode(), digest_size=8).hexdigest()
-        return f"fo:hist:{self.factory_id}:{series[0]}:{digest}:{agg}:{interval}:"
+        return f"fo:chart:{self.factory_id}:{series[0]}:{digest}:{agg}:{interval}:"
 
     async def _aggregates(self, series: Sequence[SeriesKey], start_ms: int, end_ms: int,
-                          interval: int, agg: str, now_ms: int
-                          ) -> dict[SeriesKey, list[tuple[int, float]]]:
-        """Whole buckets overlapping [start, end): complete blocks from the cache, everything
-        from the first block missing anywhere onward from the store in one query."""
-        result: dict[SeriesKey, list[tuple[int, float]]] = {key: [] for key in series}
+                          interval: int, agg: str, now_ms: int) -> dict[SeriesKey, bytes]:
+        """Whole buckets overlapping [start, end) per series, as the JSON array of
+        `[iso_ts, value]` pairs: complete blocks come from the cache as JSON text and are
+        joined without decoding, everything from the first block missing anywhere onward
+        comes from the store in one query."""
         if not series:
-            return result
+            return {}
         step = interval * 1000
         block = step * max(1, math.ceil(BLOCK_TARGET_SECONDS / interval))
         first_ms = start_ms - start_ms % step
         last_ms = -(-end_ms // step) * step
+        first_iso, last_iso = _iso(first_ms), _iso(last_ms)
         settled_ms = now_ms - SETTLE_SECONDS * 1000
         blocks = list(range(first_ms - first_ms % block, last_ms, block))
         complete = [b for b in blocks if b + block <= settled_ms]
 
         prefixes = {s: self._block_prefix(s, agg, interval) for s in series}
-        cached: dict[tuple[SeriesKey, int], list] = {}
+        cached: dict[tuple[SeriesKey, int], bytes] = {}
         if complete:
             keys = [(s, b) for b in complete for s in series]
             raw = await self.cache.get_many([f"{prefixes[s]}{b // block}" for s, b in keys])
-            cached = {key: orjson.loads(value) for key, value in zip(keys, raw, strict=True)
+            cached = {key: value for key, value in zip(keys, raw, strict=True)
                       if value is not None}
         missing_from = next((b for b in blocks
                              if any((s, b) not in cached for s in series)), None)
 
-        fetched: dict[SeriesKey, list[tuple[int, float]]] = {}
+        parts: dict[SeriesKey, list[bytes]] = {key: [] for key in series}
+        edges = (blocks[0], blocks[-1])
+        for key in series:
+            for b in blocks:
+                if missing_from is not None and b >= missing_from:
+                    break
+                text = cached[(key, b)]
+                if b in edges:
+                    # Only the edge blocks can hold buckets outside the range.
+                    text = orjson.dumps([point for point in orjson.loads(text)
+                                         if first_iso <= point[0] < last_iso])
+                if len(text) > 2:
+                    parts[key].append(text[1:-1])
+
         if missing_from is not None:
             # A block that is over is read whole so that it can be cached.
             query_end = last_ms
@@ -237,35 +242,31 @@ class KpiService:
             answer = await self.resources.timeseries.aggregate(
                 self.factory_id, series, from_epoch_ms(missing_from), from_epoch_ms(query_end),
                 interval, agg)  # type: ignore[arg-type]
-            fetched = {key: [(to_epoch_ms(ts), value) for ts, value in points]
-                       for key, points in answer.items()}
-            await self._keep_blocks(fetched, prefixes, block, missing_from, query_end,
+            first_dt, last_dt = from_epoch_ms(first_ms), from_epoch_ms(last_ms)
+            for key in series:
+                inside = [p for p in answer.get(key, ()) if first_dt <= p[0] < last_dt]
+                if inside:
+                    parts[key].append(orjson.dumps(inside, option=orjson.OPT_UTC_Z)[1:-1])
+            await self._keep_blocks(answer, prefixes, block, missing_from, query_end,
                                     settled_ms)
+        return {key: b"[" + b",".join(chunks) + b"]" for key, chunks in parts.items()}
 
-        edges = (blocks[0], blocks[-1])
-        for key in series:
-            points = result[key]
-            for b in blocks:
-                if missing_from is not None and b >= missing_from:
-                    break
-                if b in edges:
-                    points.extend((ms, value) for ms, value in cached[(key, b)]
-                                  if first_ms <= ms < last_ms)
-                else:
-                    points.extend(cached[(key, b)])
-            points.extend((ms, value) for ms, value in fetched.get(key, ())
-                          if first_ms <= ms < last_ms)
-        return result
-
-    async def _keep_blocks(self, fetched: dict[SeriesKey, list[tuple[int, float]]],
+    async def _keep_blocks(self, fetched: dict[SeriesKey, list[tuple[datetime, float]]],
                            prefixes: dict[SeriesKey, str], block: int, query_start: int,
                            query_end: int, settled_ms: int) -> None:
         to_cache: dict[str, bytes] = {}
         for key, points in fetched.items():
-            by_block: dict[int, list[tuple[int, float]]] = {}
-            for ms, value in points:
-                by_block.setdefault(ms - ms % block, []).append((ms, value))
+            by_block: dict[int, list[tuple[datetime, float]]] = {}
+            for point in points:
+                ms = int(point[0].timestamp() * 1000)
+                by_block.setdefault(ms - ms % block, []).append(point)
             for b in range(query_start, query_end, block):
                 if b + block <= min(query_end, settled_ms):
-                    to_cache[f"{prefixes[key]}{b // block}"] = orjson.dumps(by_block.get(b, []))
+                    to_cache[f"{prefixes[key]}{b // block}"] = orjson.dumps(
+                        by_block.get(b, []), option=orjson.OPT_UTC_Z)
         await self.cache.set_many(to_cache, BLOCK_TTL_SECONDS)
+
+
+def _iso(ms: int) -> str:
+    """The text orjson gives a whole-second UTC time, so that cached times compare as text."""
+    return orjson.dumps(from_epoch_ms(ms), option=orjson.OPT_UTC_Z).decode().strip('"')

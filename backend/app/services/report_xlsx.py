@@ -38,7 +38,7 @@ def _header(sheet: Worksheet, row: int, titles: list[str], widths: list[int]) ->
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=2)
+    sheet.freeze_panes = f"B{row + 1}"
 
 
 def _formats(sheet: Worksheet, first_row: int, formats: dict[int, str]) -> None:

@@ -54,6 +54,7 @@ def user_view(user: User) -> dict[str, Any]:
         "full_name": user.full_name,
         "role": user.role,
         "permissions": sorted(user.permissions or []),
+        "phone": user.phone,
         "is_active": user.is_active,
         "status": user_status(user),
         "invited_at": user.invited_at,
@@ -80,7 +81,8 @@ class UserService:
         return current_user_view(user, await self._factory())
 
     async def create(self, *, email: str, password: str | None, full_name: str = "",
-                     role: str = "user", permissions: list[str] | None = None) -> User:
+                     role: str = "user", permissions: list[str] | None = None,
+                     phone: str | None = None) -> User:
         email = email.strip().lower()
         if role not in ROLES:
             raise ValidationFailed(f"Unknown role {role!r}.", code="INVALID_ROLE")
@@ -92,7 +94,7 @@ class UserService:
             raise _user_exists()
         user = self.users.add(User(
             email=email, full_name=full_name, role=role,
-            permissions=sorted(set(permissions or [])),
+            permissions=sorted(set(permissions or [])), phone=phone,
             hashed_password=hash_password(password) if password else None,
             invited_at=None if password else datetime.now(UTC)))
         try:
@@ -110,6 +112,10 @@ class UserService:
             raise not_found("user")
         return user
 
+    @staticmethod
+    def read(user: User) -> dict[str, Any]:
+        return user_view(user)
+
     async def search(self, filters: UserFilters, page: PageParams
                      ) -> tuple[list[dict[str, Any]], int]:
         users, total = await self.users.list_page(filters, offset=page.offset,
@@ -119,7 +125,7 @@ class UserService:
     async def invite(self, body: UserInvite) -> dict[str, Any]:
         factory = await self._factory()
         user = await self.create(email=body.email, password=None, full_name=body.full_name,
-                                 role=body.role, permissions=body.permissions)
+                                 role=body.role, permissions=body.permissions, phone=body.phone)
         link = await self.tokens.issue(user, INVITE, self._invite_lifetime())
         self._record("user.invited", user, {"email": user.email, "role": user.role,
                                             "permissions": user.permissions})
@@ -159,6 +165,7 @@ class UserService:
             setattr(user, field, value)
         if changed:
             details: dict[str, Any] = {"fields": sorted(changed)}
+            # Role and permissions are what a reviewer looks for; a phone number stays out.
             details.update({k: v for k, v in changed.items() if k in ("role", "permissions")})
             self._record("user.updated", user, details)
         await self.session.commit()

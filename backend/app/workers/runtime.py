@@ -126,12 +126,30 @@ def resources() -> Resources:
 atexit.register(stop)
 
 
+def _start_early(**_: Any) -> None:
+    # Early start only saves the first task the set-up time; a failure here (a database
+    # still starting) must not kill the process: the first `run` tries again.
+    try:
+        start()
+    except Exception as exc:
+        log.warning("worker.runtime_start_failed", error=str(exc)[:200])
+
+
 def _connect_worker_signals() -> None:
-    from celery.signals import setup_logging, worker_process_init, worker_process_shutdown
+    from celery.signals import (
+        setup_logging,
+        worker_process_init,
+        worker_process_shutdown,
+        worker_shutdown,
+    )
 
     setup_logging.connect(configure_worker_logging, weak=False)
-    worker_process_init.connect(lambda **_: start(), weak=False)
+    worker_process_init.connect(_start_early, weak=False)
+    # Children stop on worker_process_shutdown; a solo or threads pool runs tasks in the
+    # main process, which stops on worker_shutdown, before interpreter exit tears down the
+    # executors that closing connections needs.
     worker_process_shutdown.connect(lambda **_: stop(), weak=False)
+    worker_shutdown.connect(lambda **_: stop(), weak=False)
 
 
 _connect_worker_signals()

@@ -119,3 +119,15 @@ def test_missing_secret_is_refused(tmp_path):
         cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode != 0
     assert "set MYSQL_PASSWORD in .env" in result.stderr or "in .env" in result.stderr
+
+
+def test_the_api_knows_the_ingesters_broker_credentials(rendered):
+    """EMQX asks the API about every client, the ingester included: the API recognises it by
+    the credentials the ingester connects with."""
+    api = rendered["services"]["api"]["environment"]
+    telemetry = rendered["services"]["telemetry"]["environment"]
+    for name in ("MQTT_USERNAME", "MQTT_PASSWORD"):
+        assert api[name] and api[name] == telemetry[name], name
+    hook = rendered["services"]["emqx"]["environment"]["EMQX_AUTHENTICATION"]
+    assert "http://api:8000/api/v1/mqtt/auth" in hook
+    assert f'"x-factoryops-broker-secret" = "{api["MQTT_AUTH_SECRET"]}"' in hook

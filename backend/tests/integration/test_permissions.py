@@ -45,6 +45,7 @@ OPEN_WRITES = {
 # Reads that need no signed-in user, and why.
 PUBLIC_READS = {
     ("GET", "/api/v1/factories"): "the sign-in screen lists factories (can be switched off)",
+    ("GET", "/api/v1/files/{object_key:path}"): "a signed download link is the credential",
 }
 
 

@@ -333,3 +333,17 @@ async def test_users_are_never_deleted(client, make):
     user = await make.user(tenant.factory)
     r = await client.delete(f"/api/v1/users/{user.id}", headers=tenant.headers)
     assert r.status_code == 405
+
+
+async def test_phone_for_whatsapp_alerts(client, make):
+    tenant = await make.tenant()
+    r = await _invite(client, tenant, "phoned@test.io", phone="+4915112345678")
+    assert r.status_code == 201 and r.json()["data"]["phone"] == "+4915112345678"
+    url = f"/api/v1/users/{r.json()['data']['id']}"
+    r = await client.patch(url, headers=tenant.headers, json={"phone": "+33612345678"})
+    assert r.json()["data"]["phone"] == "+33612345678"
+    r = await client.patch(url, headers=tenant.headers, json={"phone": None})
+    assert r.status_code == 200 and r.json()["data"]["phone"] is None
+    for bad in ("015112345678", "+49 151 1234", "+0123456789"):
+        r = await client.patch(url, headers=tenant.headers, json={"phone": bad})
+        assert r.status_code == 422, bad

@@ -104,7 +104,7 @@ def mutated_trees(draw):
     return tree
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_trees())
 def test_well_formed_trees_validate(tree):
     parameters = validate_condition(tree)
@@ -124,7 +124,7 @@ def test_malformed_trees_are_rejected_with_a_condition_error_only(tree):
         raise AssertionError(f"accepted a malformed tree: {tree!r}")
 
 
-@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(json_values)
 def test_arbitrary_input_never_raises_anything_but_a_condition_error(value):
     try:
@@ -133,7 +133,7 @@ def test_arbitrary_input_never_raises_anything_but_a_condition_error(value):
         pass
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(json_values | valid_trees(3),
        st.dictionaries(st.text(max_size=5), json_values, max_size=5))
 def test_evaluation_never_raises(tree, values):

@@ -53,9 +53,13 @@ function useInvalidateDevices() {
   return () => queryClient.invalidateQueries({ queryKey: deviceKeys.all });
 }
 
+// Their answers carry a device token that must be shown once and then be gone: the mutation
+// cache drops them as soon as the dialog lets go (the default would keep them 5 minutes).
+const ONE_TIME_SECRET = { gcTime: 0 } as const;
+
 export function useCreateDevice() {
   const invalidate = useInvalidateDevices();
-  return useMutation({ mutationFn: createDevice, onSuccess: () => void invalidate() });
+  return useMutation({ mutationFn: createDevice, onSuccess: () => void invalidate(), ...ONE_TIME_SECRET });
 }
 
 export function useUpdateDevice(id: number) {
@@ -84,7 +88,7 @@ export function useSetDeviceEnabled(id: number) {
 }
 
 export function useRotateDeviceToken(id: number) {
-  return useMutation({ mutationFn: () => rotateDeviceToken(id) });
+  return useMutation({ mutationFn: () => rotateDeviceToken(id), ...ONE_TIME_SECRET });
 }
 
 export function useDeleteDevice(id: number) {

@@ -51,7 +51,8 @@ describe('times', () => {
     expect(formatAxisTime(instant, 'Europe/Berlin', 90)).toBe('12:30:05');
     expect(formatAxisTime(instant, 'Europe/Berlin', 900)).toBe('12:30');
     expect(formatAxisTime(instant, 'Europe/Berlin', 24 * 3600)).toBe('12:30');
-    expect(formatAxisTime(instant, 'Europe/Berlin', 7 * 24 * 3600)).toMatch(/^Wed,? 12:30$/);
+    expect(formatAxisTime(instant, 'Europe/Berlin', 2 * 24 * 3600)).toMatch(/^Wed,? 12:30$/);
+    expect(formatAxisTime(instant, 'Europe/Berlin', 7 * 24 * 3600)).toBe('Jul 1');
     expect(formatAxisTime(instant, 'Europe/Berlin', 30 * 24 * 3600)).toBe('Jul 1');
   });
 

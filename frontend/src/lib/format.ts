@@ -103,13 +103,13 @@ const HOUR = 3600;
 const DAY = 24 * HOUR;
 
 /**
- * Tick labels for a time axis spanning `spanSeconds`: clock times within a day, day and time
- * within a week, dates beyond.
+ * Tick labels for a time axis spanning `spanSeconds`: clock times within a day, weekday and
+ * time over a few days, dates beyond.
  */
 export function formatAxisTime(value: number, timeZone: string, spanSeconds: number): string {
   if (spanSeconds <= 2 * 60) return formatTime(value, timeZone, true);
   if (spanSeconds <= 1.5 * DAY) return formatTime(value, timeZone);
-  if (spanSeconds <= 8 * DAY) {
+  if (spanSeconds <= 3 * DAY) {
     return dateFormat({
       timeZone,
       weekday: 'short',

@@ -29,7 +29,7 @@ function wallParts(instant: number, timeZone: string) {
 }
 
 /** How far the zone's clock is ahead of UTC at that instant, in milliseconds. */
-function offsetAt(instant: number, timeZone: string): number {
+export function zoneOffsetMs(instant: number, timeZone: string): number {
   const p = wallParts(instant, timeZone);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return asUtc - Math.floor(instant / 1000) * 1000;
@@ -45,8 +45,8 @@ export function zonedWallTimeToInstant(wall: string, timeZone: string): Date | n
   const [y = 0, mo = 1, d = 1, h = 0, mi = 0, s = 0] = match.slice(1).map((part) => Number(part ?? 0));
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
   // The second pass takes the offset in force near the answer rather than at the guess.
-  const guess = asUtc - offsetAt(asUtc, timeZone);
-  return new Date(asUtc - offsetAt(guess, timeZone));
+  const guess = asUtc - zoneOffsetMs(asUtc, timeZone);
+  return new Date(asUtc - zoneOffsetMs(guess, timeZone));
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -9,7 +9,7 @@ from app.models.user import User
 from app.repositories.user_repo import UserFilters
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
 from app.schemas.user import Role, UserInvite, UserRead, UserUpdate
-from app.services.user_service import UserService, user_view
+from app.services.user_service import UserService
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -55,8 +55,8 @@ async def invite_user(body: UserInvite, service: Users):
 
 
 @router.get("/{user_id}", response_model=Envelope[UserRead], summary="One user (super admin)")
-async def get_user(user: UserDep):
-    return {"data": user_view(user)}
+async def get_user(user: UserDep, service: Users):
+    return {"data": service.read(user)}
 
 
 @router.patch("/{user_id}", response_model=Envelope[UserRead],

@@ -1,5 +1,6 @@
 import { SERIES_COLORS } from '@/components/charts/chartTheme';
 import { parameterLabel } from '@/lib/parameters';
+import { zoneOffsetMs } from '@/lib/time';
 import type { HistorySeries } from '@/types/kpi';
 
 export interface Panel {
@@ -54,24 +55,6 @@ const TICK_STEPS = [
   DAY, 2 * DAY, 7 * DAY, 14 * DAY,
 ];
 const MAX_TICKS = 7;
-
-/** Minutes the zone's clock is ahead of UTC at `instant`. */
-function zoneOffsetMs(instant: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-    hourCycle: 'h23',
-  });
-  for (const p of format.formatToParts(instant)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const wall = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
-  return wall - Math.floor(instant / 1000) * 1000;
-}
 
 /**
  * Time-axis ticks on round times of the factory's clock (every 5 min, 6 h, midnight, ...),

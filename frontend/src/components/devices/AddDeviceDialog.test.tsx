@@ -13,8 +13,8 @@ function setup() {
   const mock = mockApi();
   mock.on('get', '/devices', { status: 200, data: deviceList([makeDevice()]) });
   const user = userEvent.setup();
-  renderAt('/machines', <Machines />, [probeRoute('/machines/:deviceId')]);
-  return { mock, user };
+  const { queryClient } = renderAt('/machines', <Machines />, [probeRoute('/machines/:deviceId')]);
+  return { mock, user, queryClient };
 }
 
 async function openDialog(user: ReturnType<typeof userEvent.setup>) {
@@ -47,7 +47,7 @@ describe('Add device', () => {
   });
 
   it('sends trimmed fields, shows the credentials once, and forgets them when closed', async () => {
-    const { mock, user } = setup();
+    const { mock, user, queryClient } = setup();
     const created = makeDevice({ id: 9, device_key: 'press-7', name: 'Press 7' });
     mock.on('post', '/devices', { status: 201, data: { data: { device: created, credentials } } });
     const dialog = await openDialog(user);
@@ -83,6 +83,11 @@ describe('Add device', () => {
     await user.click(within(shown).getByRole('button', { name: 'Done, I saved the token' }));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(document.body.innerHTML).not.toContain('tok_5ecret-once');
+
+    // Not kept in the query cache either.
+    await waitFor(() =>
+      expect(JSON.stringify(queryClient.getMutationCache().getAll().map((m) => m.state.data))).not.toContain('tok_5ecret'),
+    );
 
     // Opening the dialog again starts blank: the token is gone for good.
     const again = await openDialog(user);

@@ -1,0 +1,147 @@
+"""`make run`, end to end: the supervisor starts the whole platform on embedded defaults
+(SQLite, SQLite time series, the embedded MQTT broker, Celery on SQLite) on spare ports; a
+real MQTT client publishes as a device would; the values come back through the API; Ctrl-C
+stops every process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import orjson
+import paho.mqtt.client as paho
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def eventually(check, within: float = 60, interval: float = 0.25):
+    deadline = time.monotonic() + within
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = check()
+        except (httpx.HTTPError, KeyError, IndexError, TypeError):
+            last = None
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"not within {within} s (last: {last!r})")
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    data = tmp_path_factory.mktemp("run")
+    port, mqtt_port = free_port(), free_port()
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("TEST_", "DATABASE_", "REDIS_", "INFLUX_", "MQTT_",
+                                  "CELERY_", "TSDB_", "S3_", "JWT_", "ENVIRONMENT",
+                                  "LOGIN_", "PUBLIC_"))}
+    env.update({"FACTORYOPS_PORT": str(port), "FACTORYOPS_MQTT_PORT": str(mqtt_port),
+                "DATA_DIR": str(data), "INGEST_METRICS_PORT": "0"})
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run_platform.py"),
+                             "--no-spa", "--machines", "1"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                raise AssertionError("make run exited:\n" + "".join(output[-40:]))
+            output.append(line)
+            if "Press Ctrl-C to stop." in line:
+                break
+        banner = "".join(output)
+        assert f"http://127.0.0.1:{port}" in banner and f"mqtt://127.0.0.1:{mqtt_port}" in banner
+        assert "admin@demo.factoryops.io / demo-admin-2026" in banner
+        yield {"base": f"http://127.0.0.1:{port}/api/v1", "mqtt_port": mqtt_port, "proc": proc,
+               "data": data}
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="module")
+def api(platform):
+    r = httpx.post(platform["base"] + "/auth/login", json={
+        "factory_slug": "demo", "email": "admin@demo.factoryops.io",
+        "password": "demo-admin-2026"})
+    assert r.status_code == 200, r.text
+    token = r.json()["data"]["access_token"]
+    with httpx.Client(base_url=platform["base"],
+                      headers={"Authorization": f"Bearer {token}"}, timeout=15) as client:
+        yield client
+
+
+def test_a_device_publishes_and_its_values_come_back_through_the_api(platform, api):
+    r = api.post("/devices", json={"device_key": "press-7", "name": "Press 7"})
+    assert r.status_code == 201, r.text
+    credentials = r.json()["data"]["credentials"]
+    device_id = r.json()["data"]["device"]["id"]
+    assert credentials["mqtt_port"] == platform["mqtt_port"]
+
+    publisher = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id="press-7",
+                            protocol=paho.MQTTv311)
+    publisher.username_pw_set(credentials["username"], credentials["password"])
+    publisher.connect("127.0.0.1", platform["mqtt_port"])
+    publisher.loop_start()
+    now_ms = int(time.time() * 1000)
+    for i in range(5):
+        info = publisher.publish(credentials["topic"], orjson.dumps(
+            {"ts": now_ms - (4 - i) * 1000, "metrics": {"power kW": 40.0 + i, "cycles": i}}),
+            qos=1)
+        info.wait_for_publish(10)
+    publisher.disconnect()
+    publisher.loop_stop()
+
+    def parameters():
+        body = api.get(f"/devices/{device_id}/parameters").json()
+        values = {p["parameter_key"]: (p["latest"] or {}).get("value") for p in body["data"]}
+        return values if values.get("power kW") == 44.0 else None
+
+    values = eventually(parameters)
+    assert values["cycles"] == 4.0
+    device = api.get(f"/devices/{device_id}").json()["data"]
+    assert device["online"] is True
+
+
+def test_the_simulated_demo_machine_reports(api):
+    def compressor():
+        devices = api.get("/devices", params={"q": "compressor-1"}).json()["data"]
+        return devices[0] if devices and devices[0]["last_seen_at"] else None
+
+    device = eventually(compressor)
+    params = api.get(f"/devices/{device['id']}/parameters", params={"per_page": 100}).json()
+    roles = {p["parameter_key"]: p["role"] for p in params["data"]}
+    assert roles["energy_kwh"] == "energy_counter" and roles["active_power_kw"] == "active_power"
+    assert any(p["latest"] for p in params["data"])
+
+
+def test_ctrl_c_stops_every_process(platform, api):
+    proc = platform["proc"]
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                              text=True).stdout.split()
+    assert len(children) >= 4, "api, broker, ingester, worker and simulator run as children"
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(60) == 0
+    time.sleep(0.5)
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(
+            f"/proc/{pid}/status").read_text().lower(), f"child {pid} still running"
