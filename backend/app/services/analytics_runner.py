@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import UTC, datetime
+import math
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +27,8 @@ from app.services.aggregate_cache import aggregate_cache
 from app.services.energy_service import EnergyService
 from app.services.job_runner import JobFailed, JobOutput, JobRun, execute
 from app.stores.objects import factory_key
+
+WINDOW_POINTS = 9_000
 
 
 async def run_analytics_job(resources: Resources, factory_id: int, job_id: int
@@ -95,8 +98,7 @@ async def _anomaly(resources: Resources, job: AnalyticsJob, run: JobRun, factory
     labels = _labels(devices, keys)
     await run.progress(10)
 
-    points = await resources.timeseries.aggregate(job.factory_id, series, start, end, step,
-                                                  "mean")
+    points = await _read_means(resources, job.factory_id, series, start, end, step, run)
     await run.progress(40)
     columns = {labels[s]: pd.Series([v for _t, v in points[s]],
                                     index=pd.DatetimeIndex([t for t, _v in points[s]]),
@@ -141,6 +143,25 @@ async def _anomaly(resources: Resources, job: AnalyticsJob, run: JobRun, factory
                      "peak_at": _iso(w["peak_at"])} for w in windows],
         "contamination": contamination,
     }, object_key=data_file.key)
+
+
+async def _read_means(resources: Resources, factory_id: int, series: list[tuple[int, str]],
+                      start: datetime, end: datetime, step: int, run: JobRun
+                      ) -> dict[tuple[int, str], list[tuple[datetime, float]]]:
+    """Means per step, read in windows of at most WINDOW_POINTS steps: InfluxDB 1.x marks
+    longer multi-series answers as partial, which the store refuses as truncated."""
+    found: dict[tuple[int, str], list[tuple[datetime, float]]] = {s: [] for s in series}
+    window = timedelta(seconds=step * WINDOW_POINTS)
+    cursor, windows = start, max(1, math.ceil((end - start) / window))
+    for n in range(windows):
+        until = min(end, cursor + window)
+        chunk = await resources.timeseries.aggregate(factory_id, series, cursor, until, step,
+                                                     "mean")
+        for key, values in chunk.items():
+            found[key].extend(values)
+        cursor = until
+        await run.progress(10 + int(30 * (n + 1) / windows))
+    return found
 
 
 def _anomaly_csv(found: anomaly_detection.Detection, zone: ZoneInfo) -> bytes:

@@ -106,8 +106,8 @@ class AuthService:
             raise invalid_token()
         user = await UserRepository(self.session, claims.factory_id).get(claims.user_id)
         if user is None or not user.is_active or user.token_version != claims.version:
-            # Sessions ended together (password change, deactivation): an old tab still
-            # presenting its token is expected and must not end the new session too.
+            # Signed out everywhere by a password change or deactivation: an old tab still
+            # presenting its token is expected and must not also sign out the new sign-in.
             raise invalid_token()
         if record.revoked_at is not None:
             # A rotated-out token presented again means it leaked: end every session of
@@ -145,7 +145,7 @@ class AuthService:
             raise invalid_token()
         return user
 
-    async def issue_tokens(self, user: User, factory: Factory) -> IssuedTokens:
+    async def tokens_for(self, user: User, factory: Factory) -> IssuedTokens:
         """A new session for a user who proved who they are another way (a password change);
         the caller commits."""
         return await self._issue(user, factory)

@@ -123,7 +123,8 @@ class MqttAuthService:
         identity = parse_device_username(username)
         if identity is None:
             return "username_format"
-        # A client id is a session: another device's id would take over its session.
+        # The broker keeps one connection per client id: another device's id would take
+        # that device's connection over.
         if clientid != username:
             return "client_id_mismatch"
         factory = await FactoryRepository(self.session).get_by_slug(identity.factory_slug)

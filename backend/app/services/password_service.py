@@ -1,5 +1,5 @@
 """Setting a password: accepting an invitation, resetting a forgotten password by an emailed
-link, and changing it while signed in. A new password ends every session of the account."""
+link, and changing it while signed in. A new password signs the account out everywhere."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ class PasswordService:
             log.info("auth.reset_requested_unknown", factory_ref=factory_ref,
                      client_ip=client_ip)
             return
-        link = await UserTokens(self.session, factory.id).issue(
+        link = await UserTokens(self.session, factory.id).new_link(
             user, RESET, timedelta(minutes=self.settings.password_reset_token_minutes))
         AuditService(self.session, factory.id).record(
             None, "user.password_reset_requested", "user", user.id, {"email": user.email},
@@ -92,7 +92,7 @@ class PasswordService:
         user = await self._active_user(factory, record.user_id, RESET)
         enforce_password_policy(password, user.email)
         user.hashed_password = await asyncio.to_thread(hash_password, password)
-        await tokens.end_sessions(user)
+        await tokens.sign_out_everywhere(user)
         # A pending invitation is answered too: the account now has a password.
         await tokens.discard_links(user, INVITE, RESET)
         AuditService(self.session, factory.id).record(
@@ -103,7 +103,8 @@ class PasswordService:
 
     async def change(self, user: User, *, current_password: str, new_password: str,
                      client_ip: str) -> IssuedTokens:
-        """Ends every session of the user, this one included, and opens a new one."""
+        """Signs the user out everywhere, these very tokens included, and answers with new
+        ones for the device the change was made on."""
         attempts_key = ("password-change", str(user.factory_id), str(user.id))
         wait = await self.limiter.retry_after(self.settings.login_rate_limit, *attempts_key)
         if wait:
@@ -119,18 +120,18 @@ class PasswordService:
         await self.limiter.clear(self.settings.login_rate_limit, *attempts_key)
         user.hashed_password = await asyncio.to_thread(hash_password, new_password)
         tokens = UserTokens(self.session, user.factory_id)
-        await tokens.end_sessions(user)
+        await tokens.sign_out_everywhere(user)
         await tokens.discard_links(user, RESET)
         AuditService(self.session, user.factory_id).record(
             user.id, "user.password_changed", "user", user.id, {"email": user.email}, client_ip)
         factory = await FactoryRepository(self.session).get(user.factory_id)
         if factory is None:
             raise BadRequest("The factory no longer exists.", code="FACTORY_NOT_FOUND")
-        issued = await AuthService(self.session, self.settings, self.limiter).issue_tokens(
+        fresh = await AuthService(self.session, self.settings, self.limiter).tokens_for(
             user, factory)
         await self.session.commit()
         log.info("user.password_changed", user_id=user.id)
-        return issued
+        return fresh
 
     # -- internals -------------------------------------------------------------------------
     async def _factory(self, factory_id: int | None, factory_slug: str | None

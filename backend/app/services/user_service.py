@@ -126,7 +126,7 @@ class UserService:
         factory = await self._factory()
         user = await self.create(email=body.email, password=None, full_name=body.full_name,
                                  role=body.role, permissions=body.permissions, phone=body.phone)
-        link = await self.tokens.issue(user, INVITE, self._invite_lifetime())
+        link = await self.tokens.new_link(user, INVITE, self._invite_lifetime())
         self._record("user.invited", user, {"email": user.email, "role": user.role,
                                             "permissions": user.permissions})
         await self.session.commit()
@@ -143,7 +143,7 @@ class UserService:
             raise Conflict("This user has already accepted the invitation.",
                            code="INVITE_ALREADY_ACCEPTED")
         factory = await self._factory()
-        link = await self.tokens.issue(user, INVITE, self._invite_lifetime())
+        link = await self.tokens.new_link(user, INVITE, self._invite_lifetime())
         user.invited_at = datetime.now(UTC)
         self._record("user.invite_resent", user, {"email": user.email})
         await self.session.commit()
@@ -180,7 +180,7 @@ class UserService:
         if user.is_super_admin:
             await self._keep_a_super_admin(besides=user)
         user.is_active = False
-        await self.tokens.end_sessions(user)
+        await self.tokens.sign_out_everywhere(user)
         await self.tokens.discard_links(user, INVITE, RESET)
         self._record("user.deactivated", user, {"email": user.email})
         await self.session.commit()

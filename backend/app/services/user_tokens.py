@@ -1,5 +1,5 @@
 """The tokens of a user's account: single-use links sent by email (invitation, password
-reset), of which only a SHA-256 hash is kept, and ending every signed-in session at once."""
+reset), of which only a SHA-256 hash is kept; and signing a user out everywhere at once."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def expired_link(purpose: str) -> BadRequest:
 
 
 @dataclass(frozen=True)
-class IssuedLink:
+class EmailLink:
     token: str
     expires_at: datetime
 
@@ -53,14 +53,14 @@ class UserTokens:
         self.links = UserTokenRepository(session, factory_id)
         self.refresh_tokens = RefreshTokenRepository(session, factory_id)
 
-    async def issue(self, user: User, purpose: str, lifetime: timedelta) -> IssuedLink:
+    async def new_link(self, user: User, purpose: str, lifetime: timedelta) -> EmailLink:
         """A new link for `purpose`; links sent before for the same purpose stop working."""
         await self.links.discard_unused(user.id, purpose)
         token = new_secret_token()
         expires_at = datetime.now(UTC) + lifetime
         self.links.add(UserToken(user_id=user.id, purpose=purpose,
                                  token_hash=hash_token(token), expires_at=expires_at))
-        return IssuedLink(token, expires_at)
+        return EmailLink(token, expires_at)
 
     async def redeem(self, token: str, purpose: str) -> UserToken:
         """Marks the link used, or refuses it. Of two requests racing with the same link,
@@ -78,7 +78,7 @@ class UserTokens:
     async def discard_links(self, user: User, *purposes: str) -> None:
         await self.links.discard_unused(user.id, *purposes)
 
-    async def end_sessions(self, user: User) -> None:
+    async def sign_out_everywhere(self, user: User) -> None:
         """Access tokens carry the user's token version, so bumping it kills them on their
         next request; refresh tokens are revoked outright."""
         user.token_version = (user.token_version or 0) + 1

@@ -79,7 +79,7 @@ async def test_wrong_token_unknown_device_and_bad_usernames_are_denied(broker_cl
          "clientid": f"no-such-plant:{credentials['username'].split(':', 1)[1]}"},
         {"username": "no-separator", "clientid": "no-separator"},
         {"username": ":meter", "clientid": ":meter"},
-        # Someone else's client id would take over that client's session.
+        # Someone else's client id would take over that client's connection.
         {"clientid": "another-client"},
     ):
         assert await _auth(broker_client, credentials, **overrides) == {"result": "deny"}, \

@@ -308,7 +308,7 @@ async def test_deactivation_ends_access_and_refresh_tokens_at_once(client, make)
     r = await client.post(f"/api/v1/users/{user.id}/reactivate", headers=tenant.headers)
     assert r.status_code == 200 and r.json()["data"]["status"] == "active"
     assert (await _login(client, tenant.factory, user.email, TEST_PASSWORD)).status_code == 200
-    # The sessions that were ended stay ended.
+    # Tokens from before the deactivation stay dead.
     assert (await client.get("/api/v1/auth/me", headers=bearer)).status_code == 401
     r = await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert r.status_code == 401

@@ -73,7 +73,8 @@ async def resend_invite(user: UserDep, service: Users):
 
 
 @router.post("/{user_id}/deactivate", response_model=Envelope[UserRead],
-             summary="Stop a user from signing in; their sessions end at once (super admin)")
+             summary="Stop a user from signing in; they are signed out everywhere at "
+                     "once (super admin)")
 async def deactivate_user(user: UserDep, service: Users):
     return {"data": await service.deactivate(user)}
 
