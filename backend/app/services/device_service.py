@@ -41,8 +41,10 @@ def telemetry_topic(factory_slug: str, device_key: str) -> str:
 
 
 def mqtt_identity(factory_slug: str, device_key: str) -> str:
-    """Client id and username of a device: slugs never contain ':', so the first one splits."""
-    return f"{factory_slug}:{device_key}"
+    """Client id and username of a device. `/` separates them because it can appear in
+    neither a slug nor a device key, and Mosquitto (unlike EMQX) refuses `:` in user names;
+    the broker authentication also accepts the older `slug:key` form."""
+    return f"{factory_slug}/{device_key}"
 
 
 def online_threshold_seconds(factory: Factory, default_seconds: int) -> int:

@@ -4,7 +4,6 @@ a report never computes energy its own way."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -12,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.database import session_scope
 from app.models.device import Device
 from app.models.factory import Factory
 from app.repositories.device_repo import DeviceRepository
@@ -23,7 +21,6 @@ KIND_TITLES = {"energy_summary": "Energy summary report",
                "device_detail": "Device detail report",
                "alerts": "Alerts report"}
 ALERTS_MAX = 5000
-DEVICE_CONCURRENCY = 4
 
 
 @dataclass
@@ -48,6 +45,7 @@ class ReportData:
     generated_at: datetime
     totals: dict[str, Any]                       # the group's (coincident peak, summed energy)
     days: list[dict[str, Any]]                   # the group's day buckets
+    hours: list[dict[str, Any]]                  # the group's hour buckets, when asked
     devices: list[DeviceFigures]
     alerts: list[dict[str, Any]]
     alerts_total: int
@@ -76,8 +74,10 @@ class ReportData:
 
 
 async def gather(session: AsyncSession, energy: EnergyService, *, kind: str, start: datetime,
-                 end: datetime, device_ids: list[int] | None, hourly: bool,
-                 progress=None) -> ReportData:
+                 end: datetime, device_ids: list[int] | None, hourly: bool = False,
+                 device_hours: bool = False, progress=None) -> ReportData:
+    """`hourly`: the chosen devices' figures per local hour (the energy API's
+    `bucket=hour`); `device_hours`: each device's own hours too."""
     factory = energy.factory
     repo = DeviceRepository(session, factory.id)
     if device_ids is None:
@@ -87,34 +87,26 @@ async def gather(session: AsyncSession, energy: EnergyService, *, kind: str, sta
         devices = [found[i] for i in device_ids if i in found]
     group = await energy.group_energy(devices, start, end, "day")
     shares = {row["device_id"]: row["share"] for row in group["devices"]}
-    done = 0
-    limit = asyncio.Semaphore(DEVICE_CONCURRENCY)
-
-    async def one(device: Device) -> DeviceFigures:
-        nonlocal done
-        # A session per device: the group above has filled the energy cache, so these
-        # reads overlap their waits on Redis and the database instead of queueing.
-        async with limit, session_scope() as own:
-            mine = EnergyService(own, factory, energy.timeseries, energy.cache,
-                                 clock=energy.clock)
-            daily = await mine.device_energy(device, start, end, "day")
-            item = DeviceFigures(id=device.id, name=device.name, source=daily["source"],
-                                 totals=daily["totals"], share=shares.get(device.id),
-                                 days=daily["buckets"])
-            if hourly and item.source is not None:
-                item.hours = (await mine.device_energy(device, start, end, "hour"))["buckets"]
-        done += 1
+    hours = (await energy.group_energy(devices, start, end, "hour"))["buckets"] \
+        if hourly else []
+    figures: list[DeviceFigures] = []
+    for n, device in enumerate(devices):
+        daily = await energy.device_energy(device, start, end, "day")
+        item = DeviceFigures(id=device.id, name=device.name, source=daily["source"],
+                             totals=daily["totals"], share=shares.get(device.id),
+                             days=daily["buckets"])
+        if device_hours and item.source is not None:
+            item.hours = (await energy.device_energy(device, start, end, "hour"))["buckets"]
+        figures.append(item)
         if progress is not None:
-            await progress(10 + int(50 * done / max(1, len(devices))))
-        return item
-
-    figures = list(await asyncio.gather(*(one(device) for device in devices)))
+            await progress(10 + int(50 * (n + 1) / max(1, len(devices))))
     alerts, alerts_total = await _alerts(session, factory, devices, start, end,
                                          None if device_ids is None else device_ids,
                                          energy.zone)
     return ReportData(kind=kind, factory=factory, zone=energy.zone, currency=factory.currency,
                       start=start, end=end, generated_at=datetime.now(UTC),
-                      totals=group["totals"], days=group["buckets"], devices=figures,
+                      totals=group["totals"], days=group["buckets"], hours=hours,
+                      devices=figures,
                       alerts=alerts, alerts_total=alerts_total)
 
 

@@ -65,7 +65,7 @@ async def _work(resources: Resources, job: ReportJob, run: JobRun) -> JobOutput:
         data = await report_data.gather(
             session, energy, kind=job.kind, start=start, end=end,
             device_ids=request.get("device_ids"),
-            hourly=job.format == "xlsx" or job.kind == "device_detail",
+            hourly=job.format == "xlsx", device_hours=job.kind == "device_detail",
             progress=run.progress)
     await run.progress(65)
     render = render_pdf if job.format == "pdf" else render_xlsx

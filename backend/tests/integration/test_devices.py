@@ -66,14 +66,14 @@ async def test_create_returns_the_device_and_its_credentials_once(client, tenant
     slug = tenant.factory.slug
     assert set(credentials) == CREDENTIAL_FIELDS
     assert credentials["topic"] == f"factories/{slug}/devices/press-01/telemetry"
-    assert credentials["client_id"] == credentials["username"] == f"{slug}:press-01"
+    assert credentials["client_id"] == credentials["username"] == f"{slug}/press-01"
     assert credentials["mqtt_host"] == settings.mqtt_host
     assert credentials["mqtt_port"] == settings.mqtt_port
     token = credentials["password"]
     assert len(token) >= 40
     assert shlex.split(credentials["example"]) == [
         "mosquitto_pub", "-h", settings.mqtt_host, "-p", str(settings.mqtt_port),
-        "-i", f"{slug}:press-01", "-u", f"{slug}:press-01", "-P", token, "-q", "1",
+        "-i", f"{slug}/press-01", "-u", f"{slug}/press-01", "-P", token, "-q", "1",
         "-t", f"factories/{slug}/devices/press-01/telemetry",
         "-m", '{"metrics": {"power_kw": 42.5}}',
     ]

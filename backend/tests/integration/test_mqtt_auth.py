@@ -75,8 +75,8 @@ async def test_wrong_token_unknown_device_and_bad_usernames_are_denied(broker_cl
         {"password": "not-the-token"},
         {"password": ""},
         {"username": f"{slug}:no-such-meter", "clientid": f"{slug}:no-such-meter"},
-        {"username": f"no-such-plant:{credentials['username'].split(':', 1)[1]}",
-         "clientid": f"no-such-plant:{credentials['username'].split(':', 1)[1]}"},
+        {"username": f"no-such-plant:{credentials['username'].split('/', 1)[1]}",
+         "clientid": f"no-such-plant:{credentials['username'].split('/', 1)[1]}"},
         {"username": "no-separator", "clientid": "no-separator"},
         {"username": ":meter", "clientid": ":meter"},
         # Someone else's client id would take over that client's connection.
@@ -118,14 +118,14 @@ async def test_disabled_device_and_rotated_token_are_denied(broker_client, make)
     assert (await _auth(broker_client, new))["result"] == "allow"
 
 
-async def test_mosquitto_style_username_is_accepted_too(broker_client, make):
+async def test_the_older_colon_username_is_accepted_too(broker_client, make):
     tenant = await make.tenant()
     created = await _register(broker_client, tenant, key="aa:bb:cc:01")
     credentials = created["credentials"]
-    assert credentials["username"] == f"{tenant.factory.slug}:aa:bb:cc:01"
+    assert credentials["username"] == f"{tenant.factory.slug}/aa:bb:cc:01"
     assert (await _auth(broker_client, credentials))["result"] == "allow"
-    slashed = f"{tenant.factory.slug}/aa:bb:cc:01"
-    answer = await _auth(broker_client, credentials, username=slashed, clientid=slashed)
+    colon = f"{tenant.factory.slug}:aa:bb:cc:01"
+    answer = await _auth(broker_client, credentials, username=colon, clientid=colon)
     assert answer["result"] == "allow"
     assert answer["acl"][0]["topic"] == credentials["topic"]
 

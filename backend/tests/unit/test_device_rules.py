@@ -21,7 +21,7 @@ def test_device_keys_that_would_break_a_topic(key):
 
 def test_topic_and_identity():
     assert telemetry_topic("plant-1", "m:1") == "factories/plant-1/devices/m:1/telemetry"
-    assert mqtt_identity("plant-1", "m:1").split(":", 1) == ["plant-1", "m:1"]
+    assert mqtt_identity("plant-1", "m:1").split("/", 1) == ["plant-1", "m:1"]
 
 
 @pytest.mark.parametrize("settings,expected", [

@@ -50,11 +50,11 @@ export const credentials: DeviceCredentials = {
   mqtt_host: 'mqtt.factory.example',
   mqtt_port: 1883,
   topic: 'factories/demo/devices/press-7/telemetry',
-  client_id: 'demo:press-7',
-  username: 'demo:press-7',
+  client_id: 'demo/press-7',
+  username: 'demo/press-7',
   password: 'tok_5ecret-once',
   example:
-    "mosquitto_pub -h mqtt.factory.example -p 1883 -i demo:press-7 -u demo:press-7 -P tok_5ecret-once -q 1 -t factories/demo/devices/press-7/telemetry -m '{\"metrics\": {\"power_kw\": 12.5}}'",
+    "mosquitto_pub -h mqtt.factory.example -p 1883 -i demo/press-7 -u demo/press-7 -P tok_5ecret-once -q 1 -t factories/demo/devices/press-7/telemetry -m '{\"metrics\": {\"power_kw\": 12.5}}'",
 };
 
 export function makeKpi(overrides: Partial<LiveKPI> = {}): LiveKPI {

@@ -71,7 +71,7 @@ describe('Add device', () => {
     expect(within(shown).getByRole('alert')).toHaveTextContent('This token will not be shown again');
     expect(within(shown).getByLabelText('Password (device token)')).toHaveValue('tok_5ecret-once');
     expect(within(shown).getByLabelText('Topic')).toHaveValue('factories/demo/devices/press-7/telemetry');
-    expect(within(shown).getByLabelText('Username')).toHaveValue('demo:press-7');
+    expect(within(shown).getByLabelText('Username')).toHaveValue('demo/press-7');
     expect(within(shown).getByLabelText(/mosquitto_pub/)).toHaveValue(credentials.example);
     expect(within(shown).getByRole('button', { name: 'Copy password' })).toBeInTheDocument();
     expect(within(shown).getByRole('button', { name: 'Copy example command' })).toBeInTheDocument();
