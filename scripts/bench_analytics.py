@@ -46,7 +46,7 @@ STEP_MS = 60_000
 DAY_MS = 86_400_000
 FACTORY_ID = 1
 # Bumped whenever the generated data changes, so that stale data is reloaded.
-MARKER = "bench-analytics-v1"
+MARKER = "bench-analytics-v2"
 PARAMETERS = [("energy_kwh", "energy_counter"), ("active_power_kw", "active_power"),
               ("power_factor", "power_factor"), ("voltage_l1", "voltage")]
 
@@ -81,16 +81,13 @@ def power_kw(device: int, ts: int) -> float:
     return base_kw(device) * (shift * weekend + wave + 0.15)
 
 
-def device_points(device: int, start: int, end: int) -> list[Point]:
+def device_points(device: int, start: int, end: int, counter: float) -> list[Point]:
     noise = random.Random(device * 1_000_003 + start)
     points = []
-    counter = None
     for ts in range(start, end, STEP_MS):
         p = power_kw(device, ts) * (1 + noise.gauss(0, 0.03))
         if ts // 60_000 % 5003 < 12:  # a dozen odd minutes every few days
             p *= 2.2
-        if counter is None:
-            counter = 1e6 + ts / 3_600_000 * base_kw(device) * 0.6
         counter += p / 60
         points += [Point(FACTORY_ID, device, "energy_kwh", ts, counter),
                    Point(FACTORY_ID, device, "active_power_kw", ts, p),
@@ -101,8 +98,8 @@ def device_points(device: int, start: int, end: int) -> list[Point]:
 
 
 async def load_history(influx_url: str) -> None:
-    """One-minute data from at least 31 days ago to now; an earlier run's data is reused.
-    A counter continues from its last value when topping up, by reading it back."""
+    """One-minute data from at least 31 days ago to now; an earlier run's data is reused
+    and topped up to the current minute."""
     from app.stores.timeseries.influx import InfluxTimeSeriesStore
 
     now = int(time.time() // 60 * 60_000)
@@ -128,7 +125,10 @@ async def load_history(influx_url: str) -> None:
         began = time.perf_counter()
         written = 0
         for device in range(1, DEVICES + 1):
-            points = device_points(device, start, now)
+            # A top-up continues each meter from its last reading: a counter that drops
+            # would read as a meter restart.
+            last = (await store.latest(FACTORY_ID, device, ["energy_kwh"])).get("energy_kwh")
+            points = device_points(device, start, now, last.value if last else 1e6)
             for i in range(0, len(points), 50_000):
                 await store.write(points[i:i + 50_000])
             written += len(points)

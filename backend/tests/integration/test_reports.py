@@ -159,6 +159,12 @@ async def test_workbook_holds_the_energy_api_numbers(app, client, make):
     hourly = book["Hourly"]
     assert hourly.max_row == 1 + 72 and len(hourly._charts) == 1
     assert hourly["A2"].number_format == "yyyy-mm-dd hh:mm"
+    r = await client.get("/api/v1/energy", headers=tenant.headers, params={
+        "start": start.isoformat(), "end": end.isoformat(), "bucket": "hour"})
+    api_hours = r.json()["data"]["buckets"]
+    sheet_hours = list(hourly.iter_rows(min_row=2, values_only=True))
+    assert [row[1] for row in sheet_hours] == [b["energy_kwh"] for b in api_hours]
+    assert [row[4] for row in sheet_hours] == [b["peak_demand_kw"] for b in api_hours]
     alerts = [r for r in book["Alerts"].iter_rows(min_row=2, values_only=True)]
     assert sorted(a[3] for a in alerts) == ["Low power factor", "Press overload"]
 
