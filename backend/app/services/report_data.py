@@ -5,7 +5,7 @@ a report never computes energy its own way."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -64,8 +64,14 @@ class ReportData:
 
     @property
     def period_label(self) -> str:
-        return (f"{self.local_start:%d %b %Y %H:%M} – {self.local_end:%d %b %Y %H:%M} "
-                f"({self.zone.key})")
+        start, end = self.local_start, self.local_end
+        if start.time() == end.time() == datetime.min.time():
+            # Whole local days: name the last day, not the exclusive midnight after it.
+            last = (end - timedelta(days=1)).date()
+            days = f"{start:%d %b %Y}" if last == start.date() \
+                else f"{start:%d %b %Y} – {last:%d %b %Y}"
+            return f"{days} ({self.zone.key})"
+        return f"{start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M} ({self.zone.key})"
 
     @property
     def measured_devices(self) -> list[DeviceFigures]:

@@ -16,9 +16,10 @@ from app.workers.task_names import (
     RUN_DUE_SCHEDULES,
 )
 
-# Modules a worker imports at start so that their tasks are registered.
-TASK_MODULES = ["app.workers.mail", "app.workers.rule_engine", "app.workers.notifications",
-                "app.workers.analytics", "app.workers.reporting"]
+# Modules a worker imports at start so that their tasks (and the metrics signal handlers)
+# are registered.
+TASK_MODULES = ["app.workers.metrics", "app.workers.mail", "app.workers.rule_engine",
+                "app.workers.notifications", "app.workers.analytics", "app.workers.reporting"]
 
 # Periodic work (`celery beat`, or `worker -B` on the embedded default). Each message expires
 # before the next one is due, so a queue nobody consumes does not pile them up.

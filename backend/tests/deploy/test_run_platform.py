@@ -122,6 +122,34 @@ def test_a_device_publishes_and_its_values_come_back_through_the_api(platform, a
     assert device["online"] is True
 
 
+def test_a_rule_fires_on_published_telemetry(platform, api):
+    device = api.post("/devices", json={"device_key": "oven-3", "name": "Oven 3"}).json()["data"]
+    credentials, device_id = device["credentials"], device["device"]["id"]
+    rule = api.post("/rules", json={
+        "name": "Oven overload", "severity": "critical", "cooldown_minutes": 0,
+        "scope": {"kind": "devices", "device_ids": [device_id]},
+        "condition": {"parameter": "power kW", "operator": ">", "value": 100},
+        "allow_unseen_parameters": True, "channels": []})
+    assert rule.status_code == 201, rule.text
+
+    publisher = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id="oven-3",
+                            protocol=paho.MQTTv311)
+    publisher.username_pw_set(credentials["username"], credentials["password"])
+    publisher.connect("127.0.0.1", platform["mqtt_port"])
+    publisher.loop_start()
+    publisher.publish(credentials["topic"], orjson.dumps({"metrics": {"power kW": 150.0}}),
+                      qos=1).wait_for_publish(10)
+    publisher.disconnect()
+    publisher.loop_stop()
+
+    def alerts():
+        return api.get("/alerts", params={"device_id": device_id}).json()["data"]
+
+    fired = eventually(alerts)
+    assert fired[0]["severity"] == "critical" and fired[0]["status"] == "open"
+    assert fired[0]["values"]["power kW"] == 150.0
+
+
 def test_the_simulated_demo_machine_reports(api):
     def compressor():
         devices = api.get("/devices", params={"q": "compressor-1"}).json()["data"]

@@ -1,5 +1,5 @@
-import { isAxiosError } from 'axios';
 import { api } from '@/api/client';
+import { decodeBlobError, filenameFrom, type DownloadedFile } from '@/api/files';
 import { compactParams, REPEAT_LIST_PARAMS } from '@/api/params';
 import type { ItemResponse } from '@/types/api';
 import type { HistoryParams, KPIHistory, LiveKPIs } from '@/types/kpi';
@@ -26,40 +26,6 @@ export interface ExportParams {
   parameters?: string[];
   start: string;
   end: string;
-}
-
-export interface DownloadedFile {
-  blob: Blob;
-  filename: string;
-}
-
-function filenameFrom(disposition: unknown, fallback: string): string {
-  if (typeof disposition !== 'string') return fallback;
-  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
-  if (encoded?.[1]) {
-    try {
-      return decodeURIComponent(encoded[1]);
-    } catch {
-      // fall through to the plain form
-    }
-  }
-  const plain = /filename="?([^";]+)"?/i.exec(disposition);
-  return plain?.[1] ?? fallback;
-}
-
-/**
- * An error answer to a blob request arrives as a Blob too; turn it back into the JSON
- * envelope so `getErrorMessage` can show the server's own message.
- */
-async function decodeBlobError(err: unknown): Promise<never> {
-  if (isAxiosError(err) && err.response?.data instanceof Blob) {
-    try {
-      err.response.data = JSON.parse(await err.response.data.text()) as unknown;
-    } catch {
-      // not JSON: leave it, the status still explains the failure
-    }
-  }
-  throw err;
 }
 
 /** The device's telemetry as CSV, downloaded with the session's bearer token. */

@@ -76,7 +76,10 @@ class S3ObjectStore(ObjectStore):
             log.warning("objects.bucket_not_ready", bucket=self.bucket, error=str(exc))
 
     async def ping(self) -> None:
-        await self._ensure_bucket()
+        # A real round trip every time: readiness must notice an outage after start-up.
+        if not await self._call(self.client.bucket_exists, self.bucket):
+            self._bucket_ready = False
+            await self._ensure_bucket()
 
     async def put_bytes(self, key: str, data: bytes, content_type: str) -> ObjectInfo:
         import io

@@ -1,0 +1,90 @@
+/** The users API (backend/app/schemas/user.py) and the audit trail (schemas/audit.py). */
+import type { Permission, Role } from '@/types/auth';
+
+/** invited: no password yet; active: can sign in; deactivated: cannot, history kept. */
+export type UserStatus = 'invited' | 'active' | 'deactivated';
+
+export interface ManagedUser {
+  id: number;
+  email: string;
+  full_name: string;
+  role: Role;
+  permissions: string[];
+  phone: string | null;
+  is_active: boolean;
+  status: UserStatus;
+  invited_at: string | null;
+  last_login_at: string | null;
+  created_at: string;
+  updated_at: string;
+  /**
+   * The invitation address, when the platform cannot email it (no SMTP server): the admin
+   * passes it on. Absent whenever the email went out.
+   */
+  invite_link?: string | null;
+}
+
+export interface UserInvite {
+  email: string;
+  full_name: string;
+  role: Role;
+  permissions: Permission[];
+  phone?: string | null;
+}
+
+export interface UserUpdate {
+  full_name?: string;
+  role?: Role;
+  permissions?: Permission[];
+  phone?: string | null;
+}
+
+export interface UserListParams {
+  q?: string;
+  role?: Role;
+  is_active?: boolean;
+  page?: number;
+  per_page?: number;
+}
+
+export interface AuditActor {
+  id: number;
+  email: string;
+  full_name: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  created_at: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  details: Record<string, unknown>;
+  ip_address: string | null;
+  user_id: number | null;
+  user: AuditActor | null;
+}
+
+export interface AuditListParams {
+  action?: string;
+  entity_type?: string;
+  user_id?: number;
+  since?: string;
+  until?: string;
+  page?: number;
+  per_page?: number;
+}
+
+/** What accepting an invitation or resetting a password answers: the account can sign in. */
+export interface AccountReady {
+  user_id: number;
+  email: string;
+  factory_id: number;
+  factory_slug: string;
+}
+
+/** One failed rule of the password policy (422 WEAK_PASSWORD details). */
+export interface PasswordPolicyFailure {
+  rule: string;
+  message: string;
+}
