@@ -26,7 +26,7 @@ def _samples(port: int) -> list:
     return [s for f in text_string_to_metric_families(text) for s in f.samples]
 
 
-async def test_worker_serves_task_counts_durations_and_queue_depth(settings, tmp_path):
+def test_worker_serves_task_counts_durations_and_queue_depth(settings, tmp_path):
     from app.workers.celery_app import create_celery
 
     broker = require_env("TEST_REDIS_URL").rsplit("/", 1)[0] + "/11"

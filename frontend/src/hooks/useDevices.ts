@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   createDevice,
   deleteDevice,
@@ -10,7 +10,7 @@ import {
   updateDevice,
   updateParameters,
 } from '@/api/devices';
-import type { DeviceListParams, DeviceParameter, DeviceUpdate, ParameterBulkItem } from '@/types/device';
+import type { Device, DeviceListParams, DeviceParameter, DeviceUpdate, ParameterBulkItem } from '@/types/device';
 
 export const deviceKeys = {
   all: ['devices'] as const,
@@ -118,5 +118,47 @@ export function useUpdateParameters(deviceId: number) {
       void queryClient.invalidateQueries({ queryKey: ['kpis'] });
       void queryClient.invalidateQueries({ queryKey: ['energy'] });
     },
+  });
+}
+
+const DIRECTORY_PAGE_SIZE = 100;
+// Pickers list devices client-side; a factory with more than this is searched by name instead.
+export const DIRECTORY_MAX_PAGES = 10;
+
+/** Every device (id, name, type, area) for pickers and for naming devices in job lists. */
+export function useDeviceDirectory() {
+  return useQuery({
+    queryKey: [...deviceKeys.all, 'directory'] as const,
+    queryFn: async ({ signal }) => {
+      const devices: Device[] = [];
+      let total = 0;
+      for (let page = 1; page <= DIRECTORY_MAX_PAGES; page += 1) {
+        const res = await listDevices({ page, per_page: DIRECTORY_PAGE_SIZE, sort: 'name' }, signal);
+        devices.push(...res.data);
+        total = res.total;
+        if (res.data.length === 0 || devices.length >= res.total) break;
+      }
+      return { devices, total, complete: devices.length >= total };
+    },
+    staleTime: 60_000,
+  });
+}
+
+/** `id → name` over the directory, with a stand-in for devices it does not hold. */
+export function useDeviceNames(): (id: number) => string {
+  const directory = useDeviceDirectory();
+  const byId = new Map((directory.data?.devices ?? []).map((d) => [d.id, d.name]));
+  return (id: number) => byId.get(id) ?? `Device #${id}`;
+}
+
+/** Parameters of several devices at once, sharing the cache of each device page. */
+export function useParametersOfDevices(ids: number[], enabled = true) {
+  return useQueries({
+    queries: ids.map((id) => ({
+      queryKey: deviceKeys.parameters(id),
+      queryFn: ({ signal }: { signal: AbortSignal }) => listParameters(id, signal),
+      staleTime: 5 * 60_000,
+      enabled,
+    })),
   });
 }

@@ -1,4 +1,5 @@
-import { hasPermission, useAuthStore } from '@/stores/authStore';
+import { hasPermission, isSuperAdmin, useAuthStore } from '@/stores/authStore';
+import type { Permission } from '@/types/auth';
 
 /** The signed-in factory's time zone and currency, used by every chart axis and amount. */
 export function useFactoryLocale(): { timeZone: string; currency: string } {
@@ -9,4 +10,16 @@ export function useFactoryLocale(): { timeZone: string; currency: string } {
 /** Hides what the API would refuse anyway; super admins hold every permission. */
 export function useCanManageDevices(): boolean {
   return useAuthStore((s) => hasPermission(s.user, 'manage_devices'));
+}
+
+export function useHasPermission(permission: Permission): boolean {
+  return useAuthStore((s) => hasPermission(s.user, permission));
+}
+
+export function useIsSuperAdmin(): boolean {
+  return useAuthStore((s) => isSuperAdmin(s.user));
+}
+
+export function useCurrentUserId(): number | null {
+  return useAuthStore((s) => s.user?.id ?? null);
 }
