@@ -448,6 +448,11 @@ async def run_load(base_url: str, servers: Servers, clients: int, seconds: float
     async def summary(_rng: random.Random) -> None:
         await get("/api/v1/dashboard/summary")
 
+    async def device_read(rng: random.Random) -> None:
+        # Not a target: the cost of an authenticated request that loads one device, for
+        # scale (auth, middleware and a device query are part of every figure above).
+        await get(f"/api/v1/devices/{rng.randint(1, DEVICES)}")
+
     store = InfluxTimeSeriesStore(servers.influx_url, BENCH_NAME)
     latest = RedisLatestValues(servers.redis_url)
 
@@ -490,7 +495,7 @@ async def run_load(base_url: str, servers: Servers, clients: int, seconds: float
     try:
         await prime()
         for name, call in (("live KPIs", live), ("history 7 d", history),
-                           ("dashboard summary", summary)):
+                           ("dashboard summary", summary), ("reference device read", device_read)):
             results[name] = await drive(name, call, clients, seconds, warmup)
             print(results[name].line(), flush=True)
         async with store:

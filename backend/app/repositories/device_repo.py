@@ -129,6 +129,14 @@ class DeviceParameterRepository(TenantRepository[DeviceParameter]):
         ).order_by(DeviceParameter.parameter_key, DeviceParameter.id))
         return list(result.scalars())
 
+    async def by_keys(self, device_id: int, keys: Sequence[str]) -> list[DeviceParameter]:
+        if not keys:
+            return []
+        result = await self.session.execute(self.select().where(
+            DeviceParameter.device_id == device_id,
+            DeviceParameter.parameter_key.in_(list(keys))))
+        return list(result.scalars())
+
     async def kpi_selected(self, device_id: int) -> list[DeviceParameter]:
         """The device's KPI parameters, ordered as a user reads them: by display name, or by
         key where there is none."""

@@ -3,8 +3,9 @@
 
 History buckets are aligned to multiples of the interval since the epoch and each holds the
 aggregate of its whole interval, so a chart's points do not depend on where the requested
-range happens to start. Blocks of buckets that are over are cached: a 7-day chart reads its
-past from the cache and asks the time-series store, in one query, only for what is new."""
+range happens to start. Blocks of buckets that are over are cached (days, and hours of the
+current day): a 7-day chart reads its past from the cache and asks the time-series store, in
+one query, only for the newest hour."""
 
 from __future__ import annotations
 
@@ -38,9 +39,10 @@ DEFAULT_RANGE = timedelta(hours=24)
 _INTERVAL = re.compile(r"^([1-9]\d{0,6})([smhd])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
 
-# A cached block holds whole buckets and spans about six hours: a 7-day chart is 28 blocks
-# per series, and only the newest few hours are read from the store.
-BLOCK_TARGET_SECONDS = 6 * 3600
+# Cached blocks hold whole buckets: days for the past, hours for today, so that a 7-day chart
+# is about 7 + 24 cached blocks per series and only the newest hour is read from the store.
+LARGE_BLOCK_SECONDS = 86_400
+SMALL_BLOCK_SECONDS = 3600
 # A block is cached once it ended this long ago: the ingester's batches have landed.
 SETTLE_SECONDS = 5 * 60
 BLOCK_TTL_SECONDS = 8 * 86_400
@@ -180,8 +182,8 @@ class KpiService:
                                 ) -> list[DeviceParameter]:
         if not keys:
             return await self.parameters.kpi_selected(device.id)
-        known = {p.parameter_key: p for p in await self.parameters.all_for_device(device.id)}
         wanted = list(dict.fromkeys(keys))
+        known = {p.parameter_key: p for p in await self.parameters.by_keys(device.id, wanted)}
         unknown = [key for key in wanted if key not in known]
         if unknown:
             raise ValidationFailed(f"The device has no parameter {unknown[0]!r}.",
@@ -196,73 +198,100 @@ class KpiService:
     async def _aggregates(self, series: Sequence[SeriesKey], start_ms: int, end_ms: int,
                           interval: int, agg: str, now_ms: int) -> dict[SeriesKey, bytes]:
         """Whole buckets overlapping [start, end) per series, as the JSON array of
-        `[iso_ts, value]` pairs: complete blocks come from the cache as JSON text and are
-        joined without decoding, everything from the first block missing anywhere onward
-        comes from the store in one query."""
+        `[iso_ts, value]` pairs. Complete blocks come from the cache as JSON text and are
+        joined without decoding (day blocks first, then hour blocks); everything after the
+        last cached block comes from the store in one query."""
         if not series:
             return {}
         step = interval * 1000
-        block = step * max(1, math.ceil(BLOCK_TARGET_SECONDS / interval))
+        small = step * max(1, math.ceil(SMALL_BLOCK_SECONDS / interval))
+        large = small * max(1, math.ceil(LARGE_BLOCK_SECONDS * 1000 / small))
         first_ms = start_ms - start_ms % step
         last_ms = -(-end_ms // step) * step
-        first_iso, last_iso = _iso(first_ms), _iso(last_ms)
         settled_ms = now_ms - SETTLE_SECONDS * 1000
-        blocks = list(range(first_ms - first_ms % block, last_ms, block))
-        complete = [b for b in blocks if b + block <= settled_ms]
-
         prefixes = {s: self._block_prefix(s, agg, interval) for s in series}
-        cached: dict[tuple[SeriesKey, int], bytes] = {}
-        if complete:
-            keys = [(s, b) for b in complete for s in series]
-            raw = await self.cache.get_many([f"{prefixes[s]}{b // block}" for s, b in keys])
-            cached = {key: value for key, value in zip(keys, raw, strict=True)
-                      if value is not None}
-        missing_from = next((b for b in blocks
-                             if any((s, b) not in cached for s in series)), None)
+        sizes = (large,) if large == small else (large, small)
 
-        parts: dict[SeriesKey, list[bytes]] = {key: [] for key in series}
-        edges = (blocks[0], blocks[-1])
-        for key in series:
-            for b in blocks:
-                if missing_from is not None and b >= missing_from:
+        # Walk forward through cached blocks, large ones first; stop at the first gap.
+        covered = first_ms - first_ms % large
+        taken: list[tuple[int, int, list[bytes | None]]] = []
+        for size in sizes:
+            covered -= covered % size
+            wanted = list(range(covered, last_ms, size))
+            wanted = [b for b in wanted if b + size <= settled_ms]
+            if not wanted:
+                continue
+            raw = await self.cache.get_many([f"{prefixes[s]}{size}:{b // size}"
+                                             for b in wanted for s in series])
+            for index, b in enumerate(wanted):
+                texts = raw[index * len(series):(index + 1) * len(series)]
+                if b != covered or any(text is None for text in texts):
                     break
-                text = cached[(key, b)]
-                if b in edges:
-                    # Only the edge blocks can hold buckets outside the range.
+                taken.append((b, b + size, texts))
+                covered = b + size
+
+        await self._join_hours_into_days(taken, series, prefixes, small, large, settled_ms)
+
+        first_iso, last_iso = _iso(first_ms), _iso(last_ms)
+        parts: dict[SeriesKey, list[bytes]] = {key: [] for key in series}
+        for block_start, block_end, texts in taken:
+            for key, text in zip(series, texts, strict=True):
+                if block_start < first_ms or block_end > last_ms:
+                    # Only blocks at the edges can hold buckets outside the range.
                     text = orjson.dumps([point for point in orjson.loads(text)
                                          if first_iso <= point[0] < last_iso])
-                if len(text) > 2:
+                if text is not None and len(text) > 2:
                     parts[key].append(text[1:-1])
 
-        if missing_from is not None:
-            # A block that is over is read whole so that it can be cached.
-            query_end = last_ms
-            if last_ms % block and last_ms - last_ms % block + block <= settled_ms:
-                query_end = last_ms - last_ms % block + block
+        if covered < last_ms:
+            # Whole blocks are read where they are over, so that they can be cached.
+            query_end = max(last_ms, min(-(-last_ms // small) * small, settled_ms))
             answer = await self.resources.timeseries.aggregate(
-                self.factory_id, series, from_epoch_ms(missing_from), from_epoch_ms(query_end),
+                self.factory_id, series, from_epoch_ms(covered), from_epoch_ms(query_end),
                 interval, agg)  # type: ignore[arg-type]
             first_dt, last_dt = from_epoch_ms(first_ms), from_epoch_ms(last_ms)
             for key in series:
                 inside = [p for p in answer.get(key, ()) if first_dt <= p[0] < last_dt]
                 if inside:
                     parts[key].append(orjson.dumps(inside, option=orjson.OPT_UTC_Z)[1:-1])
-            await self._keep_blocks(answer, prefixes, block, missing_from, query_end,
-                                    settled_ms)
+            await self._keep_blocks(answer, prefixes, sizes, covered,
+                                    min(query_end, settled_ms))
         return {key: b"[" + b",".join(chunks) + b"]" for key, chunks in parts.items()}
 
+    async def _join_hours_into_days(self, taken: list[tuple[int, int, list[bytes | None]]],
+                                    series: Sequence[SeriesKey], prefixes: dict[SeriesKey, str],
+                                    small: int, large: int, settled_ms: int) -> None:
+        """A day that ended while its hours were being cached is read hour by hour; store it
+        as one block, joined as text, so that later charts read one key for it."""
+        if small == large:
+            return
+        days: dict[int, list[list[bytes | None]]] = {}
+        for block_start, block_end, texts in taken:
+            if block_end - block_start == small:
+                days.setdefault(block_start - block_start % large, []).append(texts)
+        to_cache: dict[str, bytes] = {}
+        for day, hours in days.items():
+            if len(hours) == large // small and day + large <= settled_ms:
+                for index, key in enumerate(series):
+                    inner = [h[index][1:-1] for h in hours if h[index] and len(h[index]) > 2]
+                    to_cache[f"{prefixes[key]}{large}:{day // large}"] = (
+                        b"[" + b",".join(inner) + b"]")  # type: ignore[operator]
+        await self.cache.set_many(to_cache, BLOCK_TTL_SECONDS)
+
     async def _keep_blocks(self, fetched: dict[SeriesKey, list[tuple[datetime, float]]],
-                           prefixes: dict[SeriesKey, str], block: int, query_start: int,
-                           query_end: int, settled_ms: int) -> None:
+                           prefixes: dict[SeriesKey, str], sizes: Sequence[int],
+                           read_from: int, read_until: int) -> None:
+        """Cache every block of every size that lies wholly inside what was read and is over."""
         to_cache: dict[str, bytes] = {}
         for key, points in fetched.items():
-            by_block: dict[int, list[tuple[datetime, float]]] = {}
-            for point in points:
-                ms = int(point[0].timestamp() * 1000)
-                by_block.setdefault(ms - ms % block, []).append(point)
-            for b in range(query_start, query_end, block):
-                if b + block <= min(query_end, settled_ms):
-                    to_cache[f"{prefixes[key]}{b // block}"] = orjson.dumps(
+            stamped = [(int(p[0].timestamp() * 1000), p) for p in points]
+            for size in sizes:
+                by_block: dict[int, list[tuple[datetime, float]]] = {}
+                for ms, point in stamped:
+                    by_block.setdefault(ms - ms % size, []).append(point)
+                first_block = -(-read_from // size) * size
+                for b in range(first_block, read_until - size + 1, size):
+                    to_cache[f"{prefixes[key]}{size}:{b // size}"] = orjson.dumps(
                         by_block.get(b, []), option=orjson.OPT_UTC_Z)
         await self.cache.set_many(to_cache, BLOCK_TTL_SECONDS)
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import redis.asyncio as redis
+
 from app.stores.timeseries.base import Point, to_epoch_ms
 
 MINUTE = timedelta(minutes=1)
@@ -255,3 +257,31 @@ async def test_history_accepts_explicit_intervals_up_to_five_thousand_points(cli
         "interval": "1m"})
     assert r.status_code == 200, r.text
     assert r.json()["data"]["interval_seconds"] == 60
+
+
+async def test_hours_read_from_the_cache_are_joined_into_their_day(app, client, make, tenant):
+    device = await make.device(tenant)
+    await make.parameter(device, "p")
+    day = (datetime.now(UTC) - timedelta(days=2)).replace(hour=0, minute=0, second=0,
+                                                          microsecond=0)
+    await _write_minutes(app, tenant, device, "p", day, 24 * 60, lambda i: float(i // 60))
+
+    async def chart(start: datetime, end: datetime):
+        r = await client.get(_history(device), headers=tenant.headers, params={
+            "parameters": "p", "start": start.isoformat(), "end": end.isoformat(),
+            "interval": "1h", "agg": "mean"})
+        assert r.status_code == 200, r.text
+        return r.json()["data"]["series"][0]["points"]
+
+    noon, midnight = day + timedelta(hours=12), day + timedelta(days=1)
+    assert [v for _, v in await chart(day, noon)] == [float(h) for h in range(12)]
+    assert [v for _, v in await chart(noon, midnight)] == [float(h) for h in range(12, 24)]
+    whole = await chart(day, midnight)
+    assert [v for _, v in whole] == [float(h) for h in range(24)]
+    day_key = f"fo:chart:{tenant.id}:{device.id}:*:86400000:{to_epoch_ms(day) // 86_400_000}"
+    cache = redis.from_url(app.state.resources.settings.redis_url)
+    try:
+        assert [key async for key in cache.scan_iter(match=day_key)]
+    finally:
+        await cache.aclose()
+    assert await chart(day, midnight) == whole

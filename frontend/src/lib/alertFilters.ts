@@ -120,3 +120,8 @@ export function alertListParams(filters: AlertFilters, now: number = Date.now())
 export function hasActiveAlertFilters(filters: AlertFilters): boolean {
   return Boolean(filters.status !== 'active' || filters.severity || filters.device || filters.rule || filters.range);
 }
+
+/** Only open alerts can be acknowledged, so only they can be selected for it. */
+export function selectableAlertIds(alerts: { id: number; status: AlertStatus }[]): number[] {
+  return alerts.filter((a) => a.status === 'open').map((a) => a.id);
+}

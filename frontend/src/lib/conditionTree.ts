@@ -284,7 +284,7 @@ export function locatePath(root: GroupDraft, path: string): { id: string; field:
       if (isRange(node.operator)) return { id: node.id, field: next === '1' ? 'high' : 'low' };
       return { id: node.id, field: 'value' };
     }
-    return { id: node.id, field: (segment && FIELD_OF_SEGMENT[segment]) ?? 'node' };
+    return { id: node.id, field: (segment ? FIELD_OF_SEGMENT[segment] : undefined) ?? 'node' };
   }
   return { id: node.id, field: 'node' };
 }

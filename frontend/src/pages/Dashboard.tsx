@@ -32,12 +32,26 @@ function SummaryCards({ summary }: { summary: DashboardSummary }) {
           {devices.disabled > 0 && <span>{devices.disabled} disabled</span>}
         </span>
       </StatCard>
-      <StatCard title="Open alerts" value={alerts.open_total}>
+      <StatCard
+        title="Open alerts"
+        value={
+          <Link to="/alerts?status=open" className="hover:text-sky-800 hover:underline">
+            {alerts.open_total}
+          </Link>
+        }
+      >
         <span className="flex flex-wrap gap-1.5">
           {(['critical', 'warning', 'info'] as const).map((severity) => (
-            <Badge key={severity} tone={alerts.open_by_severity[severity] > 0 ? SEVERITY_TONE[severity] : 'neutral'}>
-              {alerts.open_by_severity[severity]} {SEVERITY_LABEL[severity].toLowerCase()}
-            </Badge>
+            <Link
+              key={severity}
+              to={`/alerts?status=open&severity=${severity}`}
+              aria-label={`${alerts.open_by_severity[severity]} open ${SEVERITY_LABEL[severity].toLowerCase()} alerts`}
+              className="rounded-full focus-visible:outline-2 focus-visible:outline-sky-600"
+            >
+              <Badge tone={alerts.open_by_severity[severity] > 0 ? SEVERITY_TONE[severity] : 'neutral'} className="hover:brightness-95">
+                {alerts.open_by_severity[severity]} {SEVERITY_LABEL[severity].toLowerCase()}
+              </Badge>
+            </Link>
           ))}
         </span>
       </StatCard>
@@ -98,7 +112,12 @@ function RecentAlerts({ alerts, timeZone }: { alerts: AlertBrief[]; timeZone: st
             {SEVERITY_LABEL[a.severity] ?? a.severity}
           </Badge>
           <div className="min-w-0 flex-1">
-            <p className="truncate text-sm font-medium text-slate-900">{a.title}</p>
+            <Link
+              to={`/alerts?status=any&alert=${a.id}`}
+              className="block truncate text-sm font-medium text-slate-900 hover:text-sky-800 hover:underline"
+            >
+              {a.title}
+            </Link>
             <p className="text-xs text-slate-500">
               {a.device_id !== null ? (
                 <Link to={`/machines/${a.device_id}`} className="hover:underline">
@@ -169,7 +188,15 @@ export default function Dashboard() {
               </CardBody>
             </Card>
             <Card>
-              <CardHeader title="Recent alerts" description="The five newest." />
+              <CardHeader
+                title="Recent alerts"
+                description="The five newest."
+                actions={
+                  <Link to="/alerts" className="text-sm font-medium text-sky-700 hover:underline">
+                    All alerts
+                  </Link>
+                }
+              />
               <CardBody>
                 <RecentAlerts alerts={data.latest_alerts} timeZone={data.timezone} />
               </CardBody>

@@ -41,6 +41,7 @@ function platform(overrides: (mock: MockApi) => void = () => undefined) {
   mock.on('get', '/devices/5/kpis/history', { status: 200, data: { data: makeHistory() } });
   mock.on('get', '/devices/5/energy', { status: 200, data: { data: makeEnergy() } });
   mock.on('get', '/devices/5/parameters', { status: 200, data: { data: parameters, total: 3, page: 1, per_page: 100 } });
+  mock.on('get', '/alerts', { status: 200, data: { data: [], total: 0, page: 1, per_page: 10 } });
   return mock;
 }
 

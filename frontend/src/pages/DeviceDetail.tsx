@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { getErrorMessage, getErrorStatus } from '@/api/errors';
+import { DeviceAlertsPanel } from '@/components/alerts/DeviceAlertsPanel';
 import { CredentialsPanel } from '@/components/devices/CredentialsPanel';
 import { DeviceStatusBadge, OnlineIndicator } from '@/components/devices/DeviceBadges';
 import { DeviceEnergyPanel } from '@/components/devices/DeviceEnergyPanel';
@@ -266,6 +267,7 @@ function DeviceDetailBody({ deviceId, canManage, timeZone }: { deviceId: number;
     <div className="mx-auto flex max-w-7xl flex-col gap-6">
       <DeviceHeader device={device.data} canManage={canManage} />
       <LivePanel deviceId={deviceId} timeZone={timeZone} canEdit={canManage} />
+      <DeviceAlertsPanel deviceId={deviceId} timeZone={timeZone} />
       <DeviceEnergyPanel deviceId={deviceId} />
       <ParametersCard deviceId={deviceId} canManage={canManage} timeZone={timeZone} />
     </div>

@@ -159,6 +159,12 @@ export default function Login() {
         >
           {login.isPending ? 'Signing in…' : 'Sign in'}
         </Button>
+        <Link
+          to="/forgot-password"
+          className="text-center text-sm font-medium text-sky-700 hover:text-sky-800 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+        >
+          Forgot your password?
+        </Link>
       </form>
     </AuthLayout>
   );

@@ -4,6 +4,8 @@ import { Spinner } from '@/components/ui';
 // recharts is most of the bundle's weight: it loads only when a chart is first shown.
 const TelemetryChartImpl = lazy(() => import('@/components/charts/TelemetryChart'));
 const LoadCurveChartImpl = lazy(() => import('@/components/charts/LoadCurveChart'));
+const AnomalyChartImpl = lazy(() => import('@/components/charts/AnomalyChart'));
+const ForecastChartImpl = lazy(() => import('@/components/charts/ForecastChart'));
 
 function ChartFallback({ height }: { height: number }) {
   return (
@@ -25,6 +27,22 @@ export function LoadCurveChart(props: ComponentProps<typeof LoadCurveChartImpl>)
   return (
     <Suspense fallback={<ChartFallback height={props.height ?? 240} />}>
       <LoadCurveChartImpl {...props} />
+    </Suspense>
+  );
+}
+
+export function AnomalyChart(props: ComponentProps<typeof AnomalyChartImpl>) {
+  return (
+    <Suspense fallback={<ChartFallback height={props.panelHeight ?? 200} />}>
+      <AnomalyChartImpl {...props} />
+    </Suspense>
+  );
+}
+
+export function ForecastChart(props: ComponentProps<typeof ForecastChartImpl>) {
+  return (
+    <Suspense fallback={<ChartFallback height={props.height ?? 300} />}>
+      <ForecastChartImpl {...props} />
     </Suspense>
   );
 }

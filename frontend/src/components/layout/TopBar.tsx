@@ -1,4 +1,6 @@
-import { FactoryIcon, MenuIcon, SignOutIcon } from '@/components/icons';
+import { Link } from 'react-router-dom';
+import { AlertBadge } from '@/components/alerts/AlertBadge';
+import { FactoryIcon, MenuIcon, SignOutIcon, UserIcon } from '@/components/icons';
 import { Badge, Button } from '@/components/ui';
 import { useLogout } from '@/hooks/useAuth';
 import { isSuperAdmin, useAuthStore } from '@/stores/authStore';
@@ -34,11 +36,25 @@ export function TopBar({ onOpenNavigation }: TopBarProps) {
       </div>
 
       <div className="ml-auto flex items-center gap-3">
+        {user && <AlertBadge />}
         {user && (
-          <div className="hidden min-w-0 text-right sm:block">
-            <p className="truncate text-sm font-medium text-slate-900">{displayName}</p>
-            {user.full_name && <p className="truncate text-xs text-slate-500">{user.email}</p>}
-          </div>
+          <Link
+            to="/profile"
+            aria-label="Profile"
+            className="rounded-md p-1.5 text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-sky-600 sm:hidden"
+          >
+            <UserIcon className="size-5" />
+          </Link>
+        )}
+        {user && (
+          <Link
+            to="/profile"
+            title="Your profile and password"
+            className="hidden min-w-0 rounded-md px-1.5 py-0.5 text-right hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-sky-600 sm:block"
+          >
+            <span className="block truncate text-sm font-medium text-slate-900">{displayName}</span>
+            {user.full_name && <span className="block truncate text-xs text-slate-500">{user.email}</span>}
+          </Link>
         )}
         {user && (
           <Badge tone={isSuperAdmin(user) ? 'info' : 'neutral'}>

@@ -1,4 +1,15 @@
-import { DashboardIcon, MachinesIcon, SettingsIcon, type IconComponent } from '@/components/icons';
+import {
+  AlertsIcon,
+  AnalyticsIcon,
+  AuditIcon,
+  DashboardIcon,
+  MachinesIcon,
+  ReportsIcon,
+  RulesIcon,
+  SettingsIcon,
+  UsersIcon,
+  type IconComponent,
+} from '@/components/icons';
 import { hasPermission, isSuperAdmin } from '@/stores/authStore';
 import type { Permission, User } from '@/types/auth';
 
@@ -21,6 +32,12 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { to: '/dashboard', label: 'Dashboard', icon: DashboardIcon },
   { to: '/machines', label: 'Machines', icon: MachinesIcon },
+  { to: '/alerts', label: 'Alerts', icon: AlertsIcon },
+  { to: '/rules', label: 'Rules', icon: RulesIcon },
+  { to: '/analytics', label: 'Analytics', icon: AnalyticsIcon },
+  { to: '/reports', label: 'Reports', icon: ReportsIcon },
+  { to: '/users', label: 'Users', icon: UsersIcon, superAdminOnly: true },
+  { to: '/audit', label: 'Audit log', icon: AuditIcon, superAdminOnly: true },
   { to: '/settings', label: 'Settings', icon: SettingsIcon, superAdminOnly: true },
 ];
 

@@ -11,3 +11,6 @@ export { Input, type InputProps } from './Input';
 export { Modal } from './Modal';
 export { Select, type SelectProps } from './Select';
 export { PageSpinner, Spinner } from './Spinner';
+export { Pagination } from './Pagination';
+export { Switch } from './Switch';
+export { Textarea, type TextareaProps } from './Textarea';

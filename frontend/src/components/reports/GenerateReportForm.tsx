@@ -1,0 +1,100 @@
+import { useState, type FormEvent } from 'react';
+import { getErrorMessage } from '@/api/errors';
+import { DevicePicker } from '@/components/devices/DevicePicker';
+import { Banner, Button, Card, CardBody, CardHeader, Checkbox, Input, Select } from '@/components/ui';
+import { useCreateReport } from '@/hooks/useJobs';
+import { cn } from '@/lib/cn';
+import { DAY_PRESET_LABELS, DAY_PRESETS, type DayPreset } from '@/lib/periods';
+import {
+  buildReport,
+  emptyReportDraft,
+  REPORT_DEVICES_MAX,
+  REPORT_FORMAT_LABELS,
+  REPORT_KIND_LABELS,
+  type ReportDraft,
+  type ReportField,
+} from '@/lib/reportForm';
+import { REPORT_KINDS, type ReportFormat, type ReportKind } from '@/types/jobs';
+
+/** Requests a PDF or Excel report; it is generated in the background and appears in the list. */
+export function GenerateReportForm({ timeZone }: { timeZone: string }) {
+  const create = useCreateReport();
+  const [draft, setDraft] = useState<ReportDraft>(emptyReportDraft);
+  const [errors, setErrors] = useState<Partial<Record<ReportField, string>>>({});
+  const [queued, setQueued] = useState(false);
+  const set = (changes: Partial<ReportDraft>) => {
+    setQueued(false);
+    setDraft((d) => ({ ...d, ...changes }));
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const { body, errors: problems } = buildReport(draft, timeZone);
+    setErrors(problems);
+    if (!body) return;
+    create.mutate(body, { onSuccess: () => setQueued(true) });
+  };
+
+  return (
+    <Card>
+      <CardHeader title="Generate a report" description={`Whole days on the factory's clock (${timeZone}).`} />
+      <CardBody>
+        <form onSubmit={submit} noValidate className="flex flex-col gap-5" aria-label="Generate a report">
+          <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
+            <Select label="Report" value={draft.kind} onChange={(e) => set({ kind: e.target.value as ReportKind })}>
+              {REPORT_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {REPORT_KIND_LABELS[k]}
+                </option>
+              ))}
+            </Select>
+            <fieldset>
+              <legend className="mb-1.5 text-sm font-medium text-slate-700">Format</legend>
+              <div className="inline-flex overflow-hidden rounded-md border border-slate-300 bg-white shadow-sm">
+                {(['pdf', 'xlsx'] as ReportFormat[]).map((f) => (
+                  <label
+                    key={f}
+                    className={cn(
+                      'cursor-pointer border-l border-slate-300 px-4 py-2 text-sm first:border-l-0 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-sky-600',
+                      draft.format === f ? 'bg-sky-700 font-medium text-white' : 'text-slate-700 hover:bg-slate-50',
+                    )}
+                  >
+                    <input type="radio" name="report-format" value={f} checked={draft.format === f} onChange={() => set({ format: f })} className="sr-only" />
+                    {REPORT_FORMAT_LABELS[f]}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            <Select label="Period" value={draft.period} onChange={(e) => set({ period: e.target.value as DayPreset | 'custom' })} error={draft.period === 'custom' ? null : errors.period}>
+              {DAY_PRESETS.map((p) => (
+                <option key={p} value={p}>
+                  {DAY_PRESET_LABELS[p]}
+                </option>
+              ))}
+              <option value="custom">Custom days</option>
+            </Select>
+            {draft.period === 'custom' && (
+              <div className="grid grid-cols-2 gap-2">
+                <Input label="First day" type="date" value={draft.from} onChange={(e) => set({ from: e.target.value })} />
+                <Input label="Last day" type="date" value={draft.to} onChange={(e) => set({ to: e.target.value })} error={errors.period} />
+              </div>
+            )}
+          </div>
+          <div className="flex flex-col gap-3">
+            <Checkbox label="All devices" checked={draft.allDevices} onChange={(e) => set({ allDevices: e.target.checked })} />
+            {!draft.allDevices && (
+              <DevicePicker label="Devices" selected={draft.deviceIds} onChange={(deviceIds) => set({ deviceIds })} max={REPORT_DEVICES_MAX} error={errors.devices} className="max-w-2xl" />
+            )}
+          </div>
+          {create.isError && <Banner tone="danger">{getErrorMessage(create.error)}</Banner>}
+          {queued && <Banner tone="success">The report is being generated; it appears below, ready to download when complete.</Banner>}
+          <div className="flex justify-end">
+            <Button type="submit" loading={create.isPending}>
+              Generate report
+            </Button>
+          </div>
+        </form>
+      </CardBody>
+    </Card>
+  );
+}
