@@ -260,6 +260,19 @@ async def test_aggregate_aligns_buckets_to_epoch_multiples(store, factory_id):
         assert got == pytest.approx(sum(values) / len(values))
 
 
+async def test_aggregate_answers_of_more_than_ten_thousand_buckets_are_complete(store,
+                                                                                 factory_id):
+    """InfluxDB 1.x marks series longer than 10,000 rows `partial` even when it sends them
+    whole; that must not read as a truncated answer."""
+    points = [Point(factory_id, d, "p", T0_MS + i * 1000, float(i))
+              for d in (1, 2) for i in range(12_500)]
+    await store.write(points)
+    result = await store.aggregate(factory_id, [(1, "p"), (2, "p")], from_epoch_ms(T0_MS),
+                                   from_epoch_ms(T0_MS + 12_500_000), 1, "last")
+    assert [len(result[(d, "p")]) for d in (1, 2)] == [12_500, 12_500]
+    assert result[(2, "p")][-1] == (from_epoch_ms(T0_MS + 12_499_000), 12_499.0)
+
+
 async def test_aggregate_many_devices_in_one_call(store, factory_id):
     points = []
     for device in (1, 2, 3):

@@ -117,3 +117,18 @@ class TestBuildStore:
         assert (store.url, store.database, store.retention_policy) == (
             "http://influx.example:8086", "plant", "one_year"
         )
+
+
+def test_a_truncated_influx_result_is_an_error_but_a_long_series_is_not():
+    import pytest
+
+    from app.stores.timeseries.base import TimeSeriesQueryError
+    from app.stores.timeseries.influx import _statement_results
+
+    long_series = {"results": [{"statement_id": 0, "series": [
+        {"name": "telemetry", "columns": ["time", "last"], "values": [[1, 2.0]],
+         "partial": True}]}]}
+    assert _statement_results(long_series)[0]["series"][0]["values"] == [[1, 2.0]]
+    truncated = {"results": [{"statement_id": 0, "partial": True, "series": []}]}
+    with pytest.raises(TimeSeriesQueryError, match="max-row-limit"):
+        _statement_results(truncated)

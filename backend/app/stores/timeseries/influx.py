@@ -93,10 +93,10 @@ def _statement_results(payload: Any) -> list[dict[str, Any]]:
     results = payload.get("results") or []
     for result in results:
         error = result.get("error")
-        if not error and (result.get("partial") or any(
-            series.get("partial") for series in result.get("series") or ()
-        )):
-            # The server's max-row-limit cut the answer; silently short data is worse.
+        # A `partial` result means the server's max-row-limit cut the answer: silently short
+        # data is worse than an error. A `partial` *series* is not that: InfluxDB 1.x marks
+        # series of more than 10,000 rows so even when, unchunked, it delivers every row.
+        if not error and result.get("partial"):
             error = "result truncated by the server's max-row-limit"
         if error:
             # A missing database is the server's state, like the 404 /write answers for it.
