@@ -23,7 +23,29 @@ describe('routes', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/dashboard');
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Dashboard', 'Machines']);
+    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual([
+      'Dashboard',
+      'Machines',
+      'Alerts',
+      'Rules',
+      'Analytics',
+      'Reports',
+    ]);
+  });
+
+  it('keeps users and the audit log to super admins', async () => {
+    useAuthStore.getState().setSession(makeSession(makeUser({ permissions: ['manage_rules', 'acknowledge_alerts'] })));
+    platform();
+    const { router } = renderRoutes(routes, '/users');
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/dashboard');
+    await router.navigate('/audit');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/dashboard');
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).queryByRole('link', { name: 'Users' })).not.toBeInTheDocument();
+    expect(within(nav).queryByRole('link', { name: 'Audit log' })).not.toBeInTheDocument();
   });
 
   it('opens factory settings for a super admin', async () => {

@@ -3,6 +3,10 @@ import type { DashboardSummary, DeviceEnergy } from '@/types/energy';
 import type { Factory } from '@/types/factory';
 import type { KPIHistory, LiveKPI, LiveKPIs } from '@/types/kpi';
 import type { ListResponse } from '@/types/api';
+import type { Alert } from '@/types/alerts';
+import type { JobRead } from '@/types/jobs';
+import type { Rule } from '@/types/rules';
+import type { ManagedUser } from '@/types/users';
 
 export function makeDevice(overrides: Partial<Device> = {}): Device {
   return {
@@ -163,4 +167,100 @@ export function makeFactory(overrides: Partial<Factory> = {}): Factory {
     settings: { allow_auto_register: true },
     ...overrides,
   };
+}
+
+export function makeRule(overrides: Partial<Rule> = {}): Rule {
+  return {
+    id: 3,
+    name: 'Compressor overload',
+    description: '',
+    scope: { kind: 'devices', device_ids: [5] },
+    condition: { op: 'and', conditions: [{ parameter: 'active_power_kw', operator: '>', value: 120 }] },
+    severity: 'critical',
+    cooldown_minutes: 15,
+    for_seconds: 0,
+    schedule: null,
+    channels: [],
+    recipients: { user_permissions: [], user_ids: [], emails: [], phones: [] },
+    auto_resolve: false,
+    allow_unseen_parameters: false,
+    is_active: true,
+    created_by: 1,
+    created_at: '2026-03-01T08:00:00Z',
+    updated_at: '2026-03-02T09:30:00Z',
+    ...overrides,
+  };
+}
+
+export function makeAlert(overrides: Partial<Alert> = {}): Alert {
+  return {
+    id: 41,
+    rule_id: 3,
+    rule_name: 'Compressor overload',
+    device_id: 5,
+    device_name: 'Air Compressor 1',
+    severity: 'critical',
+    title: 'Compressor overload on Air Compressor 1',
+    message: 'active_power_kw > 120',
+    values: { active_power_kw: 131.5 },
+    status: 'open',
+    trigger_count: 1,
+    triggered_at: new Date(Date.now() - 120_000).toISOString(),
+    last_triggered_at: new Date(Date.now() - 60_000).toISOString(),
+    acknowledged_by: null,
+    acknowledged_at: null,
+    resolved_by: null,
+    resolved_at: null,
+    created_at: new Date(Date.now() - 120_000).toISOString(),
+    updated_at: new Date(Date.now() - 60_000).toISOString(),
+    ...overrides,
+  };
+}
+
+export function makeManagedUser(overrides: Partial<ManagedUser> = {}): ManagedUser {
+  return {
+    id: 20,
+    email: 'olga@demo.factoryops.io',
+    full_name: 'Olga Operator',
+    role: 'user',
+    permissions: ['acknowledge_alerts'],
+    phone: null,
+    is_active: true,
+    status: 'active',
+    invited_at: '2026-02-01T08:00:00Z',
+    last_login_at: '2026-03-03T07:00:00Z',
+    created_at: '2026-02-01T08:00:00Z',
+    updated_at: '2026-02-01T08:00:00Z',
+    ...overrides,
+  };
+}
+
+export function makeJob<T extends JobRead>(overrides: Partial<T> = {}): T {
+  return {
+    id: 7,
+    kind: 'anomaly',
+    status: 'complete',
+    progress: 100,
+    request: {
+      kind: 'anomaly',
+      device_ids: [5],
+      parameters: ['active_power_kw'],
+      start: '2026-03-03T00:00:00Z',
+      end: '2026-03-04T00:00:00Z',
+    },
+    result: null,
+    error: null,
+    attempts: 1,
+    created_by: 1,
+    created_at: '2026-03-04T08:00:00Z',
+    started_at: '2026-03-04T08:00:01Z',
+    completed_at: '2026-03-04T08:00:09Z',
+    download_url: null,
+    files: [],
+    ...overrides,
+  } as T;
+}
+
+export function page<T>(data: T[], total = data.length, perPage = 25): ListResponse<T> {
+  return { data, total, page: 1, per_page: perPage };
 }
