@@ -26,11 +26,13 @@ async def get_db() -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def get_resources(request: Request) -> Resources:
+# Dependencies are `async def` even when they do not await: FastAPI runs a plain `def`
+# dependency in its thread pool, and that hop costs more than the work on every request.
+async def get_resources(request: Request) -> Resources:
     return request.app.state.resources
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """The settings the running app was built with (tests build apps with variants)."""
     return request.app.state.resources.settings
 
@@ -86,7 +88,7 @@ def require_permission(name: str) -> Callable[..., User]:
     return dependency
 
 
-def page_params(
+async def page_params(
     page: Annotated[int, Query(ge=1, le=1_000_000, description="1-based page number")] = 1,
     per_page: Annotated[int, Query(ge=1, description=f"Page size, at most {MAX_PER_PAGE}")] = 20,
 ) -> PageParams:
@@ -96,7 +98,7 @@ def page_params(
 Pagination = Annotated[PageParams, Depends(page_params)]
 
 
-def client_ip(request: Request, settings: AppSettings) -> str:
+async def client_ip(request: Request, settings: AppSettings) -> str:
     if settings.trust_forwarded_for:
         forwarded = request.headers.get("x-forwarded-for")
         if forwarded:

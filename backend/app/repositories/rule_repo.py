@@ -53,6 +53,13 @@ class RuleRepository(TenantRepository[Rule]):
                                                                         autoescape=True)))
         return await self.page(stmt, offset=offset, limit=limit, order_by=(Rule.name, Rule.id))
 
+    async def fingerprint(self) -> int:
+        """Changes whenever a rule of the factory is created, changed or deleted: the rule
+        engine's cache key where no shared version counter exists."""
+        count, newest = (await self.session.execute(
+            self.select(func.count(Rule.id), func.max(Rule.updated_at)))).one()
+        return hash((count, newest))
+
     async def active(self) -> list[Rule]:
         result = await self.session.execute(
             self.select().where(Rule.is_active.is_(True)).order_by(Rule.id))

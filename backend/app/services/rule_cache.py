@@ -18,8 +18,6 @@ from app.repositories.rule_repo import RuleRepository, ScopeRepository
 from app.services.rule_conditions import referenced_parameters
 from app.services.rule_versions import RuleVersions
 
-# Without a shared version counter a rule change reaches the workers within this long.
-UNSHARED_RULES_SECONDS = 5.0
 # Even with one, reload now and then: a bump lost to a Redis hiccup must not last forever.
 MAX_RULES_AGE_SECONDS = 60.0
 DEVICE_CACHE_SECONDS = 30.0
@@ -87,10 +85,15 @@ class RuleCache:
                         ) -> dict[int, FactoryRules]:
         """Each factory's active rules, checking every factory's version in one round trip."""
         versions = await self.versions.current(factory_ids)
+        if versions is None:
+            # No shared counter (the embedded default): ask the database instead, one small
+            # query per factory, so a rule saved a moment ago already applies.
+            versions = {factory_id: await RuleRepository(session, factory_id).fingerprint()
+                        for factory_id in factory_ids}
         now = time.monotonic()
         result = {}
         for factory_id in factory_ids:
-            version = versions.get(factory_id) if versions is not None else None
+            version = versions.get(factory_id)
             cached = self._rules.get(factory_id)
             if cached is None or not self._fresh(cached, version, now):
                 cached = await self._load(session, factory_id, version)
@@ -99,10 +102,7 @@ class RuleCache:
         return result
 
     def _fresh(self, cached: FactoryRules, version: int | None, now: float) -> bool:
-        age = now - cached.loaded_at
-        if version is None:
-            return age < UNSHARED_RULES_SECONDS
-        return cached.version == version and age < MAX_RULES_AGE_SECONDS
+        return cached.version == version and now - cached.loaded_at < MAX_RULES_AGE_SECONDS
 
     async def _load(self, session: AsyncSession, factory_id: int, version: int | None
                     ) -> FactoryRules:

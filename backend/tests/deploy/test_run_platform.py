@@ -51,6 +51,7 @@ def platform(tmp_path_factory):
                                   "LOGIN_", "PUBLIC_"))}
     env.update({"FACTORYOPS_PORT": str(port), "FACTORYOPS_MQTT_PORT": str(mqtt_port),
                 "DATA_DIR": str(data), "INGEST_METRICS_PORT": "0"})
+    log_path = data / "platform.log"
     proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run_platform.py"),
                              "--no-spa", "--machines", "1"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -67,8 +68,18 @@ def platform(tmp_path_factory):
         banner = "".join(output)
         assert f"http://127.0.0.1:{port}" in banner and f"mqtt://127.0.0.1:{mqtt_port}" in banner
         assert "admin@demo.factoryops.io / demo-admin-2026" in banner
+        # Keep reading the platform's output (into a file a failing test can show), so that
+        # a full pipe never blocks it.
+        import threading
+
+        def drain() -> None:
+            with open(log_path, "a") as log:
+                for line in proc.stdout:
+                    log.write(line)
+
+        threading.Thread(target=drain, daemon=True).start()
         yield {"base": f"http://127.0.0.1:{port}/api/v1", "mqtt_port": mqtt_port, "proc": proc,
-               "data": data}
+               "data": data, "log": log_path}
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)

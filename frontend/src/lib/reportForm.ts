@@ -98,7 +98,7 @@ export function buildSchedule(draft: ScheduleDraft): { body: ReportScheduleWrite
   const name = draft.name.trim();
   if (!name) errors.name = 'Enter a name.';
   if (!draft.allDevices && draft.deviceIds.length === 0) errors.devices = 'Choose at least one device, or all devices.';
-  const recipients = splitList(draft.recipients).map((r) => r.toLowerCase());
+  const recipients = [...new Set(splitList(draft.recipients).map((r) => r.toLowerCase()))];
   const bad = recipients.filter((r) => !EMAIL.test(r));
   if (recipients.length === 0) errors.recipients = 'Enter at least one email address.';
   else if (bad.length > 0) errors.recipients = `Not an email address: ${bad.join(', ')}`;

@@ -196,7 +196,8 @@ export function buildRule(draft: RuleDraft): BuiltRule {
     else schedule = { days: [...draft.days].sort((a, b) => a - b), start: draft.start, end };
   }
 
-  const emails = splitList(draft.emails);
+  // Addresses differing only in case are one mailbox, and the API refuses repeats.
+  const emails = splitList(draft.emails).filter((e, i, all) => all.findIndex((x) => x.toLowerCase() === e.toLowerCase()) === i);
   const badEmails = emails.filter((e) => !EMAIL.test(e));
   if (badEmails.length > 0) errors.emails = `Not an email address: ${badEmails.join(', ')}`;
   else if (emails.length > RECIPIENTS_MAX) errors.emails = `At most ${RECIPIENTS_MAX} addresses.`;

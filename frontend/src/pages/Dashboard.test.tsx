@@ -47,6 +47,9 @@ describe('Dashboard', () => {
     expect(within(items[0]!).getByRole('link', { name: 'Air Compressor 1' })).toHaveAttribute('href', '/machines/5');
 
     expect(screen.getByText('No alerts')).toBeInTheDocument();
+    // The alert figures lead to the alert list, filtered the same way.
+    expect(within(alerts).getByRole('link', { name: '3' })).toHaveAttribute('href', '/alerts?status=open');
+    expect(within(alerts).getByRole('link', { name: '1 open critical alerts' })).toHaveAttribute('href', '/alerts?status=open&severity=critical');
   });
 
   it('lists the newest alerts with their severity and machine', async () => {
@@ -76,6 +79,7 @@ describe('Dashboard', () => {
     expect(list).toHaveTextContent('Critical');
     expect(list).toHaveTextContent('Power above 120 kW');
     expect(list).toHaveTextContent('CNC Line 1 · 5 min ago · open');
+    expect(within(list).getByRole('link', { name: 'Power above 120 kW' })).toHaveAttribute('href', '/alerts?status=any&alert=1');
     expect(screen.queryByText('No alerts')).not.toBeInTheDocument();
   });
 

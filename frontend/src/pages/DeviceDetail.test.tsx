@@ -7,6 +7,7 @@ import DeviceDetail from '@/pages/DeviceDetail';
 import { useAuthStore } from '@/stores/authStore';
 import {
   credentials,
+  makeAlert,
   makeDevice,
   makeEnergy,
   makeHistory,
@@ -99,6 +100,24 @@ describe('DeviceDetail', () => {
       expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
     }
     expect(screen.getByRole('button', { name: 'Export CSV' })).toBeInTheDocument();
+  });
+
+  it('lists the device’s alerts, with acknowledging for those allowed to', async () => {
+    useAuthStore.getState().setSession(makeSession(makeUser({ permissions: ['acknowledge_alerts'] })));
+    const mock = platform((m) => {
+      m.on('get', '/alerts', { status: 200, data: { data: [makeAlert(), makeAlert({ id: 40, status: 'resolved', title: 'Old overload' })], total: 7, page: 1, per_page: 10 } });
+    });
+    mock.on('post', '/alerts/41/acknowledge', { status: 200, data: { data: makeAlert({ status: 'acknowledged' }) } });
+    const user = userEvent.setup();
+    renderDetail();
+
+    const table = await screen.findByRole('table', { name: 'Alerts of this device' });
+    expect(mock.callsTo('get', '/alerts')[0]?.params).toEqual({ device_id: 5, page: 1, per_page: 10 });
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+    expect(screen.getByRole('link', { name: 'All alerts of this device' })).toHaveAttribute('href', '/alerts?device_id=5&status=any');
+    await user.click(within(table).getByRole('button', { name: 'Acknowledge Compressor overload on Air Compressor 1' }));
+    await waitFor(() => expect(mock.callsTo('post', '/alerts/41/acknowledge')).toHaveLength(1));
+    expect(within(table).queryByRole('button', { name: 'Resolve Old overload' })).not.toBeInTheDocument();
   });
 
   it('explains how to get energy figures when no parameter has an energy role', async () => {

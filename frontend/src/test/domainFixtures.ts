@@ -258,7 +258,7 @@ export function makeJob<T extends JobRead>(overrides: Partial<T> = {}): T {
     download_url: null,
     files: [],
     ...overrides,
-  } as T;
+  } as unknown as T;
 }
 
 export function page<T>(data: T[], total = data.length, perPage = 25): ListResponse<T> {

@@ -17,7 +17,7 @@ from app.services.alert_service import AlertService
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
 
-def get_alert_service(user: CurrentUser, db: DbSession) -> AlertService:
+async def get_alert_service(user: CurrentUser, db: DbSession) -> AlertService:
     return AlertService(db, user.factory_id)
 
 

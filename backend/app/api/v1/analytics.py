@@ -21,7 +21,7 @@ from app.services.analytics_service import AnalyticsService
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 
 
-def get_analytics_service(user: CurrentUser, db: DbSession, resources: AppResources
+async def get_analytics_service(user: CurrentUser, db: DbSession, resources: AppResources
                           ) -> AnalyticsService:
     return AnalyticsService(db, resources, user.factory_id, actor_id=user.id)
 

@@ -14,7 +14,7 @@ from app.services.audit_service import AuditService
 router = APIRouter(prefix="/audit", tags=["audit"])
 
 
-def get_audit_service(admin: SuperAdmin, db: DbSession) -> AuditService:
+async def get_audit_service(admin: SuperAdmin, db: DbSession) -> AuditService:
     return AuditService(db, admin.factory_id)
 
 

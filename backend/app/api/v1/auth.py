@@ -25,7 +25,7 @@ from app.services.user_service import UserService, current_user_view
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-def get_auth_service(db: DbSession, settings: AppSettings, resources: AppResources
+async def get_auth_service(db: DbSession, settings: AppSettings, resources: AppResources
                      ) -> AuthService:
     return AuthService(db, settings, resources.limiter)
 
@@ -33,7 +33,7 @@ def get_auth_service(db: DbSession, settings: AppSettings, resources: AppResourc
 Auth = Annotated[AuthService, Depends(get_auth_service)]
 
 
-def get_password_service(db: DbSession, settings: AppSettings, resources: AppResources
+async def get_password_service(db: DbSession, settings: AppSettings, resources: AppResources
                          ) -> PasswordService:
     return PasswordService(db, settings, resources.limiter)
 

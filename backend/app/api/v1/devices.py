@@ -36,7 +36,7 @@ MAX_ID = 2**63 - 1
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def get_device_service(user: CurrentUser, db: DbSession, resources: AppResources,
+async def get_device_service(user: CurrentUser, db: DbSession, resources: AppResources,
                        ip: ClientIp) -> DeviceService:
     return DeviceService(db, resources, user.factory_id, actor_id=user.id, client_ip=ip)
 

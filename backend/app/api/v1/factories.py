@@ -19,7 +19,7 @@ from app.services.factory_service import FactoryService
 router = APIRouter(prefix="/factories", tags=["factories"])
 
 
-def get_factory_service(db: DbSession, settings: AppSettings) -> FactoryService:
+async def get_factory_service(db: DbSession, settings: AppSettings) -> FactoryService:
     return FactoryService(db, settings)
 
 

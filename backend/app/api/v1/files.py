@@ -17,7 +17,7 @@ router = APIRouter(prefix="/files", tags=["files"])
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_file_service(resources: AppResources) -> FileService:
+async def get_file_service(resources: AppResources) -> FileService:
     return FileService(resources.objects, resources.settings.download_link_seconds)
 
 

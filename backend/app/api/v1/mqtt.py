@@ -28,7 +28,7 @@ _broker_secret = APIKeyHeader(name=BROKER_SECRET_HEADER, auto_error=False,
                                           "HTTP authenticator headers")
 
 
-def require_broker(settings: AppSettings,
+async def require_broker(settings: AppSettings,
                    secret: Annotated[str | None, Security(_broker_secret)] = None) -> None:
     expected = settings.mqtt_auth_secret.get_secret_value() if settings.mqtt_auth_secret else ""
     if not expected:
@@ -39,7 +39,7 @@ def require_broker(settings: AppSettings,
                            code="BROKER_SECRET_INVALID")
 
 
-def get_mqtt_auth_service(_: Annotated[None, Depends(require_broker)], db: DbSession,
+async def get_mqtt_auth_service(_: Annotated[None, Depends(require_broker)], db: DbSession,
                           settings: AppSettings) -> MqttAuthService:
     return MqttAuthService(db, settings)
 

@@ -21,7 +21,7 @@ from app.services.report_schedule_service import ReportScheduleService
 router = APIRouter(prefix="/reports/schedules", tags=["reports"])
 
 
-def get_schedule_service(user: CurrentUser, db: DbSession, resources: AppResources
+async def get_schedule_service(user: CurrentUser, db: DbSession, resources: AppResources
                          ) -> ReportScheduleService:
     return ReportScheduleService(db, resources, user.factory_id, actor_id=user.id)
 

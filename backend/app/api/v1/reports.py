@@ -21,7 +21,7 @@ from app.services.report_service import ReportService
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 
-def get_report_service(user: CurrentUser, db: DbSession, resources: AppResources
+async def get_report_service(user: CurrentUser, db: DbSession, resources: AppResources
                        ) -> ReportService:
     return ReportService(db, resources, user.factory_id, actor_id=user.id)
 

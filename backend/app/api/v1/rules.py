@@ -30,7 +30,7 @@ from app.services.rule_service import RuleService
 router = APIRouter(prefix="/rules", tags=["rules"])
 
 
-def get_rule_service(user: CurrentUser, db: DbSession, resources: AppResources,
+async def get_rule_service(user: CurrentUser, db: DbSession, resources: AppResources,
                      ip: ClientIp) -> RuleService:
     return RuleService(db, resources, user.factory_id, actor_id=user.id, client_ip=ip)
 

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/users", tags=["users"])
 MAX_ID = 2**63 - 1
 
 
-def get_user_service(admin: SuperAdmin, db: DbSession, settings: AppSettings, ip: ClientIp
+async def get_user_service(admin: SuperAdmin, db: DbSession, settings: AppSettings, ip: ClientIp
                      ) -> UserService:
     return UserService(db, admin.factory_id, settings=settings, actor=admin, client_ip=ip)
 

@@ -84,6 +84,22 @@ describe('AppLayout', () => {
     expect(within(banner).getByText('Super admin')).toBeInTheDocument();
   });
 
+  it('shows the open alerts in the top bar, leading to them, and the profile', async () => {
+    useAuthStore.getState().setSession(makeSession(makeUser()));
+    const mock = mockApi();
+    mock.on('get', '/alerts/counts', {
+      status: 200,
+      data: { data: { open_total: 4, by_severity: { info: 0, warning: 3, critical: 1 }, by_status: { open: 4, acknowledged: 0, resolved: 2 } } },
+    });
+    renderShell();
+
+    const banner = screen.getByRole('banner');
+    const bell = await within(banner).findByRole('link', { name: 'Alerts: 4 open' });
+    expect(bell).toHaveAttribute('href', '/alerts?status=open');
+    expect(within(bell).getByTestId('alert-count')).toHaveTextContent('4');
+    expect(within(banner).getByRole('link', { name: 'Profile' })).toHaveAttribute('href', '/profile');
+  });
+
   it('signs out on the server, forgets the session and returns to the login page', async () => {
     useAuthStore.getState().setSession(makeSession(makeUser()));
     const mock = mockApi();

@@ -12,11 +12,22 @@ const parameters: ScopeParameter[] = [
   { key: 'voltage_l1', label: 'Voltage L1', unit: 'V', devices: 2 },
 ];
 
-/** The builder with its state, reporting the API JSON of every change. */
+/** The builder with its state; every change is reported to `seen` as the page would keep it. */
 function Harness({ initial = null, errors, seen }: { initial?: ConditionNode | null; errors?: (tree: GroupDraft) => NodeErrors; seen: { tree?: GroupDraft } }) {
-  const [tree, setTree] = useState(() => draftFromCondition(initial));
+  const [tree, setTree] = useState(() => {
+    const first = draftFromCondition(initial);
+    record(seen, first);
+    return first;
+  });
+  const change = (next: GroupDraft) => {
+    record(seen, next);
+    setTree(next);
+  };
+  return <RuleBuilder value={tree} onChange={change} parameters={parameters} errors={errors?.(tree)} />;
+}
+
+function record(seen: { tree?: GroupDraft }, tree: GroupDraft) {
   seen.tree = tree;
-  return <RuleBuilder value={tree} onChange={setTree} parameters={parameters} errors={errors?.(tree)} />;
 }
 
 function json(seen: { tree?: GroupDraft }) {
