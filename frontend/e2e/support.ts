@@ -26,7 +26,7 @@ export function mqttUrl(): string {
   return `mqtt://${host}:${port}`;
 }
 
-/** The signed-in session's access token, for setting up test data through the API. */
+/** The signed-in user's access token, for setting up test data through the API. */
 export async function accessToken(page: Page): Promise<string> {
   const token = await page.evaluate(() => {
     const raw = localStorage.getItem('factoryops.auth');
@@ -36,7 +36,7 @@ export async function accessToken(page: Page): Promise<string> {
   return token;
 }
 
-/** JSON from the platform's API with the page's session, failing loudly on an error status. */
+/** JSON from the platform's API as the page's signed-in user, failing loudly on an error status. */
 export async function apiJson<T>(page: Page, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const token = await accessToken(page);
   const res = await page.request.fetch(`/api/v1${path}`, {

@@ -24,7 +24,7 @@ export async function resetPassword(body: FactoryRef & { token: string; password
   return res.data.data;
 }
 
-/** Ends every other session of the account; the answer carries this browser's new tokens. */
+/** Signs the account out everywhere else; the answer carries this browser's new tokens. */
 export async function changePassword(body: { current_password: string; new_password: string }): Promise<AuthSession> {
   const res = await api.post<ItemResponse<AuthSession>>('/auth/change-password', body);
   return res.data.data;

@@ -54,7 +54,7 @@ export function objectKeyFromUrl(url: string): string | null {
   return OBJECT_KEY.exec(path)?.[1] ?? null;
 }
 
-/** A result file through the API with the session's token, whatever store issued the link. */
+/** A result file through the API with the signed-in user's token, whichever store made the link. */
 export async function fetchResultFile(url: string, fallbackName: string): Promise<DownloadedFile> {
   const key = objectKeyFromUrl(url);
   if (!key) throw new Error('This download link is not one the app can open. Refresh the page for a new one.');

@@ -123,7 +123,7 @@ describe('ForgotPassword', () => {
 });
 
 describe('Profile', () => {
-  it('changes the own password and keeps this session with the new tokens', async () => {
+  it('changes the own password and stays signed in with the new tokens', async () => {
     useAuthStore.getState().setSession(makeSession(makeUser(), 'old'));
     const mock = mockApi();
     mock.once('post', '/auth/change-password', apiError(400, 'INVALID_CURRENT_PASSWORD', 'The current password is not correct.'));
@@ -141,7 +141,7 @@ describe('Profile', () => {
     await user.clear(screen.getByLabelText(/^Current password/));
     await user.type(screen.getByLabelText(/^Current password/), 'demo-operator-2026');
     await user.click(screen.getByRole('button', { name: 'Change password' }));
-    expect(await screen.findByText('Password changed. Other sessions have been signed out.')).toBeInTheDocument();
+    expect(await screen.findByText('Password changed. You have been signed out everywhere else.')).toBeInTheDocument();
     expect(mock.callsTo('post', '/auth/change-password')[1]?.body).toEqual({ current_password: 'demo-operator-2026', new_password: 'kiln-7-glow-Orbit' });
     expect(useAuthStore.getState()).toMatchObject({ token: 'access-new', refreshToken: 'refresh-new' });
     expect(screen.getByLabelText(/^New password/)).toHaveValue('');

@@ -90,7 +90,7 @@ describe('Analytics', () => {
     expect(screen.queryByRole('button', { name: /Cancel|Delete/ })).not.toBeInTheDocument();
   });
 
-  it('charts a complete anomaly job from its CSV, fetched through the API with the session', async () => {
+  it('charts a complete anomaly job from its CSV, fetched through the API with the user’s token', async () => {
     useAuthStore.getState().setSession(makeSession(makeUser()));
     const mock = platform();
     mock.on('get', '/files/factories/1/analytics/7/anomalies.csv', { status: 200, data: new Blob([CSV], { type: 'text/csv' }) });
@@ -102,4 +102,46 @@ describe('Analytics', () => {
     expect(mock.callsTo('get', '/files/factories/1/analytics/7/anomalies.csv')[0]?.authorization).toBe('Bearer access-1');
     expect(screen.getByRole('button', { name: 'Download anomalies-7.png' })).toBeInTheDocument();
   });
+
+  it('draws a forecast with its uncertainty band from the forecast CSV', async () => {
+    useAuthStore.getState().setSession(makeSession(makeUser()));
+    const forecast = makeJob<AnalyticsJob>({
+      id: 11,
+      kind: 'forecast',
+      request: { kind: 'forecast', device_ids: [5], parameters: [], start: '2026-02-01T00:00:00Z', end: '2026-03-04T00:00:00Z' },
+      result: {
+        granularity: 'daily',
+        horizon_days: 2,
+        timezone: 'Europe/Berlin',
+        devices: [{ device_id: 5, name: 'Air Compressor 1', source: 'energy_counter' }],
+        history: { start: '2026-02-01T00:00:00', end: '2026-03-03T00:00:00', points: 31, days_with_data: 31, total_kwh: 3100 },
+        holdout: { points: 7, mape_pct: 4.25 },
+        forecast: { total_kwh: 205.5, daily: [{ date: '2026-03-04', kwh: 101 }, { date: '2026-03-05', kwh: 104.5 }] },
+      },
+      files: [{ name: 'forecast-11.csv', content_type: 'text/csv', size: 900, url: '/api/v1/files/factories/1/analytics/11/forecast.csv?token=sig' }],
+    });
+    const mock = platform([forecast]);
+    mock.on('get', '/files/factories/1/analytics/11/forecast.csv', {
+      status: 200,
+      data: new Blob(
+        [
+          [
+            'local_time,actual_kwh,backtest_kwh,forecast_kwh,forecast_lower_kwh,forecast_upper_kwh',
+            '2026-03-02 00:00,99.5,,,,',
+            '2026-03-03 00:00,100.2,98.1,,,',
+            '2026-03-04 00:00,,,101,92.5,110.2',
+            '2026-03-05 00:00,,,104.5,93,116',
+          ].join('\n'),
+        ],
+        { type: 'text/csv' },
+      ),
+    });
+    renderAnalytics('/analytics?job=11');
+
+    expect(await screen.findByRole('img', { name: 'Energy forecast for 2 days with its uncertainty band' }, { timeout: 5000 })).toBeInTheDocument();
+    expect(screen.getByText('Forecast, next 2 days').nextSibling).toHaveTextContent('205.5 kWh');
+    expect(screen.getByText('Back-test error (MAPE)').nextSibling).toHaveTextContent('4.3 %');
+    await waitFor(() => expect(document.querySelector('.recharts-area')).not.toBeNull());
+  });
 });
+

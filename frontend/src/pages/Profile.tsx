@@ -16,7 +16,7 @@ function ChangePassword() {
   const [problem, setProblem] = useState<string | null>(null);
   const change = useMutation({
     mutationFn: changePassword,
-    // Every other session ends; this one carries on with the tokens the answer brings.
+    // The account is signed out everywhere else; this browser carries on with the tokens the answer brings.
     onSuccess: (session) => useAuthStore.getState().setSession(session),
   });
 
@@ -41,10 +41,10 @@ function ChangePassword() {
   const policy = passwordPolicyMessages(change.error);
   return (
     <Card>
-      <CardHeader title="Change password" description="You stay signed in here; every other session ends." />
+      <CardHeader title="Change password" description="You stay signed in here and are signed out everywhere else." />
       <CardBody>
         <form onSubmit={submit} noValidate className="flex max-w-md flex-col gap-4">
-          {change.isSuccess && <Banner tone="success">Password changed. Other sessions have been signed out.</Banner>}
+          {change.isSuccess && <Banner tone="success">Password changed. You have been signed out everywhere else.</Banner>}
           {change.isError && !policy && code !== 'INVALID_CURRENT_PASSWORD' && <Banner tone="danger">{getErrorMessage(change.error)}</Banner>}
           <Input
             label="Current password"

@@ -137,7 +137,7 @@ describe('Reports', () => {
     expect(mock.callsTo('patch', '/reports/schedules/4')[0]?.body).toEqual({ recipients: ['plant@demo.example', 'boss@plant.example'] });
   });
 
-  it('downloads a complete report through the API with the session token', async () => {
+  it('downloads a complete report through the API with the user’s token', async () => {
     const mock = platform();
     mock.on('get', '/files/factories/1/reports/9/report-9.pdf', {
       status: 200,

@@ -56,7 +56,7 @@ export default function ResetPassword() {
   const pending = reset.isPending || login.isPending;
 
   return (
-    <AuthLayout title="Choose a new password" subtitle="Every other session of your account ends when you save it.">
+    <AuthLayout title="Choose a new password" subtitle="Saving it signs your account out everywhere.">
       {reset.isError && !policy && (
         <Banner tone="danger" className="mb-4">
           {getErrorMessage(reset.error)}{' '}

@@ -7,7 +7,7 @@ export interface JobFile {
   name: string;
   content_type: string;
   size: number;
-  /** A signed link valid for a while; null when the store could not issue one. */
+  /** A signed link valid for a while; null when the store could not create one. */
   url: string | null;
 }
 

@@ -13,7 +13,7 @@ interface DownloadFileButtonProps {
   variant?: 'primary' | 'secondary';
 }
 
-/** Fetches a job's result file with the session's token and hands it to the browser's save dialog. */
+/** Fetches a job's result file with the signed-in user's token and hands it to the browser's save dialog. */
 export function DownloadFileButton({ file, children, variant = 'secondary' }: DownloadFileButtonProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +38,7 @@ export function DownloadFileButton({ file, children, variant = 'secondary' }: Do
         onClick={() => void download()}
         loading={busy}
         disabled={!file.url}
-        title={file.url ? undefined : 'The link could not be issued; refresh the page.'}
+        title={file.url ? undefined : 'The link could not be created; refresh the page.'}
         icon={<DownloadIcon className="size-4" />}
         aria-label={`Download ${file.name}`}
       >
