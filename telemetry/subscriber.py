@@ -41,6 +41,49 @@ def client_id(settings: Settings) -> str:
     return settings.mqtt_client_id
 
 
+class BufferedSocket:
+    """The broker connection's socket, read 256 KiB at a time.
+
+    paho reads a packet's header a byte at a time — three or four system calls for every
+    message — and aiomqtt hands one packet to the client per readiness event. Served from
+    a buffer, those reads cost nothing, and `pending()` (which aiomqtt's read callback
+    checks, as it does for TLS sockets) lets one event drain every packet already received.
+    Everything but `recv` and `pending` goes straight to the real socket."""
+
+    __slots__ = ("_sock", "_data", "_offset")
+
+    def __init__(self, sock) -> None:
+        self._sock = sock
+        self._data = b""
+        self._offset = 0
+
+    def recv(self, size: int) -> bytes:
+        if self._offset >= len(self._data):
+            data = self._sock.recv(262_144)  # BlockingIOError and b"" (closed) pass through
+            if not data:
+                return data
+            self._data, self._offset = data, 0
+        chunk = self._data[self._offset:self._offset + size]
+        self._offset += len(chunk)
+        return chunk
+
+    def pending(self) -> int:
+        inner = self._sock.pending() if hasattr(self._sock, "pending") else 0
+        return len(self._data) - self._offset + inner
+
+    def __getattr__(self, name: str):
+        return getattr(self._sock, name)
+
+
+class IngestClient(aiomqtt.Client):
+    """aiomqtt's client with the broker socket read through `BufferedSocket`."""
+
+    def _on_socket_open(self, client, userdata, sock) -> None:
+        buffered = BufferedSocket(sock)
+        client._sock = buffered  # paho reads and writes through this attribute only
+        super()._on_socket_open(client, userdata, buffered)
+
+
 def inline_queue(handler: Handler) -> type[asyncio.Queue]:
     class InlineQueue(asyncio.Queue):
         def put_nowait(self, message: aiomqtt.Message) -> None:
@@ -58,7 +101,7 @@ class Subscriber:
 
     def _client(self) -> aiomqtt.Client:
         s = self.settings
-        return aiomqtt.Client(
+        return IngestClient(
             s.mqtt_host, s.mqtt_port,
             identifier=client_id(s),
             username=s.mqtt_username,
