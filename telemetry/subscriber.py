@@ -1,8 +1,9 @@
 """The MQTT side: a persistent QoS 1 subscription that reconnects with backoff.
 
-Messages are handed to the handler straight from the client's read callback (through the
-queue class aiomqtt lets us choose) instead of travelling through an asyncio queue and an
-async iterator: that per-message overhead would be the ingester's largest cost."""
+Messages go straight to the handler, never through an asyncio queue and an async iterator:
+PUBLISH packets are taken off the socket by telemetry.mqtt_fastpath, and anything paho still
+delivers itself arrives through the queue class aiomqtt lets us choose, which calls the
+handler instead of queueing."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import aiomqtt
 from app.core.config import Settings
 from app.core.logging import get_logger
 from telemetry.metrics import IngestStats
+from telemetry.mqtt_fastpath import IngestSocket
 
 log = get_logger("telemetry.subscriber")
 
@@ -41,47 +43,18 @@ def client_id(settings: Settings) -> str:
     return settings.mqtt_client_id
 
 
-class BufferedSocket:
-    """The broker connection's socket, read 256 KiB at a time.
-
-    paho reads a packet's header a byte at a time — three or four system calls for every
-    message — and aiomqtt hands one packet to the client per readiness event. Served from
-    a buffer, those reads cost nothing, and `pending()` (which aiomqtt's read callback
-    checks, as it does for TLS sockets) lets one event drain every packet already received.
-    Everything but `recv` and `pending` goes straight to the real socket."""
-
-    __slots__ = ("_sock", "_data", "_offset")
-
-    def __init__(self, sock) -> None:
-        self._sock = sock
-        self._data = b""
-        self._offset = 0
-
-    def recv(self, size: int) -> bytes:
-        if self._offset >= len(self._data):
-            data = self._sock.recv(262_144)  # BlockingIOError and b"" (closed) pass through
-            if not data:
-                return data
-            self._data, self._offset = data, 0
-        chunk = self._data[self._offset:self._offset + size]
-        self._offset += len(chunk)
-        return chunk
-
-    def pending(self) -> int:
-        inner = self._sock.pending() if hasattr(self._sock, "pending") else 0
-        return len(self._data) - self._offset + inner
-
-    def __getattr__(self, name: str):
-        return getattr(self._sock, name)
-
-
 class IngestClient(aiomqtt.Client):
-    """aiomqtt's client with the broker socket read through `BufferedSocket`."""
+    """aiomqtt's client, with the broker socket wrapped so that PUBLISH packets take the
+    ingester's own path (telemetry.mqtt_fastpath) instead of paho's per-message one."""
+
+    def __init__(self, *args, handler: Handler, **kwargs) -> None:
+        self._ingest_handler = handler
+        super().__init__(*args, **kwargs)
 
     def _on_socket_open(self, client, userdata, sock) -> None:
-        buffered = BufferedSocket(sock)
-        client._sock = buffered  # paho reads and writes through this attribute only
-        super()._on_socket_open(client, userdata, buffered)
+        wrapped = IngestSocket(sock, client, self._ingest_handler)
+        client._sock = wrapped  # paho reads and writes through this attribute only
+        super()._on_socket_open(client, userdata, wrapped)
 
 
 def inline_queue(handler: Handler) -> type[asyncio.Queue]:
@@ -103,6 +76,7 @@ class Subscriber:
         s = self.settings
         return IngestClient(
             s.mqtt_host, s.mqtt_port,
+            handler=self.handler,
             identifier=client_id(s),
             username=s.mqtt_username,
             password=s.mqtt_password.get_secret_value() if s.mqtt_password else None,
