@@ -35,18 +35,25 @@ pick_python() {
   exit 1
 }
 
+pip_install() {
+  # A failing install fails the step; only pip's warnings about this machine's unused
+  # package folders are filtered out of its output.
+  # From / : setuptools warns when the working folder holds a folder named like a package.
+  (cd / && "$VENV/bin/python" -m pip install -q "$@" 2> >(grep -v "is ignored" >&2))
+}
+
 python_env() {
   local hash
   hash="$(inputs_hash "$ROOT/backend/requirements.txt" "$ROOT/backend/requirements-dev.txt" \
-          "$ROOT/backend/pyproject.toml" "$ROOT/telemetry/pyproject.toml")"
+          "$ROOT/backend/constraints.txt" "$ROOT/backend/pyproject.toml" \
+          "$ROOT/telemetry/pyproject.toml")"
   if up_to_date python "$hash" && [[ -x "$VENV/bin/python" ]]; then return; fi
   say "installing Python packages into ${VENV#"$ROOT"/}"
   [[ -x "$VENV/bin/python" ]] || "$(pick_python)" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
-  "$VENV/bin/python" -m pip install -q -r "$ROOT/backend/requirements.txt" \
-    -r "$ROOT/backend/requirements-dev.txt" 2>&1 | grep -v "is ignored" || true
-  "$VENV/bin/python" -m pip install -q --no-deps -e "$ROOT/backend" -e "$ROOT/telemetry" \
-    2>&1 | grep -v "is ignored" || true
+  pip_install --upgrade pip
+  pip_install -r "$ROOT/backend/requirements.txt" -r "$ROOT/backend/requirements-dev.txt" \
+    -c "$ROOT/backend/constraints.txt"
+  pip_install --no-deps -e "$ROOT/backend" -e "$ROOT/telemetry"
   "$VENV/bin/python" -c "import app, telemetry" # fails loudly if the install did not take
   echo "$hash" > "$STAMPS/python"
 }
