@@ -61,10 +61,14 @@ def build_message(settings: Settings, email: OutgoingEmail) -> EmailMessage:
     return message
 
 
+def email_enabled(settings: Settings) -> bool:
+    return bool(settings.smtp_host)
+
+
 async def send_email(settings: Settings, email: OutgoingEmail) -> bool:
     """True when the message was handed to the SMTP server, False when email is off.
     SMTP and connection errors propagate: the caller decides whether to retry."""
-    if not settings.smtp_host:
+    if not email_enabled(settings):
         # A warning, so that it shows at the WARNING level `make run` logs at.
         log.warning("email.not_sent_smtp_disabled", to=email.to, subject=email.subject,
                     text=email.text)
