@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${FACTORYOPS_VENV:-$ROOT/.venv}"
 cd "$ROOT"
-scripts/bootstrap.sh python
+scripts/bootstrap.sh python bench
 scripts/services.sh install >/dev/null
 scripts/services.sh start >/dev/null
 

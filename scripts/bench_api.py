@@ -4,8 +4,10 @@ Starts the project's test servers, builds its own metadata database and time-ser
 (`factoryops_bench_api`), loads 200 devices x 20 parameters x 7 days of one-minute history
 (kept between runs and topped up to now), then serves the real API with uvicorn in separate
 processes and drives 20 concurrent authenticated clients against live KPIs, a 7-day history
-chart and the dashboard summary. The raw store call each endpoint needs is measured in the
-same run, so the API's own overhead is visible.
+chart and the dashboard summary. The clients are wrk's connections (closed loop: each sends
+its next request as soon as the previous answers), so the load generator costs the 2 cores
+little of what the API needs. The raw store call each endpoint needs is measured in the same
+run, from Python against the stores, so the API's own overhead is visible.
 
 The last line is the summary the notes quote:
     api live_p95_ms=<n> history_p95_ms=<n> summary_p95_ms=<n> history_overhead_ratio=<r>
@@ -19,6 +21,7 @@ import math
 import multiprocessing
 import os
 import random
+import re
 import shlex
 import signal
 import socket
@@ -365,22 +368,65 @@ def access_token() -> str:
 @dataclass
 class Result:
     name: str
-    latencies_ms: list[float]
+    count: int
     seconds: float
     errors: int
+    percentiles_ms: dict[int, float]
 
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        if not ordered:
-            return float("nan")
-        return ordered[min(len(ordered) - 1, int(math.ceil(p / 100 * len(ordered))) - 1)]
+    @classmethod
+    def from_latencies(cls, name: str, latencies_ms: list[float], seconds: float,
+                       errors: int) -> Result:
+        ordered = sorted(latencies_ms)
+
+        def nearest_rank(p: int) -> float:
+            if not ordered:
+                return float("nan")
+            return ordered[min(len(ordered) - 1, int(math.ceil(p / 100 * len(ordered))) - 1)]
+
+        return cls(name, len(ordered), seconds, errors,
+                   {p: nearest_rank(p) for p in (50, 95, 99)})
+
+    def percentile(self, p: int) -> float:
+        return self.percentiles_ms[p]
 
     def line(self) -> str:
-        rate = len(self.latencies_ms) / self.seconds
-        return (f"{self.name:<22} n={len(self.latencies_ms):>6}  {rate:>7.1f} req/s  "
+        rate = self.count / self.seconds
+        return (f"{self.name:<22} n={self.count:>6}  {rate:>7.1f} req/s  "
                 f"p50={self.percentile(50):7.1f} ms  p95={self.percentile(95):7.1f} ms  "
                 f"p99={self.percentile(99):7.1f} ms  errors={self.errors}  "
                 f"load average {os.getloadavg()[0]:.1f}")
+
+
+WRK_SCRIPT = ROOT / "scripts" / "bench_api.lua"
+_WRK_SUMMARY = re.compile(r"^wrk-summary (.*)$", re.MULTILINE)
+
+
+def run_wrk(base_url: str, token: str, endpoint: str, clients: int, seconds: float
+            ) -> dict[str, int]:
+    """One closed-loop wrk run of `clients` connections; the numbers its script prints."""
+    command = ["wrk", "-t", str(min(2, clients)), "-c", str(clients),
+               "-d", f"{max(1, round(seconds))}s", "--timeout", "30s",
+               "-H", f"Authorization: Bearer {token}", "-s", str(WRK_SCRIPT), base_url,
+               "--", endpoint, str(DEVICES), *HISTORY_PARAMETERS]
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    match = _WRK_SUMMARY.search(finished.stdout)
+    if finished.returncode != 0 or match is None:
+        raise SystemExit(f"wrk failed ({finished.returncode}): {finished.stderr.strip()} "
+                         f"{finished.stdout.strip()}")
+    return {name: int(value) for name, value in
+            (pair.split("=") for pair in match.group(1).split())}
+
+
+def drive_api(name: str, base_url: str, token: str, endpoint: str, clients: int,
+              seconds: float, warmup: float) -> Result:
+    """A warm-up run whose figures are dropped, then the measured run."""
+    if warmup > 0:
+        run_wrk(base_url, token, endpoint, clients, warmup)
+    figures = run_wrk(base_url, token, endpoint, clients, seconds)
+    errors = sum(figures[f"{kind}_errors"] for kind in ("connect", "read", "write", "status"))
+    return Result(name, figures["requests"], figures["duration_us"] / 1e6,
+                  errors + figures["timeouts"],
+                  {p: figures[f"p{p}_us"] / 1000 for p in (50, 95, 99)})
 
 
 async def drive(name: str, call: Callable[[random.Random], Awaitable[None]], clients: int,
@@ -412,47 +458,56 @@ async def drive(name: str, call: Callable[[random.Random], Awaitable[None]], cli
                 latencies.append((time.perf_counter() - began) * 1000)
 
     await asyncio.gather(*(client_loop(i) for i in range(clients)))
-    return Result(name, latencies, seconds, errors)
+    return Result.from_latencies(name, latencies, seconds, errors)
 
 
-async def run_load(base_url: str, servers: Servers, clients: int, seconds: float,
-                   warmup: float) -> dict[str, Result]:
+async def prime(base_url: str, token: str, clients: int) -> None:
+    """The steady state of a plant in use: every device's chart has been opened once (its past
+    blocks are cached) and the dashboard has been computed today."""
+    headers = {"Authorization": f"Bearer {token}"}
+    week = timedelta(days=DAYS)
+    started = time.perf_counter()
+    pending = list(range(1, DEVICES + 1))
+    async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=600,
+                                 trust_env=False) as client:
+
+        async def open_charts() -> None:
+            while pending:
+                device_id = pending.pop()
+                response = await client.get(
+                    f"/api/v1/devices/{device_id}/kpis/history", params={
+                        "parameters": HISTORY_PARAMETERS, "interval": "auto", "agg": "mean",
+                        "start": (datetime.now(UTC) - week).isoformat()})
+                response.raise_for_status()
+
+        await asyncio.gather(*(open_charts() for _ in range(clients)))
+        charts = time.perf_counter() - started
+        (await client.get("/api/v1/dashboard/summary")).raise_for_status()
+    print(f"priming: {DEVICES} charts in {charts:.1f} s, first dashboard summary in "
+          f"{time.perf_counter() - started - charts:.1f} s", flush=True)
+
+
+def run_api_load(base_url: str, clients: int, seconds: float, warmup: float
+                 ) -> dict[str, Result]:
+    token = access_token()
+    asyncio.run(prime(base_url, token, clients))
+    results = {}
+    for name, endpoint in (("live KPIs", "live"), ("history 7 d", "history"),
+                           ("dashboard summary", "summary"),
+                           # Not a target: the cost of an authenticated request that loads
+                           # one device, for scale (auth, middleware and a device query are
+                           # part of every figure above).
+                           ("reference device read", "device")):
+        results[name] = drive_api(name, base_url, token, endpoint, clients, seconds, warmup)
+        print(results[name].line(), flush=True)
+    return results
+
+
+async def run_store_load(servers: Servers, clients: int, seconds: float
+                         ) -> dict[str, Result]:
     from app.stores.latest.redis_store import RedisLatestValues
 
-    headers = {"Authorization": f"Bearer {access_token()}"}
     week = timedelta(days=DAYS)
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    sessions = [httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits,
-                                  timeout=30, trust_env=False) for _ in range(clients)]
-    next_session = iter(range(10**9))
-
-    def session() -> httpx.AsyncClient:
-        return sessions[next(next_session) % clients]
-
-    async def get(path: str, params=None) -> None:
-        response = await session().get(path, params=params)
-        if response.status_code != 200:
-            raise RuntimeError(f"{path} answered {response.status_code}: {response.text[:200]}")
-
-    async def live(rng: random.Random) -> None:
-        await get(f"/api/v1/devices/{rng.randint(1, DEVICES)}/kpis/live")
-
-    async def chart(device_id: int) -> None:
-        await get(f"/api/v1/devices/{device_id}/kpis/history", params={
-            "parameters": HISTORY_PARAMETERS, "interval": "auto", "agg": "mean",
-            "start": (datetime.now(UTC) - week).isoformat()})
-
-    async def history(rng: random.Random) -> None:
-        await chart(rng.randint(1, DEVICES))
-
-    async def summary(_rng: random.Random) -> None:
-        await get("/api/v1/dashboard/summary")
-
-    async def device_read(rng: random.Random) -> None:
-        # Not a target: the cost of an authenticated request that loads one device, for
-        # scale (auth, middleware and a device query are part of every figure above).
-        await get(f"/api/v1/devices/{rng.randint(1, DEVICES)}")
-
     store = InfluxTimeSeriesStore(servers.influx_url, BENCH_NAME)
     latest = RedisLatestValues(servers.redis_url)
 
@@ -475,29 +530,8 @@ async def run_load(base_url: str, servers: Servers, clients: int, seconds: float
                               midnight, now, 900, "mean")
         await latest.get_many(FACTORY_ID, range(1, DEVICES + 1))
 
-    async def prime() -> None:
-        # The steady state of a plant in use: every device's chart has been opened once
-        # (its past blocks are cached) and the dashboard has been computed today.
-        started = time.perf_counter()
-        pending = list(range(1, DEVICES + 1))
-
-        async def open_charts() -> None:
-            while pending:
-                await chart(pending.pop())
-
-        await asyncio.gather(*(open_charts() for _ in range(clients)))
-        charts = time.perf_counter() - started
-        await sessions[0].get("/api/v1/dashboard/summary", timeout=600)
-        print(f"priming: {DEVICES} charts in {charts:.1f} s, first dashboard summary in "
-              f"{time.perf_counter() - started - charts:.1f} s", flush=True)
-
     results = {}
     try:
-        await prime()
-        for name, call in (("live KPIs", live), ("history 7 d", history),
-                           ("dashboard summary", summary), ("reference device read", device_read)):
-            results[name] = await drive(name, call, clients, seconds, warmup)
-            print(results[name].line(), flush=True)
         async with store:
             for name, call in (("raw latest.get", raw_live),
                                ("raw aggregate 7 d", raw_history),
@@ -506,8 +540,6 @@ async def run_load(base_url: str, servers: Servers, clients: int, seconds: float
                 print(results[name].line(), flush=True)
     finally:
         await latest.close()
-        for client in sessions:
-            await client.aclose()
     return results
 
 
@@ -533,10 +565,10 @@ def main() -> None:
           f"{args.clients} concurrent clients, {args.seconds:.0f} s per endpoint after a "
           f"{args.warmup:.0f} s warm-up", flush=True)
     try:
-        results = asyncio.run(run_load(base_url, servers, args.clients, args.seconds,
-                                       args.warmup))
+        results = run_api_load(base_url, args.clients, args.seconds, args.warmup)
     finally:
         stop_api(process)
+    results.update(asyncio.run(run_store_load(servers, args.clients, args.seconds)))
     live = results["live KPIs"].percentile(95)
     history = results["history 7 d"].percentile(95)
     summary = results["dashboard summary"].percentile(95)

@@ -6,6 +6,8 @@
 #   scripts/bootstrap.sh spa       frontend/dist, rebuilt when a source file changed
 #   scripts/bootstrap.sh deploy    docker-compose (to validate the compose file offline) and
 #                                  nginx (to test its configuration), from Debian's packages
+#   scripts/bootstrap.sh bench     wrk (the HTTP load generator of `make bench-api`), from
+#                                  Debian's packages
 # A stamp file per step records the hash of the inputs it was built from.
 set -euo pipefail
 
@@ -90,6 +92,12 @@ deploy_tools() {
   fi
 }
 
+bench_tools() {
+  if command -v wrk >/dev/null 2>&1; then return; fi
+  say "installing wrk from Debian's packages"
+  apt_install wrk
+}
+
 spa() {
   node_env
   local hash
@@ -109,6 +117,7 @@ for step in "${@:-python}"; do
     browser) browser ;;
     spa) spa ;;
     deploy) deploy_tools ;;
+    bench) bench_tools ;;
     *) echo "unknown step: $step" >&2; exit 2 ;;
   esac
 done

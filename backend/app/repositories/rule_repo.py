@@ -101,6 +101,24 @@ class ScopeRepository(TenantRepository[Device]):
                 .distinct())
         return set((await self.session.execute(stmt)).scalars())
 
+    async def parameter_summary(self, scope: dict, limit: int
+                                ) -> list[tuple[str, str | None, str | None, int]]:
+        """(key, a display name, a unit, how many devices) of every parameter reported by
+        the devices in scope the engine evaluates, by key."""
+        stmt = (self.select(DeviceParameter.parameter_key,
+                            func.max(DeviceParameter.display_name),
+                            func.max(DeviceParameter.unit),
+                            func.count(DeviceParameter.device_id))
+                .select_from(Device)
+                .join(DeviceParameter, and_(DeviceParameter.device_id == Device.id,
+                                            DeviceParameter.factory_id == self.factory_id))
+                .where(scope_clause(scope), Device.status != STATUS_DISABLED)
+                .group_by(DeviceParameter.parameter_key)
+                .order_by(DeviceParameter.parameter_key)
+                .limit(limit))
+        rows = await self.session.execute(stmt)
+        return [(key, name, unit, int(count)) for key, name, unit, count in rows]
+
     async def describe(self, ids: Sequence[int]) -> list[Device]:
         if not ids:
             return []

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,6 +36,15 @@ class UserRepository(TenantRepository[User]):
             stmt = stmt.where(or_(func.lower(User.email).contains(needle, autoescape=True),
                                   func.lower(User.full_name).contains(needle, autoescape=True)))
         return await self.page(stmt, offset=offset, limit=limit, order_by=(User.email, User.id))
+
+    async def display_names(self, ids: Iterable[int | None]) -> dict[int, str]:
+        """id → the name people know the user by: the full name, else the email."""
+        wanted = sorted({i for i in ids if i is not None})
+        if not wanted:
+            return {}
+        rows = await self.session.execute(
+            self.select(User.id, User.full_name, User.email).where(User.id.in_(wanted)))
+        return {int(i): name or email for i, name, email in rows}
 
     async def lock_active_super_admin_ids(self) -> list[int]:
         """Row locks on every active super admin until the transaction ends: two admins

@@ -32,8 +32,12 @@ class AlertRead(Schema):
     triggered_at: datetime
     last_triggered_at: datetime
     acknowledged_by: int | None
+    acknowledged_by_name: str | None = Field(description="Full name, or email when the name "
+                                                         "is empty")
     acknowledged_at: datetime | None
     resolved_by: int | None
+    resolved_by_name: str | None = Field(description="Full name, or email when the name is "
+                                                     "empty; null when resolved automatically")
     resolved_at: datetime | None
     created_at: datetime
     updated_at: datetime

@@ -31,6 +31,8 @@ DeviceIds = Annotated[list[Id], Field(min_length=1, max_length=20), AfterValidat
 
 
 class JobFile(Schema):
+    key: str = Field(description="The object key: GET /api/v1/files/{key} streams it with the "
+                                 "bearer token of its factory")
     name: str
     content_type: str
     size: int

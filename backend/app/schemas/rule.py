@@ -210,3 +210,15 @@ class DryRunResult(Schema):
                                                  "condition reads")
     missing: list[str] = Field(description="Parameters the condition reads that the device "
                                            "has no current value for")
+
+
+# --- parameters across a scope -------------------------------------------------------------
+class ScopeParametersRequest(Input):
+    scope: Scope = Field(default_factory=lambda: ScopeAll(kind="all"))
+
+
+class ScopeParameter(Schema):
+    parameter_key: str
+    display_name: str | None = Field(description="A name given to it on one of the devices")
+    unit: str | None = Field(description="Its unit on one of the devices that name one")
+    device_count: int = Field(description="Devices in scope that have reported it")

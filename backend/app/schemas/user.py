@@ -75,3 +75,17 @@ class UserRead(Schema):
     last_login_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+
+class UserInvited(UserRead):
+    invite_link: str | None = Field(
+        description="The invitation address, only while email is off (SMTP_HOST empty): "
+                    "nobody else can pass it on. Null whenever the email is sent.")
+
+
+class DirectoryEntry(Schema):
+    """What any colleague may see of a user, e.g. to pick alert recipients."""
+
+    id: int
+    full_name: str
+    email: str

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app.core.config import Settings
-from app.core.email import OutgoingEmail, send_email
+from app.core.email import OutgoingEmail, email_enabled, send_email
 from app.core.logging import get_logger
 from app.models.factory import Factory
 from app.models.user import User
@@ -41,7 +41,9 @@ class AccountMailer:
         self.settings = settings
 
     async def send_invitation(self, *, factory: Factory, user: User, token: str,
-                              expires_at: datetime, invited_by: User | None) -> None:
+                              expires_at: datetime, invited_by: User | None) -> str | None:
+        """The link itself when email is off: no message will reach the invitee, so the
+        inviter is the only one who can pass it on."""
         link = account_link(self.settings, "accept-invite", factory, token)
         app = self.settings.app_name
         inviter = (invited_by.full_name or invited_by.email) if invited_by else "An administrator"
@@ -64,6 +66,7 @@ class AccountMailer:
         await self.deliver(OutgoingEmail(
             to=user.email, subject=f"You are invited to {factory.name} on {app}",
             text=text, html=html))
+        return None if email_enabled(self.settings) else link
 
     async def send_password_reset(self, *, factory: Factory, user: User, token: str,
                                   expires_at: datetime) -> None:

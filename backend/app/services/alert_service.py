@@ -16,6 +16,7 @@ from app.models.user import User
 from app.repositories.alert_repo import AlertFilters, AlertRepository
 from app.repositories.device_repo import DeviceRepository
 from app.repositories.rule_repo import RuleRepository
+from app.repositories.user_repo import UserRepository
 from app.schemas.common import PageParams
 
 log = get_logger(__name__)
@@ -96,12 +97,14 @@ class AlertService:
         devices = await DeviceRepository(self.session, self.factory_id).get_many(
             sorted({a.device_id for a in alerts if a.device_id is not None}))
         device_names = {d.id: d.name for d in devices}
-        return [alert_view(a, rule_names.get(a.rule_id), device_names.get(a.device_id))
+        people = await UserRepository(self.session, self.factory_id).display_names(
+            [a.acknowledged_by for a in alerts] + [a.resolved_by for a in alerts])
+        return [alert_view(a, rule_names.get(a.rule_id), device_names.get(a.device_id), people)
                 for a in alerts]
 
 
-def alert_view(alert: Alert, rule_name: str | None, device_name: str | None
-               ) -> dict[str, Any]:
+def alert_view(alert: Alert, rule_name: str | None, device_name: str | None,
+               people: dict[int, str]) -> dict[str, Any]:
     return {
         "id": alert.id,
         "rule_id": alert.rule_id,
@@ -117,8 +120,10 @@ def alert_view(alert: Alert, rule_name: str | None, device_name: str | None
         "triggered_at": alert.triggered_at,
         "last_triggered_at": alert.last_triggered_at,
         "acknowledged_by": alert.acknowledged_by,
+        "acknowledged_by_name": people.get(alert.acknowledged_by),
         "acknowledged_at": alert.acknowledged_at,
         "resolved_by": alert.resolved_by,
+        "resolved_by_name": people.get(alert.resolved_by),
         "resolved_at": alert.resolved_at,
         "created_at": alert.created_at,
         "updated_at": alert.updated_at,

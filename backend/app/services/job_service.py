@@ -63,7 +63,8 @@ class JobService(Generic[JobT]):
         download_url = None
         for item in stored:
             url = await self.files.link(self.factory_id, item["key"], item["name"])
-            files.append({"name": item["name"], "content_type": item["content_type"],
+            files.append({"key": item["key"], "name": item["name"],
+                          "content_type": item["content_type"],
                           "size": item["size"], "url": url})
             if item["key"] == job.object_key:
                 download_url = url

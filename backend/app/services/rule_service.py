@@ -24,6 +24,8 @@ log = get_logger(__name__)
 
 # A dry run answers per device; beyond this many devices it would stop being a quick check.
 DRY_RUN_MAX_DEVICES = 1000
+# Suggestions for a picker: more keys than this are typed, not scrolled through.
+SCOPE_PARAMETERS_MAX = 500
 
 
 def condition_parameters(condition: Any) -> list[str]:
@@ -135,6 +137,13 @@ class RuleService:
 
     async def test(self, rule: Rule) -> list[dict[str, Any]]:
         return await self.dry_run(rule.condition, rule.scope or {"kind": "all"})
+
+    async def scope_parameters(self, scope: dict[str, Any]) -> list[dict[str, Any]]:
+        """The parameters a condition on this scope can read, for the rule editor."""
+        await self._check_scope(scope)
+        rows = await self.scopes.parameter_summary(scope, SCOPE_PARAMETERS_MAX)
+        return [{"parameter_key": key, "display_name": name, "unit": unit,
+                 "device_count": count} for key, name, unit, count in rows]
 
     # -- internals -------------------------------------------------------------------------
     async def _check(self, fields: dict[str, Any]) -> None:

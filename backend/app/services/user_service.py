@@ -105,6 +105,13 @@ class UserService:
             raise _user_exists() from exc
         return user
 
+    # -- the directory: who can be picked, for any signed-in user --------------------------
+    async def directory(self, q: str | None, page: PageParams
+                        ) -> tuple[list[dict[str, Any]], int]:
+        users, total = await self.users.list_page(UserFilters(is_active=True, q=q),
+                                                  offset=page.offset, limit=page.per_page)
+        return [{"id": u.id, "full_name": u.full_name, "email": u.email} for u in users], total
+
     # -- the users API (a super admin acting) ----------------------------------------------
     async def load(self, user_id: int) -> User:
         user = await self.users.get(user_id)
@@ -131,9 +138,10 @@ class UserService:
                                             "permissions": user.permissions})
         await self.session.commit()
         log.info("user.invited", invited_user_id=user.id)
-        await self._mailer().send_invitation(factory=factory, user=user, token=link.token,
-                                             expires_at=link.expires_at, invited_by=self.actor)
-        return user_view(user)
+        unsent_link = await self._mailer().send_invitation(
+            factory=factory, user=user, token=link.token, expires_at=link.expires_at,
+            invited_by=self.actor)
+        return {**user_view(user), "invite_link": unsent_link}
 
     async def resend_invite(self, user: User) -> dict[str, Any]:
         if not user.is_active:
@@ -147,9 +155,10 @@ class UserService:
         user.invited_at = datetime.now(UTC)
         self._record("user.invite_resent", user, {"email": user.email})
         await self.session.commit()
-        await self._mailer().send_invitation(factory=factory, user=user, token=link.token,
-                                             expires_at=link.expires_at, invited_by=self.actor)
-        return user_view(user)
+        unsent_link = await self._mailer().send_invitation(
+            factory=factory, user=user, token=link.token, expires_at=link.expires_at,
+            invited_by=self.actor)
+        return {**user_view(user), "invite_link": unsent_link}
 
     async def update(self, user: User, body: UserUpdate) -> dict[str, Any]:
         changes = body.model_dump(exclude_unset=True)

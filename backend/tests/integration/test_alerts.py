@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
-from app.core.database import session_scope
+from app.core.database import get_database, session_scope
 from app.models import Alert, Rule
 from app.repositories.alert_repo import AlertRepository, open_key
 
@@ -15,8 +16,8 @@ T0 = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 ALERT_FIELDS = {
     "id", "rule_id", "rule_name", "device_id", "device_name", "severity", "title", "message",
     "values", "status", "trigger_count", "triggered_at", "last_triggered_at",
-    "acknowledged_by", "acknowledged_at", "resolved_by", "resolved_at", "created_at",
-    "updated_at",
+    "acknowledged_by", "acknowledged_by_name", "acknowledged_at", "resolved_by",
+    "resolved_by_name", "resolved_at", "created_at", "updated_at",
 }
 
 
@@ -130,6 +131,60 @@ async def test_acknowledge_then_resolve(client, tenant, scene):
     assert r.status_code == 409 and r.json()["error"]["code"] == "ALERT_RESOLVED"
     r = await client.post(f"{url}/resolve", headers=tenant.headers)
     assert r.status_code == 200 and r.json()["data"]["status"] == "resolved"
+
+
+async def test_who_acknowledged_and_resolved_is_named(client, make, tenant, scene):
+    a = scene["alerts"]
+    olga = await make.user(tenant.factory, full_name="Olga Operator",
+                           permissions=["acknowledge_alerts"])
+    nameless = await make.user(tenant.factory, full_name="", email="shift.b@test.io",
+                               permissions=["acknowledge_alerts"])
+    r = await client.post(f"/api/v1/alerts/{a[0].id}/acknowledge", headers=make.headers(olga))
+    data = r.json()["data"]
+    assert (data["acknowledged_by"], data["acknowledged_by_name"]) == (olga.id, "Olga Operator")
+    assert data["resolved_by_name"] is None
+    r = await client.post(f"/api/v1/alerts/{a[0].id}/resolve", headers=make.headers(nameless))
+    data = r.json()["data"]
+    assert data["acknowledged_by_name"] == "Olga Operator"
+    assert (data["resolved_by"], data["resolved_by_name"]) == (nameless.id, "shift.b@test.io")
+    r = await client.post("/api/v1/alerts/acknowledge", json={"ids": [a[3].id]},
+                          headers=make.headers(nameless))
+    assert r.json()["data"][0]["acknowledged_by_name"] == "shift.b@test.io"
+
+    r = await client.get(f"/api/v1/alerts/{a[0].id}", headers=tenant.headers)
+    assert r.json()["data"]["resolved_by_name"] == "shift.b@test.io"
+    r = await client.get("/api/v1/alerts", headers=tenant.headers)
+    names = {x["id"]: (x["acknowledged_by_name"], x["resolved_by_name"])
+             for x in r.json()["data"]}
+    assert names[a[0].id] == ("Olga Operator", "shift.b@test.io")
+    assert names[a[3].id] == ("shift.b@test.io", None)
+    assert names[a[4].id] == (None, None), "nobody acted yet"
+
+
+async def test_names_of_a_whole_page_come_from_one_query(client, make, tenant, scene):
+    alerts = scene["alerts"]
+    for alert in (alerts[0], alerts[3], alerts[4]):
+        person = await make.user(tenant.factory, permissions=["acknowledge_alerts"])
+        await client.post(f"/api/v1/alerts/{alert.id}/acknowledge",
+                          headers=make.headers(person))
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    async def user_queries(per_page: int) -> int:
+        statements.clear()
+        r = await client.get("/api/v1/alerts", params={"per_page": per_page},
+                             headers=tenant.headers)
+        assert r.status_code == 200 and len(r.json()["data"]) == per_page
+        return sum("FROM users" in s for s in statements)
+
+    engine = get_database().engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert await user_queries(1) == await user_queries(5)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 async def test_bulk_acknowledge(client, tenant, scene):

@@ -122,6 +122,11 @@ async def test_anomaly_job_finds_injected_windows(app, client, make):
     assert len(csv.text.splitlines()) == result["points"] + 1
     png = await download(client, names[f"anomalies-{job['id']}.png"]["url"])
     assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    # The key names the same object: the API streams it to the factory's bearer token.
+    key = names[f"anomalies-{job['id']}.csv"]["key"]
+    assert key.startswith(f"factories/{tenant.id}/")
+    r = await client.get(f"/api/v1/files/{key}", headers=tenant.headers)
+    assert r.status_code == 200 and r.text == csv.text
 
 
 async def test_forecast_job_on_a_seasonal_load(app, client, make):

@@ -299,6 +299,65 @@ async def test_test_a_saved_rule(client, app, tenant, metered):
                                  "missing": []}]
 
 
+# --- parameters across a scope -------------------------------------------------------------
+async def _scope_parameters(client, tenant, scope=None):
+    body = {} if scope is None else {"scope": scope}
+    r = await client.post("/api/v1/rules/parameters", json=body, headers=tenant.headers)
+    assert r.status_code == 200, r.text
+    return r.json()["data"]
+
+
+async def test_parameters_across_a_scope(client, tenant, other_tenant, metered, make):
+    second = await make.device(tenant, name="Press 2", type="press", area="Hall B")
+    await make.parameter(second, "power_kw", unit="kW", display_name="Active power")
+    await make.parameter(second, "Power factor")
+    pump = await make.device(tenant, name="Pump 1", type="pump", area="Hall A")
+    await make.parameter(pump, "flow_m3h", unit="m³/h")
+    retired = await make.device(tenant, name="Old press", type="press", status="disabled")
+    await make.parameter(retired, "legacy_kw")
+    foreign = await make.device(other_tenant, type="press")
+    await make.parameter(foreign, "foreign_only")
+
+    everything = await _scope_parameters(client, tenant)
+    assert everything == [
+        {"parameter_key": "Power factor", "display_name": None, "unit": None,
+         "device_count": 1},
+        {"parameter_key": "flow_m3h", "display_name": None, "unit": "m³/h", "device_count": 1},
+        {"parameter_key": "power_kw", "display_name": "Active power", "unit": "kW",
+         "device_count": 2},
+        {"parameter_key": "voltage", "display_name": None, "unit": None, "device_count": 1},
+    ], "sorted by key, a disabled device and another factory's devices left out"
+    assert await _scope_parameters(client, tenant, {"kind": "all"}) == everything
+
+    keys = [p["parameter_key"] for p in await _scope_parameters(
+        client, tenant, {"kind": "type", "value": "press"})]
+    assert keys == ["Power factor", "power_kw", "voltage"]
+    keys = [p["parameter_key"] for p in await _scope_parameters(
+        client, tenant, {"kind": "area", "value": "Hall A"})]
+    assert keys == ["flow_m3h", "power_kw", "voltage"]
+    chosen = await _scope_parameters(client, tenant, {"kind": "devices",
+                                                      "device_ids": [pump.id, retired.id]})
+    assert [p["parameter_key"] for p in chosen] == ["flow_m3h"]
+    assert await _scope_parameters(client, tenant, {"kind": "type", "value": "kiln"}) == []
+
+
+async def test_parameters_across_a_scope_are_capped_and_validated(
+        client, tenant, other_tenant, metered, make, monkeypatch):
+    from app.services import rule_service
+
+    monkeypatch.setattr(rule_service, "SCOPE_PARAMETERS_MAX", 1)
+    assert [p["parameter_key"] for p in await _scope_parameters(client, tenant)] == ["power_kw"]
+
+    foreign = await make.device(other_tenant)
+    for body, code in (({"scope": {"kind": "devices", "device_ids": [foreign.id]}},
+                        "INVALID_SCOPE"),
+                       ({"scope": {"kind": "devices", "device_ids": []}}, "VALIDATION_ERROR"),
+                       ({"scope": {"kind": "galaxy"}}, "VALIDATION_ERROR"),
+                       ({"scope": {"kind": "all"}, "extra": 1}, "VALIDATION_ERROR")):
+        r = await client.post("/api/v1/rules/parameters", json=body, headers=tenant.headers)
+        assert r.status_code == 422 and r.json()["error"]["code"] == code, (body, r.text)
+
+
 # --- permissions ---------------------------------------------------------------------------
 async def test_reading_is_open_writing_needs_manage_rules(client, make, tenant, metered):
     rule = (await _create(client, tenant)).json()["data"]
@@ -316,11 +375,14 @@ async def test_reading_is_open_writing_needs_manage_rules(client, make, tenant, 
         await client.post(f"{url}/test", headers=viewer),
         await client.post("/api/v1/rules/dry-run", json={"condition": POWER_ABOVE_100},
                           headers=viewer),
+        await client.post("/api/v1/rules/parameters", json={}, headers=viewer),
         await client.delete(url, headers=viewer),
     ]
     for r in denied:
         assert r.status_code == 403 and r.json()["error"]["code"] == "PERMISSION_DENIED"
     r = await client.patch(url, json={"name": "Renamed"}, headers=editor)
+    assert r.status_code == 200
+    r = await client.post("/api/v1/rules/parameters", json={}, headers=editor)
     assert r.status_code == 200
     assert (await client.get("/api/v1/rules")).status_code == 401
 

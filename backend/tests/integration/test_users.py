@@ -4,6 +4,7 @@ safeguards that keep a factory administrable."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import update
@@ -147,6 +148,90 @@ async def test_resend_invite_kills_the_previous_link(mail_client, smtp_sink, mak
     r = await mail_client.post(f"/api/v1/users/{invited['id']}/resend-invite",
                                headers=tenant.headers)
     assert r.status_code == 409 and r.json()["error"]["code"] == "INVITE_ALREADY_ACCEPTED"
+
+
+# --- the invitation link when email is off ------------------------------------------------
+async def test_with_email_off_the_answer_carries_a_working_link(client, make, settings):
+    assert not settings.smtp_host, "the default app of the tests sends no email"
+    tenant = await make.tenant()
+    r = await _invite(client, tenant, "offline@test.io")
+    assert r.status_code == 201, r.text
+    assert r.headers["cache-control"] == "no-store"
+    invited = r.json()["data"]
+    link = invited["invite_link"]
+    assert link.startswith(f"{settings.public_url}/accept-invite?")
+    query = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
+    assert query["factory"] == tenant.factory.slug
+
+    # Never in a plain read: the link is shown once, to the inviter.
+    r = await client.get(f"/api/v1/users/{invited['id']}", headers=tenant.headers)
+    assert "invite_link" not in r.json()["data"]
+    r = await client.get("/api/v1/users", headers=tenant.headers)
+    assert all("invite_link" not in u for u in r.json()["data"])
+
+    r = await client.post(f"/api/v1/users/{invited['id']}/resend-invite",
+                          headers=tenant.headers)
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    fresh = {k: v[0] for k, v in parse_qs(urlsplit(r.json()["data"]["invite_link"]).query
+                                          ).items()}
+    assert fresh["token"] != query["token"]
+    r = await client.post("/api/v1/auth/accept-invite", json={**query, "password": NEW_PASSWORD})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "INVITE_INVALID"
+    r = await client.post("/api/v1/auth/accept-invite", json={**fresh, "password": NEW_PASSWORD})
+    assert r.status_code == 200, r.text
+    assert (await _login(client, tenant.factory, "offline@test.io",
+                         NEW_PASSWORD)).status_code == 200
+
+
+async def test_with_email_on_the_link_goes_only_by_email(mail_client, smtp_sink, make):
+    tenant = await make.tenant()
+    r = await _invite(mail_client, tenant, "online@test.io")
+    assert r.status_code == 201 and r.json()["data"]["invite_link"] is None
+    (message,) = await smtp_sink.wait_for("online@test.io")
+    query = link_in(message, "accept-invite")[1]
+    r = await mail_client.post(f"/api/v1/users/{r.json()['data']['id']}/resend-invite",
+                               headers=tenant.headers)
+    assert r.status_code == 200 and r.json()["data"]["invite_link"] is None
+    _, second = await smtp_sink.wait_for("online@test.io", count=2)
+    assert link_in(second, "accept-invite")[1]["token"] != query["token"]
+
+
+# --- the directory -------------------------------------------------------------------------
+async def test_directory_names_active_users_to_every_user(client, make):
+    tenant = await make.tenant()
+    editor = await make.user(tenant.factory, email="rita.rules@test.io",
+                             full_name="Rita Rules", permissions=["manage_rules"],
+                             phone="+4915112345678")
+    plain = await make.user(tenant.factory, email="pat.plain@test.io", full_name="",
+                            permissions=[])
+    await make.user(tenant.factory, email="gone@test.io", is_active=False)
+    other = await make.tenant()
+    await make.user(other.factory, email="rita.elsewhere@test.io", full_name="Rita Other")
+
+    r = await client.get("/api/v1/users/directory", headers=make.headers(editor))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["total"] == 3 and (body["page"], body["per_page"]) == (1, 20)
+    assert body["data"] == sorted(body["data"], key=lambda u: u["email"])
+    assert {u["email"] for u in body["data"]} == {tenant.admin.email, "rita.rules@test.io",
+                                                  "pat.plain@test.io"}
+    assert all(set(u) == {"id", "full_name", "email"} for u in body["data"])
+
+    async def search(**params):
+        r = await client.get("/api/v1/users/directory", params=params,
+                             headers=make.headers(plain))
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    assert (await search(q="RITA"))["data"] == [
+        {"id": editor.id, "full_name": "Rita Rules", "email": "rita.rules@test.io"}]
+    assert (await search(q="gone"))["total"] == 0, "a deactivated user is not offered"
+    paged = await search(per_page=2, page=2)
+    assert paged["total"] == 3 and len(paged["data"]) == 1
+    r = await client.get("/api/v1/users/directory", params={"q": "x" * 201},
+                         headers=tenant.headers)
+    assert r.status_code == 422
+    assert (await client.get("/api/v1/users/directory")).status_code == 401
 
 
 async def test_invite_validation_and_duplicates(client, make):

@@ -1,8 +1,8 @@
 /**
- * Result files of analytics and reports. Jobs answer with a signed link per file: from the
- * local-folder store it is an API path, from S3 a presigned address on another origin. Both
- * name the object key, and the API streams any key of the signed-in user's factory to its
- * bearer token, so every file is fetched the same way and errors come back as the envelope.
+ * Result files of analytics and reports. Jobs list each file with its object key, and the API
+ * streams any key of the signed-in user's factory to its bearer token: every file is fetched
+ * the same way whichever store holds it (local folder or S3), and errors come back as the
+ * envelope. The signed link beside the key is for handing a file on outside the app.
  */
 import { isAxiosError } from 'axios';
 import { api } from '@/api/client';
@@ -41,23 +41,8 @@ export async function decodeBlobError(err: unknown): Promise<never> {
   throw err;
 }
 
-const OBJECT_KEY = /(?:^|\/)(factories\/\d+\/.+)$/;
-
-/** The object key a download link points at, e.g. `factories/1/reports/7/report.pdf`. */
-export function objectKeyFromUrl(url: string): string | null {
-  let path: string;
-  try {
-    path = decodeURIComponent(new URL(url, 'http://localhost').pathname);
-  } catch {
-    return null;
-  }
-  return OBJECT_KEY.exec(path)?.[1] ?? null;
-}
-
-/** A result file through the API with the signed-in user's token, whichever store made the link. */
-export async function fetchResultFile(url: string, fallbackName: string): Promise<DownloadedFile> {
-  const key = objectKeyFromUrl(url);
-  if (!key) throw new Error('This download link is not one the app can open. Refresh the page for a new one.');
+/** A result file by its object key, streamed by the API to the signed-in user's token whichever store holds it. */
+export async function fetchResultFile(key: string, fallbackName: string): Promise<DownloadedFile> {
   const path = key.split('/').map(encodeURIComponent).join('/');
   const res = await api
     .get<Blob>(`/files/${path}`, {

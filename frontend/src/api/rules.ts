@@ -1,7 +1,7 @@
 import { api } from '@/api/client';
 import { compactParams } from '@/api/params';
 import type { ItemResponse, ListResponse } from '@/types/api';
-import type { ConditionNode, DryRunResult, Rule, RuleListParams, RuleScope, RuleWrite } from '@/types/rules';
+import type { ConditionNode, DryRunResult, Rule, RuleListParams, RuleScope, RuleWrite, ScopeParameterSummary } from '@/types/rules';
 
 export async function listRules(params: RuleListParams, signal?: AbortSignal): Promise<ListResponse<Rule>> {
   const res = await api.get<ListResponse<Rule>>('/rules', { params: compactParams(params), signal });
@@ -35,5 +35,11 @@ export async function deleteRule(id: number): Promise<void> {
 /** Evaluates a condition against the devices' current values; nothing is saved. */
 export async function dryRunRule(body: { condition: ConditionNode; scope: RuleScope }): Promise<DryRunResult[]> {
   const res = await api.post<ItemResponse<DryRunResult[]>>('/rules/dry-run', body);
+  return res.data.data;
+}
+
+/** The parameter keys the enabled devices of a scope have reported, sorted, at most SCOPE_PARAMETERS_MAX. */
+export async function listScopeParameters(scope: RuleScope, signal?: AbortSignal): Promise<ScopeParameterSummary[]> {
+  const res = await api.post<ItemResponse<ScopeParameterSummary[]>>('/rules/parameters', { scope }, { signal });
   return res.data.data;
 }

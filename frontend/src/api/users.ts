@@ -1,10 +1,19 @@
 import { api } from '@/api/client';
 import { compactParams } from '@/api/params';
 import type { ItemResponse, ListResponse } from '@/types/api';
-import type { ManagedUser, UserInvite, UserListParams, UserUpdate } from '@/types/users';
+import type { DirectoryUser, ManagedUser, UserInvite, UserListParams, UserUpdate } from '@/types/users';
 
 export async function listUsers(params: UserListParams, signal?: AbortSignal): Promise<ListResponse<ManagedUser>> {
   const res = await api.get<ListResponse<ManagedUser>>('/users', { params: compactParams(params), signal });
+  return res.data;
+}
+
+/** Active users by name and email; open to every signed-in user (e.g. to pick recipients). */
+export async function listUserDirectory(
+  params: { q?: string; page?: number; per_page?: number },
+  signal?: AbortSignal,
+): Promise<ListResponse<DirectoryUser>> {
+  const res = await api.get<ListResponse<DirectoryUser>>('/users/directory', { params: compactParams(params), signal });
   return res.data;
 }
 

@@ -1,17 +1,11 @@
 import { useCurrentUserId } from '@/hooks/useFactoryContext';
-import { useUserDirectory } from '@/hooks/useUsers';
 
-/**
- * Names the user behind `acknowledged_by` / `resolved_by`. Alerts carry only the id; super
- * admins can list users, everyone else sees "you" for themselves and a number otherwise.
- */
-export function useAlertActorName(): (id: number | null) => string | null {
+/** Names who acknowledged or resolved an alert: "you" for oneself, else the name the API sends. */
+export function useAlertActorName(): (id: number | null, name: string | null) => string | null {
   const me = useCurrentUserId();
-  const users = useUserDirectory();
-  const byId = new Map((users.data ?? []).map((u) => [u.id, u.full_name || u.email]));
-  return (id) => {
+  return (id, name) => {
     if (id === null) return null;
     if (id === me) return 'you';
-    return byId.get(id) ?? `user #${id}`;
+    return name ?? `user #${id}`;
   };
 }

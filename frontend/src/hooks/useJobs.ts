@@ -47,14 +47,12 @@ export function useDeleteAnalyticsJob() {
 }
 
 /** The text of a result file (the CSV a chart is drawn from); files do not change once written. */
-export function useResultFileText(jobId: number, url: string | null | undefined, name: string) {
+export function useResultFileText(jobId: number, key: string | null | undefined, name: string) {
   return useQuery({
     queryKey: ['analytics', 'file', jobId, name],
-    queryFn: async () => (await fetchResultFile(url ?? '', name)).blob.text(),
-    enabled: Boolean(url),
+    queryFn: async () => (await fetchResultFile(key ?? '', name)).blob.text(),
+    enabled: Boolean(key),
     staleTime: Infinity,
-    // Links expire; a retry after a fresh job read gets a new one, not the same again.
-    retry: false,
   });
 }
 

@@ -1,7 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createRule, deleteRule, dryRunRule, getRule, listRules, setRuleActive, updateRule } from '@/api/rules';
-import { useDeviceDirectory, useParametersOfDevices } from '@/hooks/useDevices';
-import type { DeviceParameter } from '@/types/device';
+import { createRule, deleteRule, dryRunRule, getRule, listRules, listScopeParameters, setRuleActive, updateRule } from '@/api/rules';
+import { useDebouncedValue } from '@/hooks/useDebouncedValue';
 import type { RuleListParams, RuleScope, RuleWrite } from '@/types/rules';
 
 export const ruleKeys = {
@@ -64,56 +63,43 @@ export function useDryRun() {
   return useMutation({ mutationFn: dryRunRule });
 }
 
-/** Devices whose parameters are read for the picker's suggestions; beyond, keys can be typed. */
-export const SCOPE_DISCOVERY_DEVICES = 30;
+/** The server's cap on the keys it lists for a scope (backend SCOPE_PARAMETERS_MAX). */
+export const SCOPE_PARAMETERS_MAX = 500;
 
 export interface ScopeParameter {
   key: string;
   /** A name someone gave it on one of the devices. */
   label: string | null;
   unit: string | null;
-  /** How many of the devices read report it. */
+  /** How many devices in scope report it. */
   devices: number;
 }
 
 /**
- * The parameters discovered on the devices of a rule's scope: the union over the devices it
- * matches, read from each device's parameter list (cached per device, shared with the device
- * pages). "All devices", a type or an area read at most SCOPE_DISCOVERY_DEVICES devices.
+ * The parameters reported across the enabled devices of a rule's scope, in one request.
+ * Asking needs manage_rules, so `enabled` is false for someone who only reads the rule; a
+ * scope still being typed is asked about once it settles.
  */
-export function useScopeParameters(scope: RuleScope) {
-  const directory = useDeviceDirectory();
-  const all = directory.data?.devices ?? [];
-  const matching =
-    scope.kind === 'devices'
-      ? scope.device_ids
-      : all
-          .filter((d) => d.status !== 'disabled')
-          .filter((d) =>
-            scope.kind === 'type' ? d.type === scope.value : scope.kind === 'area' ? d.area === scope.value : true,
-          )
-          .map((d) => d.id);
-  const ids = matching.slice(0, SCOPE_DISCOVERY_DEVICES);
-  const queries = useParametersOfDevices(ids);
-
-  const byKey = new Map<string, ScopeParameter>();
-  queries.forEach((q) => {
-    (q.data ?? []).forEach((p: DeviceParameter) => {
-      const known = byKey.get(p.parameter_key);
-      if (known) {
-        known.devices += 1;
-        known.label ??= p.display_name;
-        known.unit ??= p.unit;
-      } else {
-        byKey.set(p.parameter_key, { key: p.parameter_key, label: p.display_name, unit: p.unit, devices: 1 });
-      }
-    });
+export function useScopeParameters(scope: RuleScope | null, enabled = true) {
+  const settled = useDebouncedValue(scope ? JSON.stringify(scope) : null);
+  const query = useQuery({
+    queryKey: ['rules', 'parameters', settled],
+    queryFn: ({ signal }) => listScopeParameters(JSON.parse(settled ?? '{}') as RuleScope, signal),
+    enabled: enabled && settled !== null,
+    staleTime: 60_000,
+    placeholderData: keepPreviousData,
   });
-  const parameters = [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
+  const parameters: ScopeParameter[] = (query.data ?? []).map((p) => ({
+    key: p.parameter_key,
+    label: p.display_name,
+    unit: p.unit,
+    devices: p.device_count,
+  }));
+  const current = query.isSuccess && !query.isPlaceholderData;
   return {
     parameters,
-    loading: (scope.kind !== 'devices' && directory.isPending) || queries.some((q) => q.isPending),
-    devicesRead: ids.length,
-    devicesMatching: scope.kind === 'devices' ? scope.device_ids.length : matching.length,
+    loading: enabled && settled !== null && !current && !query.isError,
+    // A capped list cannot tell that a key is missing from the scope.
+    complete: current && parameters.length < SCOPE_PARAMETERS_MAX,
   };
 }

@@ -1,13 +1,15 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { listAuditEntries } from '@/api/audit';
-import { inviteUser, listUsers, resendInvite, setUserActive, updateUser } from '@/api/users';
+import { inviteUser, listUserDirectory, listUsers, resendInvite, setUserActive, updateUser } from '@/api/users';
 import { useIsSuperAdmin } from '@/hooks/useFactoryContext';
-import type { ManagedUser, UserListParams, UserUpdate } from '@/types/users';
+import type { ListResponse } from '@/types/api';
+import type { DirectoryUser, ManagedUser, UserListParams, UserUpdate } from '@/types/users';
 import type { AuditListParams } from '@/types/users';
 
 export const userKeys = {
   all: ['users'] as const,
   list: (params: UserListParams) => ['users', 'list', params] as const,
+  everyone: () => ['users', 'everyone'] as const,
   directory: () => ['users', 'directory'] as const,
 };
 
@@ -21,24 +23,35 @@ export function useUsers(params: UserListParams) {
 
 const DIRECTORY_PAGES = 5;
 
+async function allPages<T>(fetchPage: (page: number) => Promise<ListResponse<T>>): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; page <= DIRECTORY_PAGES; page += 1) {
+    const res = await fetchPage(page);
+    items.push(...res.data);
+    if (res.data.length === 0 || items.length >= res.total) break;
+  }
+  return items;
+}
+
 /**
- * Every user of the factory, for naming people (who acknowledged, who acted) and picking
- * recipients. Only super admins may list users; for everyone else this stays empty.
+ * Every user of the factory, deactivated ones included, for naming people in the audit
+ * trail. Only super admins may list users; for everyone else this stays empty.
  */
-export function useUserDirectory() {
+export function useAllUsers() {
   const allowed = useIsSuperAdmin();
   return useQuery({
-    queryKey: userKeys.directory(),
-    queryFn: async ({ signal }) => {
-      const users: ManagedUser[] = [];
-      for (let page = 1; page <= DIRECTORY_PAGES; page += 1) {
-        const res = await listUsers({ page, per_page: 100 }, signal);
-        users.push(...res.data);
-        if (res.data.length === 0 || users.length >= res.total) break;
-      }
-      return users;
-    },
+    queryKey: userKeys.everyone(),
+    queryFn: ({ signal }) => allPages<ManagedUser>((page) => listUsers({ page, per_page: 100 }, signal)),
     enabled: allowed,
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** The factory's active users by name and email, open to every user: e.g. to pick alert recipients. */
+export function useUserDirectory() {
+  return useQuery({
+    queryKey: userKeys.directory(),
+    queryFn: ({ signal }) => allPages<DirectoryUser>((page) => listUserDirectory({ page, per_page: 100 }, signal)),
     staleTime: 5 * 60_000,
   });
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { objectKeyFromUrl } from '@/api/files';
 import { parseCsv } from '@/lib/csv';
 import { anomalyChartData, forecastChartData, jobsPollInterval, JOB_POLL_MS } from '@/lib/jobResults';
 
@@ -46,12 +45,5 @@ describe('job results', () => {
       { t: Date.UTC(2026, 2, 3, 10), actual: 13, backtest: 12.8, forecast: null, band: null },
       { t: Date.UTC(2026, 2, 4, 23), actual: null, backtest: null, forecast: 14.2, band: [11.9, 16.4] },
     ]);
-  });
-
-  it('finds the object key in local and S3 download links', () => {
-    expect(objectKeyFromUrl('http://127.0.0.1:8000/api/v1/files/factories/1/reports/9/report-9.pdf?token=x')).toBe('factories/1/reports/9/report-9.pdf');
-    expect(objectKeyFromUrl('/api/v1/files/factories/12/analytics/3/forecast.csv?token=x')).toBe('factories/12/analytics/3/forecast.csv');
-    expect(objectKeyFromUrl('https://minio.plant.example/factoryops/factories/1/reports/9/r.xlsx?X-Amz-Signature=abc')).toBe('factories/1/reports/9/r.xlsx');
-    expect(objectKeyFromUrl('https://elsewhere.example/file.pdf')).toBeNull();
   });
 });

@@ -15,6 +15,7 @@ const acked = makeAlert({
   title: 'Voltage out of band',
   status: 'acknowledged',
   acknowledged_by: 10,
+  acknowledged_by_name: 'Olga Operator',
   acknowledged_at: new Date(Date.now() - 30_000).toISOString(),
 });
 
@@ -85,7 +86,7 @@ describe('Alerts', () => {
     renderAlerts();
 
     const table = await screen.findByRole('table', { name: 'Alerts' });
-    expect(within(table).getByText('by user #10')).toBeInTheDocument();
+    expect(within(table).getByText('by Olga Operator')).toBeInTheDocument();
     expect(within(table).queryByRole('button', { name: 'Acknowledge Voltage out of band' })).not.toBeInTheDocument();
     await user.click(within(table).getByRole('button', { name: 'Acknowledge Compressor overload on Air Compressor 1' }));
     await user.click(within(table).getByRole('button', { name: 'Resolve Voltage out of band' }));

@@ -31,8 +31,8 @@ const complete = makeJob<AnalyticsJob>({
   },
   download_url: 'http://127.0.0.1:8000/api/v1/files/factories/1/analytics/7/anomalies.csv?token=sig',
   files: [
-    { name: 'anomalies-7.csv', content_type: 'text/csv', size: 2048, url: 'http://127.0.0.1:8000/api/v1/files/factories/1/analytics/7/anomalies.csv?token=sig' },
-    { name: 'anomalies-7.png', content_type: 'image/png', size: 40960, url: 'http://127.0.0.1:8000/api/v1/files/factories/1/analytics/7/anomalies.png?token=sig' },
+    { key: 'factories/1/analytics/7/anomalies.csv', name: 'anomalies-7.csv', content_type: 'text/csv', size: 2048, url: 'http://127.0.0.1:8000/api/v1/files/factories/1/analytics/7/anomalies.csv?token=sig' },
+    { key: 'factories/1/analytics/7/anomalies.png', name: 'anomalies-7.png', content_type: 'image/png', size: 40960, url: 'http://127.0.0.1:8000/api/v1/files/factories/1/analytics/7/anomalies.png?token=sig' },
   ],
 });
 
@@ -118,7 +118,8 @@ describe('Analytics', () => {
         holdout: { points: 7, mape_pct: 4.25 },
         forecast: { total_kwh: 205.5, daily: [{ date: '2026-03-04', kwh: 101 }, { date: '2026-03-05', kwh: 104.5 }] },
       },
-      files: [{ name: 'forecast-11.csv', content_type: 'text/csv', size: 900, url: '/api/v1/files/factories/1/analytics/11/forecast.csv?token=sig' }],
+      // No signed link (the store could not make one): the file is still read by its key.
+      files: [{ key: 'factories/1/analytics/11/forecast.csv', name: 'forecast-11.csv', content_type: 'text/csv', size: 900, url: null }],
     });
     const mock = platform([forecast]);
     mock.on('get', '/files/factories/1/analytics/11/forecast.csv', {

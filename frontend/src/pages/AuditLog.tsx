@@ -5,7 +5,7 @@ import { AuditIcon } from '@/components/icons';
 import { Banner, Button, Card, EmptyState, ErrorState, Input, Pagination, Select, Spinner } from '@/components/ui';
 import { useDebouncedValue } from '@/hooks/useDebouncedValue';
 import { useFactoryLocale } from '@/hooks/useFactoryContext';
-import { useAuditEntries, useUserDirectory } from '@/hooks/useUsers';
+import { useAuditEntries, useAllUsers } from '@/hooks/useUsers';
 import { cn } from '@/lib/cn';
 import { formatDateTime } from '@/lib/format';
 import { addDays, startOfLocalDay } from '@/lib/periods';
@@ -97,7 +97,7 @@ export default function AuditLog() {
   const [search, setSearch] = useSearchParams();
   const filters = useMemo(() => readFilters(search), [search]);
   const { timeZone } = useFactoryLocale();
-  const users = useUserDirectory();
+  const users = useAllUsers();
   const [action, setAction] = useState(filters.action);
   const debouncedAction = useDebouncedValue(action, 400);
   const entries = useAuditEntries(auditParams(filters, timeZone));

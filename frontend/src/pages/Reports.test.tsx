@@ -16,7 +16,7 @@ const report = makeJob<Report>({
   schedule_id: null,
   request: { kind: 'energy_summary', format: 'pdf', start: '2026-03-01T23:00:00Z', end: '2026-03-03T23:00:00Z', device_ids: null },
   download_url: 'http://127.0.0.1:8000/api/v1/files/factories/1/reports/9/report-9.pdf?token=sig',
-  files: [{ name: 'energy-summary-9.pdf', content_type: 'application/pdf', size: 30720, url: 'http://127.0.0.1:8000/api/v1/files/factories/1/reports/9/report-9.pdf?token=sig' }],
+  files: [{ key: 'factories/1/reports/9/report-9.pdf', name: 'energy-summary-9.pdf', content_type: 'application/pdf', size: 30720, url: 'http://127.0.0.1:8000/api/v1/files/factories/1/reports/9/report-9.pdf?token=sig' }],
 });
 
 const weekly: ReportSchedule = {

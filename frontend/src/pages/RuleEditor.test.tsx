@@ -3,24 +3,37 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import RuleEditor from '@/pages/RuleEditor';
 import { useAuthStore } from '@/stores/authStore';
-import { deviceList, makeDevice, makeParameter, makeRule, page } from '@/test/domainFixtures';
+import { deviceList, makeDevice, makeRule, page } from '@/test/domainFixtures';
 import { makeSession, makeUser } from '@/test/fixtures';
 import { mockApi, type MockApi } from '@/test/mockApi';
 import { probeRoute, renderRoutes } from '@/test/render';
+import type { RuleScope, ScopeParameterSummary } from '@/types/rules';
 
 const compressor = makeDevice();
 const chiller = makeDevice({ id: 6, device_key: 'chiller-1', name: 'Process Chiller', type: 'chiller' });
 
+const REPORTED: Record<string, ScopeParameterSummary[]> = {
+  all: [
+    { parameter_key: 'active_power_kw', display_name: 'Active power', unit: 'kW', device_count: 1 },
+    { parameter_key: 'supply_temp_c', display_name: null, unit: '°C', device_count: 1 },
+    { parameter_key: 'voltage_l1', display_name: 'Voltage L1', unit: 'V', device_count: 1 },
+  ],
+  devices: [{ parameter_key: 'active_power_kw', display_name: 'Active power', unit: 'kW', device_count: 1 }],
+};
+
 function platform(): MockApi {
   const mock = mockApi();
   mock.on('get', '/devices', { status: 200, data: deviceList([compressor, chiller]) });
-  mock.on('get', '/devices/5/parameters', {
-    status: 200,
-    data: page([makeParameter(), makeParameter({ id: 12, parameter_key: 'voltage_l1', display_name: 'Voltage L1', unit: 'V' })], 2, 100),
+  mock.on('post', '/rules/parameters', (config) => {
+    const { scope } = JSON.parse(String(config.data)) as { scope: RuleScope };
+    return { status: 200, data: { data: REPORTED[scope.kind] ?? [] } };
   });
-  mock.on('get', '/devices/6/parameters', {
+  mock.on('get', '/users/directory', {
     status: 200,
-    data: page([makeParameter({ id: 21, device_id: 6, parameter_key: 'supply_temp_c', display_name: null, unit: '°C' })], 1, 100),
+    data: page([
+      { id: 10, full_name: 'Test User', email: 'test@demo.factoryops.io' },
+      { id: 20, full_name: 'Olga Operator', email: 'olga@demo.factoryops.io' },
+    ]),
   });
   return mock;
 }
@@ -38,8 +51,8 @@ async function fillFirstCondition(user: ReturnType<typeof userEvent.setup>, para
 describe('RuleEditor', () => {
   beforeEach(() => useAuthStore.getState().setSession(makeSession(makeUser({ permissions: ['manage_rules'] }))));
 
-  it('offers the union of the parameters discovered on the devices in scope', async () => {
-    platform();
+  it('offers the parameters reported across the scope, asked for in one request', async () => {
+    const mock = platform();
     renderEditor('/rules/new');
     await screen.findByRole('heading', { level: 1, name: 'New rule' });
 
@@ -47,7 +60,9 @@ describe('RuleEditor', () => {
       const options = [...document.querySelectorAll('datalist option')].map((o) => o.getAttribute('value'));
       expect(options).toEqual(['active_power_kw', 'supply_temp_c', 'voltage_l1']);
     });
-    expect(screen.getByText('Parameters suggested from the 2 device(s) in scope.')).toBeInTheDocument();
+    expect(screen.getByText('3 parameter(s) reported by the devices in scope.')).toBeInTheDocument();
+    expect(mock.callsTo('post', '/rules/parameters').map((c) => c.body)).toEqual([{ scope: { kind: 'all' } }]);
+    expect(mock.calls.filter((c) => c.path.endsWith('/parameters') && c.path.startsWith('/devices'))).toEqual([]);
   });
 
   it('creates a rule with the whole payload and returns to the list', async () => {
@@ -72,6 +87,8 @@ describe('RuleEditor', () => {
     await user.type(screen.getByLabelText('Until'), '00:00');
     await user.click(screen.getByRole('checkbox', { name: 'Email' }));
     await user.click(screen.getByRole('checkbox', { name: 'Acknowledge alerts' }));
+    // A rule editor who is not a super admin picks people from the directory.
+    await user.click(await screen.findByRole('checkbox', { name: 'Olga Operator (olga@demo.factoryops.io)' }));
     await user.type(screen.getByLabelText('Other email addresses'), 'shift@plant.example{enter}Night@Plant.example');
     await user.type(screen.getByLabelText('WhatsApp numbers'), '+49 151 1234 5678');
     await user.click(screen.getByRole('checkbox', { name: 'Resolve automatically' }));
@@ -90,7 +107,7 @@ describe('RuleEditor', () => {
       channels: ['email'],
       recipients: {
         user_permissions: ['acknowledge_alerts'],
-        user_ids: [],
+        user_ids: [20],
         emails: ['shift@plant.example', 'Night@Plant.example'],
         phones: ['+4915112345678'],
       },
@@ -184,6 +201,8 @@ describe('RuleEditor', () => {
     expect(screen.getByRole('combobox', { name: 'Parameter' })).toHaveValue('active_power_kw');
     expect(screen.queryByRole('button', { name: /Save rule|Delete rule|Test against live values|Add condition/ })).not.toBeInTheDocument();
     expect(screen.getByText(/Changing rules needs the “manage rules” permission/)).toBeInTheDocument();
+    // Suggesting parameters needs manage_rules: a reader does not ask.
+    expect(mock.callsTo('post', '/rules/parameters')).toHaveLength(0);
   });
 
   it('edits and deletes a rule with confirmation', async () => {

@@ -20,7 +20,7 @@ import {
   Spinner,
   Textarea,
 } from '@/components/ui';
-import { useFactoryLocale, useHasPermission, useIsSuperAdmin } from '@/hooks/useFactoryContext';
+import { useFactoryLocale, useHasPermission } from '@/hooks/useFactoryContext';
 import { useCreateRule, useDeleteRule, useDryRun, useRule, useScopeParameters, useUpdateRule } from '@/hooks/useRules';
 import { useUserDirectory } from '@/hooks/useUsers';
 import { toCondition, type GroupDraft, type NodeErrors } from '@/lib/conditionTree';
@@ -59,29 +59,30 @@ function RecipientUsers({
   onChange: (ids: number[]) => void;
   disabled: boolean;
 }) {
-  const isAdmin = useIsSuperAdmin();
   const users = useUserDirectory();
-  if (!isAdmin) {
-    return (
-      <p className="text-xs text-slate-500">
-        {selected.length > 0 ? `${selected.length} individual user(s) chosen by a super admin. ` : ''}
-        Only super admins can choose individual users; choose recipients by permission or address.
-      </p>
-    );
-  }
   if (users.isPending) return <Spinner label="Loading users" />;
   if (users.isError) return <p className="text-xs text-red-700">{getErrorMessage(users.error)}</p>;
-  const active = users.data.filter((u) => u.is_active || selected.includes(u.id));
+  const listed = new Set(users.data.map((u) => u.id));
+  // Chosen earlier and deactivated since: still shown, so that they can be taken off.
+  const gone = selected.filter((id) => !listed.has(id));
   return (
     <fieldset disabled={disabled}>
       <legend className="mb-1.5 text-sm font-medium text-slate-700">Users</legend>
       <div className="grid max-h-40 grid-cols-1 gap-1 overflow-y-auto rounded-md border border-slate-200 bg-white p-2 sm:grid-cols-2">
-        {active.map((u) => (
+        {users.data.map((u) => (
           <Checkbox
             key={u.id}
             label={u.full_name ? `${u.full_name} (${u.email})` : u.email}
             checked={selected.includes(u.id)}
             onChange={(e) => onChange(toggle(selected, u.id, e.target.checked))}
+          />
+        ))}
+        {gone.map((id) => (
+          <Checkbox
+            key={id}
+            label={`User #${id} (no longer active)`}
+            checked
+            onChange={(e) => onChange(toggle(selected, id, e.target.checked))}
           />
         ))}
       </div>
@@ -108,7 +109,7 @@ function RuleForm({ rule, readOnly }: RuleFormProps) {
   const [confirmDelete, setConfirmDelete] = useState(false);
 
   const scope = scopeOf(draft);
-  const discovered = useScopeParameters(scopeProblem(scope) ? { kind: 'devices', device_ids: [] } : scope);
+  const discovered = useScopeParameters(scopeProblem(scope) ? null : scope, !readOnly);
   const save = rule ? update : create;
   const pending = save.isPending;
 
@@ -217,11 +218,15 @@ function RuleForm({ rule, readOnly }: RuleFormProps) {
         <CardHeader
           title="Condition"
           description={
-            discovered.loading
-              ? 'Loading the parameters of the devices in scope…'
-              : discovered.devicesRead < discovered.devicesMatching
-                ? `Parameters suggested from ${discovered.devicesRead} of ${discovered.devicesMatching} devices in scope; any reported key can be typed.`
-                : `Parameters suggested from the ${discovered.devicesMatching} device(s) in scope.`
+            readOnly
+              ? undefined
+              : discovered.loading
+                ? 'Loading the parameters of the devices in scope…'
+                : !discovered.complete
+                  ? 'Suggestions may be incomplete; any key the devices report can be typed.'
+                  : discovered.parameters.length === 0
+                    ? 'No device in scope has reported a parameter yet.'
+                    : `${discovered.parameters.length} parameter(s) reported by the devices in scope.`
           }
           actions={
             !readOnly && (
@@ -236,7 +241,7 @@ function RuleForm({ rule, readOnly }: RuleFormProps) {
             value={draft.condition}
             onChange={setCondition}
             parameters={discovered.parameters}
-            parametersKnown={!discovered.loading}
+            parametersKnown={discovered.complete}
             errors={nodeErrors}
             readOnly={readOnly}
           />

@@ -21,8 +21,12 @@ export interface Alert {
   triggered_at: string;
   last_triggered_at: string;
   acknowledged_by: number | null;
+  /** Full name, or email when the name is empty. */
+  acknowledged_by_name: string | null;
   acknowledged_at: string | null;
+  /** Null when the alert resolved itself. */
   resolved_by: number | null;
+  resolved_by_name: string | null;
   resolved_at: string | null;
   created_at: string;
   updated_at: string;

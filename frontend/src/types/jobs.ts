@@ -4,6 +4,8 @@ export const JOB_STATUSES = ['pending', 'running', 'complete', 'failed', 'cancel
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface JobFile {
+  /** The object key, e.g. `factories/1/reports/9/report-9.pdf`: GET /files/{key} streams it. */
+  key: string;
   name: string;
   content_type: string;
   size: number;

@@ -78,6 +78,15 @@ export interface RuleListParams {
   per_page?: number;
 }
 
+/** One parameter key reported across the enabled devices of a scope (POST /rules/parameters). */
+export interface ScopeParameterSummary {
+  parameter_key: string;
+  /** A name given to it on one of the devices. */
+  display_name: string | null;
+  unit: string | null;
+  device_count: number;
+}
+
 export interface DryRunResult {
   device_id: number;
   device_name: string;

@@ -18,10 +18,17 @@ export interface ManagedUser {
   created_at: string;
   updated_at: string;
   /**
-   * The invitation address, when the platform cannot email it (no SMTP server): the admin
-   * passes it on. Absent whenever the email went out.
+   * The invitation address, only in the answer to an invitation or a resend and only when
+   * the platform cannot email it (no SMTP server): the admin passes it on.
    */
   invite_link?: string | null;
+}
+
+/** What every user of the factory may see of an active colleague (GET /users/directory). */
+export interface DirectoryUser {
+  id: number;
+  full_name: string;
+  email: string;
 }
 
 export interface UserInvite {

@@ -23,9 +23,11 @@ from app.schemas.rule import (
     RuleCreate,
     RuleRead,
     RuleUpdate,
+    ScopeParameter,
+    ScopeParametersRequest,
     Severity,
 )
-from app.services.rule_service import RuleService
+from app.services.rule_service import SCOPE_PARAMETERS_MAX, RuleService
 
 router = APIRouter(prefix="/rules", tags=["rules"])
 
@@ -72,6 +74,13 @@ async def create_rule(user: ManageRules, body: RuleCreate, service: Rules):
 async def dry_run(_: ManageRules, body: DryRunRequest, service: Rules):
     scope = body.scope.model_dump(mode="json")
     return {"data": await service.dry_run(body.condition, scope)}
+
+
+@router.post("/parameters", response_model=Envelope[list[ScopeParameter]],
+             summary="The parameters the enabled devices of a scope have reported, by key "
+                     f"(at most {SCOPE_PARAMETERS_MAX})")
+async def scope_parameters(_: ManageRules, body: ScopeParametersRequest, service: Rules):
+    return {"data": await service.scope_parameters(body.scope.model_dump(mode="json"))}
 
 
 @router.get("/{rule_id}", response_model=Envelope[RuleRead], summary="One rule")

@@ -2,19 +2,35 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from app.core.dependencies import AppSettings, ClientIp, DbSession, Pagination, SuperAdmin
+from app.core.dependencies import (
+    AppSettings,
+    ClientIp,
+    CurrentUser,
+    DbSession,
+    Pagination,
+    SuperAdmin,
+)
 from app.models.user import User
 from app.repositories.user_repo import UserFilters
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
-from app.schemas.user import Role, UserInvite, UserRead, UserUpdate
+from app.schemas.user import (
+    DirectoryEntry,
+    Role,
+    UserInvite,
+    UserInvited,
+    UserRead,
+    UserUpdate,
+)
 from app.services.user_service import UserService
 
 router = APIRouter(prefix="/users", tags=["users"])
 
 # Ids are BIGINT; a larger number could never match and must not reach the driver.
 MAX_ID = 2**63 - 1
+# An answer carrying an invitation link holds a secret: no cache may keep it.
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 async def get_user_service(admin: SuperAdmin, db: DbSession, settings: AppSettings, ip: ClientIp
@@ -23,6 +39,13 @@ async def get_user_service(admin: SuperAdmin, db: DbSession, settings: AppSettin
 
 
 Users = Annotated[UserService, Depends(get_user_service)]
+
+
+async def get_directory_service(user: CurrentUser, db: DbSession) -> UserService:
+    return UserService(db, user.factory_id)
+
+
+Directory = Annotated[UserService, Depends(get_directory_service)]
 
 
 async def load_user(user_id: Annotated[int, Path(ge=1, le=MAX_ID)], service: Users) -> User:
@@ -47,11 +70,25 @@ async def list_users(
     return list_envelope(items, total, page)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Envelope[UserRead],
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Envelope[UserInvited],
              summary="Invite a user: they get an email with a single-use link to choose a "
-                     "password (super admin)")
-async def invite_user(body: UserInvite, service: Users):
+                     "password; with email off the link is in the answer (super admin)")
+async def invite_user(body: UserInvite, service: Users, response: Response):
+    response.headers.update(NO_STORE)
     return {"data": await service.invite(body)}
+
+
+# Declared before /{user_id}, which would otherwise take "directory" for an id.
+@router.get("/directory", response_model=ListEnvelope[DirectoryEntry],
+            summary="The factory's active users by name and email, to pick from (every user)")
+async def user_directory(
+    service: Directory,
+    page: Pagination,
+    q: Annotated[str | None, Query(max_length=200, description="Contained in email or name "
+                                                               "(case-insensitive)")] = None,
+):
+    items, total = await service.directory(q or None, page)
+    return list_envelope(items, total, page)
 
 
 @router.get("/{user_id}", response_model=Envelope[UserRead], summary="One user (super admin)")
@@ -65,10 +102,11 @@ async def update_user(user: UserDep, body: UserUpdate, service: Users):
     return {"data": await service.update(user, body)}
 
 
-@router.post("/{user_id}/resend-invite", response_model=Envelope[UserRead],
-             summary="Email a new invitation link; the previous link stops working "
-                     "(super admin)")
-async def resend_invite(user: UserDep, service: Users):
+@router.post("/{user_id}/resend-invite", response_model=Envelope[UserInvited],
+             summary="Email a new invitation link; the previous link stops working; with "
+                     "email off the link is in the answer (super admin)")
+async def resend_invite(user: UserDep, service: Users, response: Response):
+    response.headers.update(NO_STORE)
     return {"data": await service.resend_invite(user)}
 
 

@@ -92,11 +92,11 @@ export function AlertDetailsDialog({ alertId, timeZone, canAcknowledge, onClose 
               {data.trigger_count > 1 && <span className="text-slate-500"> · {data.trigger_count} times in all</span>}
             </Row>
             <Row term="Acknowledged">
-              {data.acknowledged_at ? `${when(data.acknowledged_at)} by ${actorName(data.acknowledged_by) ?? 'someone'}` : '—'}
+              {data.acknowledged_at ? `${when(data.acknowledged_at)} by ${actorName(data.acknowledged_by, data.acknowledged_by_name) ?? 'someone'}` : '—'}
             </Row>
             <Row term="Resolved">
               {data.resolved_at
-                ? `${when(data.resolved_at)}${data.resolved_by !== null ? ` by ${actorName(data.resolved_by)}` : ' automatically'}`
+                ? `${when(data.resolved_at)}${data.resolved_by !== null ? ` by ${actorName(data.resolved_by, data.resolved_by_name)}` : ' automatically'}`
                 : '—'}
             </Row>
           </dl>

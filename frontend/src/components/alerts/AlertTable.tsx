@@ -70,7 +70,7 @@ export function AlertTable({
         </thead>
         <tbody className="divide-y divide-slate-100 bg-white">
           {alerts.map((alert) => {
-            const by = actorName(alert.acknowledged_by);
+            const by = actorName(alert.acknowledged_by, alert.acknowledged_by_name);
             return (
               <tr key={alert.id} className={cn(alert.status === 'open' && 'bg-red-50/30')}>
                 {bulk && (

@@ -84,7 +84,7 @@ function ForecastResult({ summary, csv }: { summary: ForecastSummary; csv: strin
 /** A complete job: its figures, the chart drawn from its CSV, and its files. */
 export function JobResult({ job, title, timeZone }: { job: AnalyticsJob; title: string; timeZone: string }) {
   const csvFile = csvFileOf(job.files);
-  const csv = useResultFileText(job.id, csvFile?.url, csvFile?.name ?? 'result.csv');
+  const csv = useResultFileText(job.id, csvFile?.key, csvFile?.name ?? 'result.csv');
   const summary = job.result;
 
   return (

@@ -7,7 +7,7 @@ import { saveBlob } from '@/lib/download';
 import type { JobFile } from '@/types/jobs';
 
 interface DownloadFileButtonProps {
-  file: Pick<JobFile, 'name' | 'url'>;
+  file: Pick<JobFile, 'key' | 'name'>;
   /** Visible text; the accessible name always says which file. */
   children?: string;
   variant?: 'primary' | 'secondary';
@@ -18,11 +18,10 @@ export function DownloadFileButton({ file, children, variant = 'secondary' }: Do
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const download = async () => {
-    if (!file.url) return;
     setBusy(true);
     setError(null);
     try {
-      const result = await fetchResultFile(file.url, file.name);
+      const result = await fetchResultFile(file.key, file.name);
       saveBlob(result.blob, result.filename);
     } catch (err) {
       setError(getErrorMessage(err, 'The download failed.'));
@@ -37,8 +36,6 @@ export function DownloadFileButton({ file, children, variant = 'secondary' }: Do
         variant={variant}
         onClick={() => void download()}
         loading={busy}
-        disabled={!file.url}
-        title={file.url ? undefined : 'The link could not be created; refresh the page.'}
         icon={<DownloadIcon className="size-4" />}
         aria-label={`Download ${file.name}`}
       >
