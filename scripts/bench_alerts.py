@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -31,28 +30,15 @@ import paho.mqtt.client as paho
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from benchlib import drop_session, log, percentile, services_env  # noqa: E402
 
 BENCH_DB = "factoryops_bench_alerts"
 REDIS_DB = 11
 MARKER = "bench_marker"
 TOPIC = "factories/{slug}/devices/{key}/telemetry"
 BIN = Path(sys.executable).parent
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def services_env() -> dict[str, str]:
-    subprocess.run([str(ROOT / "scripts" / "services.sh"), "start"], check=True,
-                   stdout=subprocess.DEVNULL)
-    out = subprocess.run([str(ROOT / "scripts" / "services.sh"), "env"], check=True,
-                         capture_output=True, text=True).stdout
-    env = {}
-    for line in out.splitlines():
-        key, _, value = line.removeprefix("export ").partition("=")
-        env[key] = value
-    return env
 
 
 def platform_env(env: dict[str, str], db_url: str, redis_url: str) -> dict[str, str]:
@@ -165,16 +151,6 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def drop_session(host: str, port: int, client_id: str) -> None:
-    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id,
-                         protocol=paho.MQTTv311, clean_session=True)
-    client.connect(host, port)
-    client.loop_start()
-    time.sleep(0.2)
-    client.disconnect()
-    client.loop_stop()
-
-
 class Publisher:
     def __init__(self, host: str, port: int) -> None:
         self.client = paho.Client(paho.CallbackAPIVersion.VERSION2,
@@ -194,12 +170,6 @@ class Publisher:
     def close(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
-
-
-def percentile(values: list[float], q: int) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def main() -> int:

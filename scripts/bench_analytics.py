@@ -20,8 +20,6 @@ from __future__ import annotations
 import asyncio
 import math
 import random
-import shlex
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -33,6 +31,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 BACKEND = ROOT / "backend"
 sys.path.insert(0, str(BACKEND))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from benchlib import log, services_env  # noqa: E402
 
 from app.stores.timeseries.base import Point, to_epoch_ms  # noqa: E402
 
@@ -49,22 +50,6 @@ FACTORY_ID = 1
 MARKER = "bench-analytics-v2"
 PARAMETERS = [("energy_kwh", "energy_counter"), ("active_power_kw", "active_power"),
               ("power_factor", "power_factor"), ("voltage_l1", "voltage")]
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def services_env() -> dict[str, str]:
-    subprocess.run([str(ROOT / "scripts/services.sh"), "start"], check=True,
-                   stdout=subprocess.DEVNULL)
-    text = subprocess.run([str(ROOT / "scripts/services.sh"), "env"], check=True,
-                          capture_output=True, text=True).stdout
-    env = {}
-    for line in text.splitlines():
-        name, _, value = line.removeprefix("export ").partition("=")
-        env[name] = shlex.split(value)[0] if value else ""
-    return env
 
 
 # --- synthetic plant ------------------------------------------------------------------------

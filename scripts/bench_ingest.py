@@ -36,27 +36,14 @@ import paho.mqtt.client as paho
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from benchlib import drop_session, log, services_env  # noqa: E402
 
 DEVICES = 200
 PARAMETERS = 10
 BENCH_DB = "factoryops_bench_ingest"
 TOPIC = "factories/{slug}/devices/{key}/telemetry"
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def services_env() -> dict[str, str]:
-    subprocess.run([str(ROOT / "scripts" / "services.sh"), "start"], check=True,
-                   stdout=subprocess.DEVNULL)
-    out = subprocess.run([str(ROOT / "scripts" / "services.sh"), "env"], check=True,
-                         capture_output=True, text=True).stdout
-    env = {}
-    for line in out.splitlines():
-        key, _, value = line.removeprefix("export ").partition("=")
-        env[key] = value
-    return env
 
 
 # --- publishing ----------------------------------------------------------------------------
@@ -113,16 +100,6 @@ def prime_session(host: str, port: int, client_id: str, topic: str) -> None:
     client.subscribe(topic, qos=1)
     if not done.wait(10):
         raise SystemExit("subscription not acknowledged")
-    client.disconnect()
-    client.loop_stop()
-
-
-def drop_session(host: str, port: int, client_id: str) -> None:
-    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id,
-                         protocol=paho.MQTTv311, clean_session=True)
-    client.connect(host, port)
-    client.loop_start()
-    time.sleep(0.2)
     client.disconnect()
     client.loop_stop()
 
