@@ -20,7 +20,7 @@ import pytest
 from tests.support import tenancy_guard
 
 # Fixtures of an in-process SMTP server and an app that sends its email there.
-pytest_plugins = ("tests.support.smtp_sink",)
+pytest_plugins = ("tests.support.smtp_sink", "tests.support.notification_endpoints")
 
 TEST_JWT_SECRET = "test-only-secret-0123456789abcdef0123456789abcdef"
 TEST_PASSWORD = "Correct-Horse-42"

@@ -26,25 +26,10 @@ from app.models import Alert, NotificationDelivery, RuleState
 from app.stores.timeseries.base import to_epoch_ms
 from app.workers.task_names import EVALUATE_BATCH, QUEUE_RULE_ENGINE
 from tests.conftest import require_env
-from tests.support.notification_endpoints import HttpRecorder, SmtpInbox
 
 BACKEND = Path(__file__).resolve().parents[2]
 HIGH_POWER = {"parameter": "power_kw", "operator": ">", "value": 100}
 WORKER_CONCURRENCY = 3
-
-
-@pytest.fixture(scope="module")
-def inbox():
-    server = SmtpInbox().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def provider():
-    server = HttpRecorder().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

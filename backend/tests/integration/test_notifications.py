@@ -16,23 +16,8 @@ from app.core.resources import Resources
 from app.models import Alert, NotificationDelivery, Rule
 from app.repositories.alert_repo import open_key
 from app.services.notification_service import NotificationService, retry_delay, rule_recipients
-from tests.support.notification_endpoints import HttpRecorder, SmtpInbox
 
 T0 = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def inbox():
-    server = SmtpInbox().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def provider():
-    server = HttpRecorder().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

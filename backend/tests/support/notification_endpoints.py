@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -106,3 +107,19 @@ class HttpRecorder:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+@pytest.fixture(scope="module")
+def inbox():
+    """A real SMTP server on its own thread, reachable from worker processes too."""
+    server = SmtpInbox().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def provider():
+    """A local HTTP endpoint standing in for the WhatsApp provider (a third party)."""
+    server = HttpRecorder().start()
+    yield server
+    server.stop()
