@@ -35,6 +35,7 @@ test-e2e: ## browser tests in Chromium against a running platform
 	@scripts/test.sh e2e
 
 services: ## start the project's own test servers (idempotent)
+	@scripts/bootstrap.sh python s3
 	@scripts/services.sh install
 	@scripts/services.sh start
 

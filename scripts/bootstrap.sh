@@ -4,6 +4,7 @@
 #   scripts/bootstrap.sh node      frontend/node_modules from package-lock.json
 #   scripts/bootstrap.sh browser   Debian's Chromium for the end-to-end tests
 #   scripts/bootstrap.sh spa       frontend/dist, rebuilt when a source file changed
+#   scripts/bootstrap.sh s3        the S3-protocol server the tests use (scripts/s3rver)
 #   scripts/bootstrap.sh deploy    docker-compose (to validate the compose file offline) and
 #                                  nginx (to test its configuration), from Debian's packages
 #   scripts/bootstrap.sh bench     wrk (the HTTP load generator of `make bench-api`), from
@@ -76,6 +77,15 @@ apt_install() {  # apt_install PACKAGE...: Debian packages, refreshing the index
     { apt-get update -q >/dev/null && apt-get install -y -q "$@" >/dev/null; }
 }
 
+s3_server() {
+  local hash
+  hash="$(inputs_hash "$ROOT/scripts/s3rver/package-lock.json")"
+  if up_to_date s3 "$hash" && [[ -d "$ROOT/scripts/s3rver/node_modules" ]]; then return; fi
+  say "installing the test S3 server (npm ci)"
+  (cd "$ROOT/scripts/s3rver" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$hash" > "$STAMPS/s3"
+}
+
 browser() {
   if command -v chromium >/dev/null 2>&1; then return; fi
   say "installing Chromium from Debian's packages"
@@ -117,6 +127,7 @@ for step in "${@:-python}"; do
     browser) browser ;;
     spa) spa ;;
     deploy) deploy_tools ;;
+    s3) s3_server ;;
     bench) bench_tools ;;
     *) echo "unknown step: $step" >&2; exit 2 ;;
   esac

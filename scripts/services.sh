@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Backing services for the test suite: the project's own MariaDB, Redis, Mosquitto,
-# InfluxDB 1.6 and S3 (moto_server) instances, on loopback and on ports that do not clash
+# InfluxDB 1.6 and S3 (s3rver, from scripts/s3rver) instances, on loopback and on ports that
+# do not clash
 # with system instances (3306, 6379, 1883, 8086 are never touched).
 #
 # Usage: scripts/services.sh COMMAND [SERVICE...]
@@ -16,7 +17,6 @@
 # Environment:
 #   FACTORYOPS_SERVICES_DIR  data, logs and pid files, one folder per service
 #                            (default: <repo>/.services)
-#   FACTORYOPS_VENV          virtualenv providing bin/moto_server (default: <repo>/.venv)
 #
 # Ports (127.0.0.1 only): MariaDB 3317, Redis 6391, Mosquitto 1893, InfluxDB 8096 (HTTP)
 # and 8098 (backup RPC), S3 9010. MariaDB account factoryops/factoryops has all privileges:
@@ -72,7 +72,7 @@ svc_cmd_marker() {
     redis) echo redis-server ;;
     mosquitto) echo mosquitto ;;
     influxdb) echo influxd ;;
-    s3) echo moto_server ;;
+    s3) echo s3rver ;;
   esac
 }
 
@@ -298,10 +298,14 @@ launch_influxdb() {
 }
 
 launch_s3() {
-  local moto=$VENV/bin/moto_server
-  [[ -x $moto ]] ||
-    fail "$moto not found: create the virtualenv first (make) or set FACTORYOPS_VENV" || return
-  launch s3 "$moto" -H 127.0.0.1 -p "$S3_PORT"
+  # s3rver checks access keys and refuses presigned links once they expire, as MinIO
+  # does, so the tests see those refusals for real.
+  local server=$REPO_ROOT/scripts/s3rver/node_modules/s3rver/bin/s3rver.js
+  [[ -f $server ]] ||
+    fail "s3rver is not installed: run scripts/bootstrap.sh s3" || return
+  mkdir -p "$(svc_dir s3)/data"
+  launch s3 "$(command -v node)" "$server" -d "$(svc_dir s3)/data" -a 127.0.0.1 \
+    -p "$S3_PORT" --silent
 }
 
 # ---------------------------------------------------------------- post-start setup
@@ -457,6 +461,8 @@ cmd_env() {
     TEST_INFLUX_URL "http://127.0.0.1:$INFLUX_HTTP_PORT" \
     TEST_INFLUX_DATABASE "$INFLUX_DB" \
     TEST_S3_ENDPOINT "127.0.0.1:$S3_PORT" \
+    TEST_S3_ACCESS_KEY S3RVER \
+    TEST_S3_SECRET_KEY S3RVER \
     FACTORYOPS_SERVICES_DIR "$services_dir"
 }
 

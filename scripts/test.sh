@@ -11,6 +11,7 @@ VENV="${FACTORYOPS_VENV:-$ROOT/.venv}"
 say() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 
 services() {
+  scripts/bootstrap.sh s3
   scripts/services.sh install
   scripts/services.sh start
   eval "$(scripts/services.sh env)"

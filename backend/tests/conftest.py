@@ -37,6 +37,8 @@ def _service_env() -> dict[str, str]:
         "MQTT_HOST": os.environ.get("TEST_MQTT_HOST"),
         "MQTT_PORT": os.environ.get("TEST_MQTT_PORT"),
         "S3_ENDPOINT": os.environ.get("TEST_S3_ENDPOINT"),
+        "S3_ACCESS_KEY": os.environ.get("TEST_S3_ACCESS_KEY"),
+        "S3_SECRET_KEY": os.environ.get("TEST_S3_SECRET_KEY"),
     }
     env = {k: v for k, v in mapping.items() if v}
     env.update({
