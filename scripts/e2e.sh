@@ -37,15 +37,21 @@ export MQTT_PORT="$TEST_MQTT_PORT" CELERY_BROKER_URL="${TEST_REDIS_URL%/*}/1"
 export DATA_DIR="$ROOT/.services/${E2E_NAME:-e2e}-data" LOG_LEVEL=WARNING
 export MQTT_CLIENT_ID="factoryops-${E2E_NAME:-e2e}-ingester" FACTORYOPS_EXTERNAL_BROKER=1
 export INGEST_METRICS_PORT=0
+# Email goes to a real SMTP server that files each message where the tests can read it.
+export E2E_MAIL_DIR="$ROOT/.services/${E2E_NAME:-e2e}-mail"
+export SMTP_HOST=127.0.0.1 SMTP_PORT="${E2E_SMTP_PORT:-$((PORT + 60))}"
+rm -rf "$E2E_MAIL_DIR"
 # What the browser tests publish with, as a device would.
 export E2E_MQTT_URL="mqtt://$TEST_MQTT_HOST:$TEST_MQTT_PORT"
 rm -rf "$DATA_DIR"
 
+"$VENV/bin/python" "$ROOT/scripts/mail_sink.py" --port "$SMTP_PORT" --dir "$E2E_MAIL_DIR" &
+mail_sink=$!
 "$VENV/bin/python" "$ROOT/scripts/run_platform.py" --port "$PORT" >"$LOG" 2>&1 &
 platform=$!
 cleanup() {
-  kill -TERM "$platform" 2>/dev/null || true
-  wait "$platform" 2>/dev/null || true
+  kill -TERM "$platform" "$mail_sink" 2>/dev/null || true
+  wait "$platform" "$mail_sink" 2>/dev/null || true
   # The ingester's persistent session would otherwise keep queueing every later test's
   # messages in the shared test broker.
   "$VENV/bin/python" -c "

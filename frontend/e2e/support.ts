@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 
 export const FACTORY = 'Demo Factory';
@@ -70,4 +72,41 @@ export async function createDevice(page: Page, deviceKey: string, name: string):
     username: data.credentials.username,
     password: data.credentials.password,
   };
+}
+
+export interface ReceivedEmail {
+  to: string[];
+  subject: string;
+  text: string;
+  link: string;
+}
+
+/**
+ * The newest email to `address` that links to `page`, as the platform's SMTP server under
+ * test received it: scripts/e2e.sh runs a real SMTP server that files each message as JSON
+ * in E2E_MAIL_DIR.
+ */
+export async function waitForEmail(address: string, page: string, timeout = 30_000): Promise<ReceivedEmail> {
+  const folder = process.env.E2E_MAIL_DIR;
+  if (!folder) throw new Error('E2E_MAIL_DIR is not set: run the browser tests through scripts/e2e.sh');
+  const pattern = new RegExp(`https?://\\S+/${page}\\?\\S+`);
+  let found: ReceivedEmail | undefined;
+  await expect
+    .poll(
+      () => {
+        const names = readdirSync(folder).filter((n) => n.endsWith('.json')).sort().reverse();
+        for (const name of names) {
+          const mail = JSON.parse(readFileSync(join(folder, name), 'utf8')) as Omit<ReceivedEmail, 'link'>;
+          const link = pattern.exec(mail.text)?.[0];
+          if (mail.to.includes(address) && link) {
+            found = { ...mail, link };
+            return true;
+          }
+        }
+        return false;
+      },
+      { timeout, message: `an email to ${address} linking to /${page}` },
+    )
+    .toBe(true);
+  return found as ReceivedEmail;
 }
