@@ -12,12 +12,16 @@ function setup(thread)
   thread:set("seed", math.random(1, 2 ^ 30))
 end
 
+local function url_encode(text)
+  return (text:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", c:byte()) end))
+end
+
 function init(args)
   endpoint = args[1] or "live"
   devices = tonumber(args[2] or "200")
   parameters = {}
   for i = 3, #args do
-    parameters[#parameters + 1] = "parameters=" .. args[i]
+    parameters[#parameters + 1] = "parameters=" .. url_encode(args[i])
   end
   math.randomseed(seed or os.time())
 end
@@ -25,7 +29,7 @@ end
 local function history_query()
   -- The start moves with the clock, as a chart opened now would ask.
   local start = os.date("!%Y-%m-%dT%H:%M:%SZ", os.time() - WEEK_SECONDS)
-  return table.concat(parameters, "&") .. "&interval=auto&agg=mean&start=" .. start
+  return table.concat(parameters, "&") .. "&interval=auto&agg=mean&start=" .. url_encode(start)
 end
 
 function request()

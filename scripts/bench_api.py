@@ -22,7 +22,6 @@ import multiprocessing
 import os
 import random
 import re
-import shlex
 import signal
 import socket
 import subprocess
@@ -41,6 +40,7 @@ sys.path.insert(0, str(BACKEND))
 
 from app.stores.timeseries.base import Point, from_epoch_ms, to_epoch_ms  # noqa: E402
 from app.stores.timeseries.influx import InfluxTimeSeriesStore  # noqa: E402
+from benchlib import services_env  # noqa: E402
 
 BENCH_NAME = "factoryops_bench_api"
 # A Redis database of its own, flushed at the start of every run.
@@ -133,14 +133,7 @@ class Servers:
 
 
 def start_servers() -> Servers:
-    subprocess.run([str(ROOT / "scripts/services.sh"), "start"], check=True,
-                   stdout=subprocess.DEVNULL)
-    env_text = subprocess.run([str(ROOT / "scripts/services.sh"), "env"], check=True,
-                              capture_output=True, text=True).stdout
-    env = {}
-    for line in env_text.splitlines():
-        name, _, value = line.removeprefix("export ").partition("=")
-        env[name] = shlex.split(value)[0] if value else ""
+    env = services_env()
     admin = env["TEST_DATABASE_ADMIN_URL"].rstrip("/")
     redis_base = env["TEST_REDIS_URL"].rsplit("/", 1)[0]
     return Servers(database_admin_url=admin + "/", database_url=f"{admin}/{BENCH_NAME}",

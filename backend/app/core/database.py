@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.core.cache_epochs import EpochSession
 from app.core.config import get_settings
 
 
@@ -56,8 +57,8 @@ class Database:
     def __init__(self, url: str, **options) -> None:
         self.url = url
         self.engine = build_engine(url, **options)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False,
-                                               autoflush=False)
+        self.sessionmaker = async_sessionmaker(self.engine, class_=EpochSession,
+                                               expire_on_commit=False, autoflush=False)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -22,6 +22,9 @@ class Alert(IdMixin, TenantMixin, UpdatedMixin, Base):
         # alert per rule and device however many workers race on the same batch.
         UniqueConstraint("open_key"),
         Index("ix_alerts_factory_id_status_triggered_at", "factory_id", "status", "triggered_at"),
+        # The newest alerts of a factory whatever their status (the dashboard, on every
+        # refresh): read from the end of this index instead of sorting every alert.
+        Index("ix_alerts_factory_id_triggered_at", "factory_id", "triggered_at"),
     )
 
     rule_id: Mapped[int | None] = mapped_column(

@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import Select, bindparam, func, or_
 
 from app.models.device import STATUS_DISABLED, Device
 from app.models.device_parameter import DeviceParameter
@@ -17,6 +18,10 @@ _DEVICE_ORDER = {
     "last_seen_at": (Device.last_seen_at,),
     "created_at": (Device.created_at,),
 }
+# Parameters as a user reads them: by display name, or by key where there is none, in the
+# database's collation.
+_READING_ORDER = (func.coalesce(DeviceParameter.display_name, DeviceParameter.parameter_key),
+                  DeviceParameter.parameter_key, DeviceParameter.id)
 
 
 @dataclass(frozen=True)
@@ -30,8 +35,32 @@ class DeviceFilters:
     online_since: datetime | None = None
 
 
+class DeviceSighting(NamedTuple):
+    id: int
+    last_seen_at: datetime | None
+
+
+class ParameterRow(NamedTuple):
+    id: int
+    parameter_key: str
+    display_name: str | None
+    unit: str | None
+    role: str | None
+    is_kpi_selected: bool
+
+
 class DeviceRepository(TenantRepository[Device]):
     model = Device
+
+    async def exists(self, device_id: int) -> bool:
+        result = await self.session.execute(self.select(Device.id).where(Device.id == device_id))
+        return result.first() is not None
+
+    async def sighting(self, device_id: int) -> DeviceSighting | None:
+        """When the device last reported, without loading the whole row (live KPIs ask on
+        every refresh)."""
+        row = (await self.run(_SIGHTING, device_id=device_id)).first()
+        return None if row is None else DeviceSighting(int(row[0]), row[1])
 
     def _filtered(self, filters: DeviceFilters) -> Select:
         stmt = self.select()
@@ -86,6 +115,11 @@ class DeviceRepository(TenantRepository[Device]):
         return list(result.scalars())
 
 
+_devices = Device.__table__.c
+_SIGHTING = DeviceRepository.template(_devices.id, _devices.last_seen_at).where(
+    _devices.id == bindparam("device_id"))
+
+
 class DeviceParameterRepository(TenantRepository[DeviceParameter]):
     model = DeviceParameter
 
@@ -129,23 +163,14 @@ class DeviceParameterRepository(TenantRepository[DeviceParameter]):
         ).order_by(DeviceParameter.parameter_key, DeviceParameter.id))
         return list(result.scalars())
 
-    async def by_keys(self, device_id: int, keys: Sequence[str]) -> list[DeviceParameter]:
-        if not keys:
-            return []
-        result = await self.session.execute(self.select().where(
-            DeviceParameter.device_id == device_id,
-            DeviceParameter.parameter_key.in_(list(keys))))
-        return list(result.scalars())
-
-    async def kpi_selected(self, device_id: int) -> list[DeviceParameter]:
-        """The device's KPI parameters, ordered as a user reads them: by display name, or by
-        key where there is none."""
-        label = func.coalesce(DeviceParameter.display_name, DeviceParameter.parameter_key)
-        result = await self.session.execute(self.select().where(
-            DeviceParameter.device_id == device_id,
-            DeviceParameter.is_kpi_selected.is_(True),
-        ).order_by(label, DeviceParameter.parameter_key, DeviceParameter.id))
-        return list(result.scalars())
+    async def descriptions(self, device_id: int) -> list[ParameterRow]:
+        """What charts and KPIs show of every parameter of the device, in reading order."""
+        rows = await self.session.execute(self.select(
+            DeviceParameter.id, DeviceParameter.parameter_key, DeviceParameter.display_name,
+            DeviceParameter.unit, DeviceParameter.role, DeviceParameter.is_kpi_selected,
+        ).where(DeviceParameter.device_id == device_id).order_by(*_READING_ORDER))
+        return [ParameterRow(int(i), key, name, unit, role, bool(selected))
+                for i, key, name, unit, role, selected in rows]
 
     async def with_roles(self, roles: Sequence[str], device_ids: Sequence[int] | None = None
                          ) -> list[tuple[int, str, str]]:

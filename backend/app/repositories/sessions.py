@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from app.core.cache_epochs import EpochSession
 from app.core.database import Database, get_database
 
 _cache: tuple[Database, async_sessionmaker] | None = None
@@ -19,6 +20,6 @@ def read_committed_sessions() -> async_sessionmaker:
         engine = database.engine
         if engine.dialect.name in ("mysql", "mariadb"):
             engine = engine.execution_options(isolation_level="READ COMMITTED")
-        _cache = (database, async_sessionmaker(engine, expire_on_commit=False,
-                                               autoflush=False))
+        _cache = (database, async_sessionmaker(engine, class_=EpochSession,
+                                               expire_on_commit=False, autoflush=False))
     return _cache[1]

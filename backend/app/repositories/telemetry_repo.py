@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, select, update
 
+from app.core.cache_epochs import device_epoch, device_seen_epoch, remember_stale_epochs
 from app.models.device import STATUS_DISCOVERED, Device
 from app.models.device_parameter import DeviceParameter
 from app.repositories.base import TenantRepository
@@ -47,6 +48,7 @@ class TelemetryRepository(TenantRepository[Device]):
             "is_kpi_selected": False, "first_seen_at": seen_at, "last_seen_at": seen_at,
         } for key in sorted(set(keys))]
         await insert_ignoring_duplicates(self.session, DeviceParameter.__table__, rows)
+        remember_stale_epochs(self.session, [device_epoch(self.factory_id, device_id)])
 
     async def touch_devices(self, seen: Mapping[int, datetime]) -> None:
         if not seen:
@@ -57,6 +59,8 @@ class TelemetryRepository(TenantRepository[Device]):
                 .values(last_seen_at=bindparam("b_seen")))
         await self.session.execute(stmt, [{"b_id": device_id, "b_seen": ts}
                                           for device_id, ts in seen.items()])
+        remember_stale_epochs(self.session, (device_seen_epoch(self.factory_id, device_id)
+                                             for device_id in seen))
 
     async def touch_parameters(self, device_id: int, keys: Iterable[str], seen_at: datetime
                                ) -> None:

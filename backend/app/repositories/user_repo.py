@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_
 
+from app.core.principal import Principal
 from app.models.user import ROLE_SUPER_ADMIN, RefreshToken, User, UserToken
 from app.repositories.base import TenantRepository
 
@@ -19,6 +20,18 @@ class UserFilters:
 
 class UserRepository(TenantRepository[User]):
     model = User
+
+    async def principal(self, user_id: int) -> Principal | None:
+        """What authorising a request needs, in one narrow query (no ORM entity)."""
+        row = (await self.session.execute(
+            self.select(User.role, User.permissions, User.is_active, User.token_version)
+            .where(User.id == user_id))).one_or_none()
+        if row is None:
+            return None
+        role, permissions, is_active, token_version = row
+        return Principal(id=user_id, factory_id=self.factory_id, role=role,
+                         permissions=frozenset(permissions or ()), is_active=bool(is_active),
+                         token_version=int(token_version or 0))
 
     async def get_by_email(self, email: str) -> User | None:
         result = await self.session.execute(self.select().where(User.email == email.lower()))

@@ -7,14 +7,18 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.cache_epochs import EpochCache, cache_epochs, user_epoch
 from app.core.config import Settings
+from app.core.database import session_scope
 from app.core.errors import RateLimited, Unauthorized
 from app.core.logging import get_logger
+from app.core.principal import Principal
 from app.core.rate_limit import RateLimiter
 from app.core.security import (
     ACCESS,
     REFRESH,
     InvalidToken,
+    TokenClaims,
     create_token,
     decode_token,
     verify_password,
@@ -28,6 +32,11 @@ from app.services.audit_service import AuditService
 log = get_logger(__name__)
 
 INVALID_CREDENTIALS = "Incorrect email or password."
+
+# Every request is authorised from a copy of its user's role, permissions and token version,
+# current as long as the user's epoch is: a deactivation, a role or permission change or a
+# password change renews it, and the next request anywhere reads the row again.
+_principals: EpochCache[Principal] = EpochCache(maxsize=10_000, ttl_seconds=300)
 
 
 def invalid_credentials() -> Unauthorized:
@@ -145,6 +154,23 @@ class AuthService:
             raise invalid_token()
         return user
 
+    async def principal(self, access_token: str) -> Principal:
+        """What `authenticate` checks, without the rest of the user row: answered from this
+        process's copy while the user's epoch holds."""
+        claims = self._decode(access_token, ACCESS)
+        epochs = cache_epochs(self.settings.redis_url)
+        if epochs is None:
+            principal = await UserRepository(self.session, claims.factory_id).principal(
+                claims.user_id)
+        else:
+            principal = await _principals.get(epochs,
+                                              user_epoch(claims.factory_id, claims.user_id),
+                                              lambda: _load_principal(claims))
+        if (principal is None or not principal.is_active
+                or principal.token_version != claims.version):
+            raise invalid_token()
+        return principal
+
     async def tokens_for(self, user: User, factory: Factory) -> IssuedTokens:
         """A new session for a user who proved who they are another way (a password change);
         the caller commits."""
@@ -178,3 +204,9 @@ class AuthService:
         RefreshTokenRepository(self.session, factory.id).add(
             RefreshToken(user_id=user.id, jti=claims.jti, expires_at=claims.expires_at))
         return IssuedTokens(access, refresh, s.access_token_minutes * 60, user, factory)
+
+
+async def _load_principal(claims: TokenClaims) -> Principal | None:
+    # A session of its own: its snapshot begins after the epoch was read (see EpochCache).
+    async with session_scope() as session:
+        return await UserRepository(session, claims.factory_id).principal(claims.user_id)

@@ -20,13 +20,13 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import ValidationFailed
+from app.core.errors import ValidationFailed, not_found
 from app.core.resources import Resources
-from app.models.device import Device
-from app.models.device_parameter import DeviceParameter
-from app.repositories.device_repo import DeviceParameterRepository
+from app.repositories.device_repo import DeviceParameterRepository, DeviceSighting, ParameterRow
 from app.services.aggregate_cache import AggregateCache, aggregate_cache
+from app.services.device_sighting import device_sighting
 from app.services.factory_snapshot import factory_snapshot
+from app.services.parameter_catalogue import ParameterCatalogue, parameter_catalogue
 from app.stores.timeseries.base import SeriesKey, from_epoch_ms, to_epoch_ms
 
 # Intervals `auto` chooses from, in seconds: 1s ... 7d.
@@ -92,10 +92,6 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _label(parameter: DeviceParameter) -> str:
-    return parameter.display_name or parameter.parameter_key
-
-
 @dataclass(frozen=True)
 class HistoryQuery:
     parameters: Sequence[str] | None
@@ -113,11 +109,26 @@ class KpiService:
         self.parameters = DeviceParameterRepository(session, factory_id)
         self.cache: AggregateCache = aggregate_cache(resources)
 
-    async def live(self, device: Device) -> dict[str, Any]:
+    # -- the device a route names (404 before any work) ------------------------------------
+    async def sighting(self, device_id: int) -> DeviceSighting:
+        sighting = await device_sighting(self.session, self.resources.settings.redis_url,
+                                         self.factory_id, device_id)
+        if sighting is None:
+            raise not_found("device")
+        return sighting
+
+    async def catalogue(self, device_id: int) -> ParameterCatalogue:
+        catalogue = await parameter_catalogue(self.session, self.resources.settings.redis_url,
+                                              self.factory_id, device_id)
+        if catalogue is None:
+            raise not_found("device")
+        return catalogue
+
+    async def live(self, device: DeviceSighting) -> dict[str, Any]:
         threshold = (await factory_snapshot(self.session, self.factory_id,
                                             self.resources.settings.device_online_seconds)
                      ).online_threshold_seconds
-        selected = await self.parameters.kpi_selected(device.id)
+        selected = (await self.catalogue(device.id)).kpi_selected
         # One lookup in the latest-values store; never a scan of the time series.
         latest = await self.resources.latest.get(self.factory_id, device.id) if selected else {}
         now = datetime.now(UTC)
@@ -144,7 +155,8 @@ class KpiService:
             "kpis": kpis,
         }
 
-    async def history(self, device: Device, query: HistoryQuery) -> dict[str, Any]:
+    async def history(self, catalogue: ParameterCatalogue, query: HistoryQuery
+                      ) -> dict[str, Any]:
         now = datetime.now(UTC)
         start, end = resolve_range(query.start, query.end, now)
         start_ms, end_ms = to_epoch_ms(start), to_epoch_ms(end)
@@ -159,12 +171,12 @@ class KpiService:
                     f"interval {query.interval} would give {points} points per series; at "
                     f"most {MAX_POINTS} are allowed.", code="INTERVAL_TOO_SMALL",
                     details={"points": points, "max_points": MAX_POINTS})
-        parameters = await self._chart_parameters(device, query.parameters)
-        series_keys = [(device.id, p.parameter_key) for p in parameters]
+        parameters = await self._chart_parameters(catalogue, query.parameters)
+        series_keys = [(catalogue.device_id, p.parameter_key) for p in parameters]
         arrays = await self._aggregates(series_keys, start_ms, end_ms, interval, query.agg,
                                         to_epoch_ms(now))
         return {
-            "device_id": device.id,
+            "device_id": catalogue.device_id,
             "start": start,
             "end": end,
             "interval_seconds": interval,
@@ -174,16 +186,20 @@ class KpiService:
                 "display_name": p.display_name,
                 "unit": p.unit,
                 # [[ts, value], ...] already encoded: a chart is mostly cached JSON.
-                "points": orjson.Fragment(arrays[(device.id, p.parameter_key)]),
+                "points": orjson.Fragment(arrays[(catalogue.device_id, p.parameter_key)]),
             } for p in parameters],
         }
 
-    async def _chart_parameters(self, device: Device, keys: Sequence[str] | None
-                                ) -> list[DeviceParameter]:
+    async def _chart_parameters(self, catalogue: ParameterCatalogue,
+                                keys: Sequence[str] | None) -> list[ParameterRow]:
         if not keys:
-            return await self.parameters.kpi_selected(device.id)
+            return catalogue.kpi_selected
         wanted = list(dict.fromkeys(keys))
-        known = {p.parameter_key: p for p in await self.parameters.by_keys(device.id, wanted)}
+        known = catalogue.by_key
+        if any(key not in known for key in wanted):
+            # Perhaps discovered since the catalogue was read: ask the database.
+            known = {p.parameter_key: p for p in
+                     await self.parameters.descriptions(catalogue.device_id)}
         unknown = [key for key in wanted if key not in known]
         if unknown:
             raise ValidationFailed(f"The device has no parameter {unknown[0]!r}.",

@@ -2,7 +2,7 @@
 
 Each route's requirement is read from its dependencies: `require_permission(name)` marks its
 dependency with `required_permission`, `require_super_admin` with `super_admin_only`, and
-`get_current_user` means a signed-in user. Every API route is then called by:
+`get_current_user` or `get_principal` means a signed-in user. Every API route is then called by:
 
 - a super admin of the factory, who must never be refused (no 401/403);
 - a user with exactly the route's permission (allowed), or for a super-admin route a user
@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from app.core.dependencies import CurrentUser, SuperAdmin, get_current_user, require_permission
+from app.core.dependencies import (
+    CurrentUser,
+    SuperAdmin,
+    get_current_user,
+    get_principal,
+    require_permission,
+)
 from app.models.user import PERMISSIONS
 from tests.integration.test_tenancy import _foreign_resources
 
@@ -95,7 +101,7 @@ def api_routes(app) -> list[Route]:
         permissions = frozenset(c.required_permission for c in calls
                                 if getattr(c, "required_permission", None))
         super_admin = any(getattr(c, "super_admin_only", False) for c in calls)
-        signed_in = any(c is get_current_user for c in calls)
+        signed_in = any(c is get_current_user or c is get_principal for c in calls)
         for method in context.methods - {"HEAD", "OPTIONS"}:
             found[(method, path)] = Route(method, path, permissions, super_admin, signed_in,
                                           tuple(PATH_PARAM.findall(path)))

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from app.core.dependencies import AppResources, CurrentUser, DbSession
+from app.core.dependencies import AppResources, CurrentPrincipal, DbSession
 from app.schemas.common import Envelope
 from app.schemas.dashboard import DashboardSummary
 from app.services.dashboard_service import DashboardService
@@ -12,9 +12,9 @@ from app.services.dashboard_service import DashboardService
 router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 
 
-async def get_dashboard_service(user: CurrentUser, db: DbSession, resources: AppResources
-                          ) -> DashboardService:
-    return DashboardService(db, resources, user.factory_id)
+async def get_dashboard_service(principal: CurrentPrincipal, db: DbSession,
+                                resources: AppResources) -> DashboardService:
+    return DashboardService(db, resources, principal.factory_id)
 
 
 Dashboard = Annotated[DashboardService, Depends(get_dashboard_service)]

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 from app.core.dependencies import (
     AppResources,
     ClientIp,
-    CurrentUser,
+    CurrentPrincipal,
     DbSession,
     Pagination,
     require_permission,
@@ -36,9 +36,10 @@ MAX_ID = 2**63 - 1
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-async def get_device_service(user: CurrentUser, db: DbSession, resources: AppResources,
-                       ip: ClientIp) -> DeviceService:
-    return DeviceService(db, resources, user.factory_id, actor_id=user.id, client_ip=ip)
+async def get_device_service(principal: CurrentPrincipal, db: DbSession,
+                             resources: AppResources, ip: ClientIp) -> DeviceService:
+    return DeviceService(db, resources, principal.factory_id, actor_id=principal.id,
+                         client_ip=ip)
 
 
 Devices = Annotated[DeviceService, Depends(get_device_service)]
