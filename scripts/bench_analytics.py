@@ -266,6 +266,8 @@ async def main() -> None:
                         redis_url=redis_url, tsdb_backend="influxdb",
                         influx_url=env["TEST_INFLUX_URL"], influx_database=BENCH_NAME,
                         object_store="s3", s3_endpoint=env["TEST_S3_ENDPOINT"],
+                        s3_access_key=env["TEST_S3_ACCESS_KEY"],
+                        s3_secret_key=env["TEST_S3_SECRET_KEY"],
                         s3_bucket=BUCKET, log_level="WARNING", log_json=False)
     configure_logging(settings.log_level, settings.log_json)
     set_database(Database(database_url))
