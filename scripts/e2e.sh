@@ -43,6 +43,8 @@ export SMTP_HOST=127.0.0.1 SMTP_PORT="${E2E_SMTP_PORT:-$((PORT + 60))}"
 rm -rf "$E2E_MAIL_DIR"
 # What the browser tests publish with, as a device would.
 export E2E_MQTT_URL="mqtt://$TEST_MQTT_HOST:$TEST_MQTT_PORT"
+# The device simulator the rules test drives a machine with.
+export E2E_SIMULATOR="$VENV/bin/factoryops-simulator"
 rm -rf "$DATA_DIR"
 
 "$VENV/bin/python" "$ROOT/scripts/mail_sink.py" --port "$SMTP_PORT" --dir "$E2E_MAIL_DIR" &

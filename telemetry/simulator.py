@@ -25,6 +25,8 @@ import paho.mqtt.client as paho
 NOMINAL_VOLTAGE = 230.0
 NOMINAL_FREQUENCY = 50.0
 SQRT3 = math.sqrt(3)
+# A load spike (x1.7), a voltage sag (-14 %) or a power-factor drop (-0.2).
+ANOMALY_KINDS = ("spike", "sag", "pf_drop")
 
 PARAMETERS = (
     "active_power_kw", "energy_kwh", "power_factor", "voltage_l1", "voltage_l2",
@@ -54,7 +56,8 @@ class Machine:
         lunch = 12 <= hour < 12.5 or 20 <= hour < 20.5
         return on and not lunch
 
-    def step(self, ts: float, anomaly_probability: float) -> dict[str, float]:
+    def step(self, ts: float, anomaly_probability: float,
+             anomaly_kinds: tuple[str, ...] = ANOMALY_KINDS) -> dict[str, float]:
         moment = datetime.fromtimestamp(ts, UTC)
         dt_h = 0.0 if self.last_ts is None else max(0.0, ts - self.last_ts) / 3600
         self.last_ts = ts
@@ -65,7 +68,7 @@ class Machine:
         self.load = min(1.15, max(0.02, self.load))
         if self.anomaly_left == 0 and self.rng.random() < anomaly_probability:
             self.anomaly_left = self.rng.randint(3, 12)
-            self.anomaly_kind = self.rng.choice(("spike", "sag", "pf_drop"))
+            self.anomaly_kind = self.rng.choice(anomaly_kinds)
         load = self.load
         voltage_factor = 1.0
         pf = 0.78 + 0.18 * min(1.0, load) + self.rng.gauss(0, 0.005)
@@ -200,6 +203,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--parameters", type=int, default=len(PARAMETERS),
                    help="publish only the first N parameters")
     p.add_argument("--anomaly-probability", type=float, default=0.002)
+    p.add_argument("--anomaly-kinds", default=",".join(ANOMALY_KINDS),
+                   help="comma-separated subset of " + ", ".join(ANOMALY_KINDS))
     p.add_argument("--backfill-hours", type=float, default=0.0,
                    help="first publish this much history at --backfill-step")
     p.add_argument("--backfill-step", type=float, default=60.0)
@@ -244,6 +249,11 @@ def save_state(path: str, machines: list[Machine]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    anomaly_kinds = tuple(k.strip() for k in args.anomaly_kinds.split(",") if k.strip())
+    if not anomaly_kinds or not set(anomaly_kinds) <= set(ANOMALY_KINDS):
+        print(f"simulator: --anomaly-kinds takes some of {', '.join(ANOMALY_KINDS)}",
+              file=sys.stderr)
+        return 2
     if args.keys:
         keys = [k.strip() for k in args.keys.split(",") if k.strip()]
         machines = make_machines("m", len(keys), args.seed)
@@ -283,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
                 break
             now = time.time()
             for machine in machines:
-                payload = encode(machine.step(now, args.anomaly_probability), now,
+                payload = encode(machine.step(now, args.anomaly_probability, anomaly_kinds), now,
                                  args.shape, args.parameters)
                 publisher.publish(topic(args.factory, machine.key), payload, args.qos)
                 sent += 1

@@ -1,8 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { connectAsync, type MqttClient } from 'mqtt';
-import { apiJson, createDevice, mqttUrl, signInAsAdmin } from './support';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { apiJson, createDevice, signInAsAdmin, startSimulator, type Simulator } from './support';
 
-// Ingest, rule evaluation and the 15-second alert refresh sit between publishing and seeing
+// Simulator, ingest, rule evaluation and the 15-second alert refresh sit between publishing and seeing
 // an alert; each step gets time for them, not a fixed sleep.
 const PIPELINE_TIMEOUT = 60_000;
 
@@ -11,31 +13,19 @@ function openCount(label: string | null): number {
   return match ? Number(match[1]) : 0;
 }
 
-test('a rule built in the UI raises an alert from MQTT telemetry, which is acknowledged', async ({ page }) => {
+test('a rule built in the UI raises an alert when the simulator sags a machine\'s voltage, and is acknowledged', async ({ page }) => {
   test.setTimeout(240_000);
   const suffix = Date.now().toString(36);
-  const ruleName = `E2E overload ${suffix}`;
+  const ruleName = `E2E voltage sag ${suffix}`;
 
   await signInAsAdmin(page);
   const device = await createDevice(page, `e2e-rule-press-${suffix}`, `E2E Rule Press ${suffix}`);
+  const stateDir = mkdtempSync(join(tmpdir(), 'factoryops-sim-'));
 
-  let client: MqttClient | null = null;
-  let publisher: ReturnType<typeof setInterval> | null = null;
+  // The simulator runs the machine as its meter would, with its own broker credentials:
+  // healthy first, so the rule is built against real discovered parameters.
+  let simulator: Simulator | null = startSimulator(device, ['--anomaly-probability', '0'], stateDir);
   try {
-    client = await connectAsync(mqttUrl(), {
-      clientId: device.clientId,
-      username: device.username,
-      password: device.password,
-      clean: true,
-      reconnectPeriod: 0,
-      connectTimeout: 10_000,
-    });
-    const connected = client;
-    let power = 20;
-    const publish = () => connected.publishAsync(device.topic, JSON.stringify({ metrics: { power_kw: power } }), { qos: 1 });
-    await publish();
-    publisher = setInterval(() => void publish().catch(() => undefined), 2000);
-
     // The rule may only read a parameter the device has reported (else 422 UNKNOWN_PARAMETER).
     await expect
       .poll(
@@ -43,9 +33,9 @@ test('a rule built in the UI raises an alert from MQTT telemetry, which is ackno
           (await apiJson<{ data: { parameter_key: string }[] }>(page, 'GET', `/devices/${device.id}/parameters`)).data.map(
             (p) => p.parameter_key,
           ),
-        { timeout: PIPELINE_TIMEOUT },
+        { timeout: PIPELINE_TIMEOUT, message: `simulated parameters; simulator said: ${simulator?.output()}` },
       )
-      .toContain('power_kw');
+      .toContain('voltage_l1');
 
     // --- build the rule --------------------------------------------------------------------
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rules' }).click();
@@ -61,16 +51,16 @@ test('a rule built in the UI raises an alert from MQTT telemetry, which is ackno
     await expect(page.getByRole('list', { name: 'Chosen devices' })).toContainText(device.name);
 
     const condition = page.getByRole('group', { name: 'Condition 1' });
-    await condition.getByRole('combobox', { name: 'Parameter' }).fill('power_kw');
-    await condition.getByLabel('Operator').selectOption('>');
-    await condition.getByRole('textbox', { name: /^Value/ }).fill('100');
+    await condition.getByRole('combobox', { name: 'Parameter' }).fill('voltage_l1');
+    await condition.getByLabel('Operator').selectOption('<');
+    await condition.getByRole('textbox', { name: /^Value/ }).fill('215');
     await page.getByLabel('Cooldown (minutes)').fill('0');
 
-    // The dry run reads the device's current value: 20 kW, below the limit.
+    // The dry run reads the device's current value: a healthy ~230 V, above the limit.
     await page.getByRole('button', { name: 'Test against live values' }).click();
     const results = page.getByRole('table', { name: 'Test against live values' });
     await expect(results.getByRole('row', { name: new RegExp(device.name) })).toContainText('Not matched');
-    await expect(results.getByRole('row', { name: new RegExp(device.name) })).toContainText('power_kw = 20');
+    await expect(results.getByRole('row', { name: new RegExp(device.name) })).toContainText(/voltage_l1 = 2[23]\d/);
 
     await page.getByRole('button', { name: 'Create rule' }).click();
     await expect(page).toHaveURL(/\/rules$/);
@@ -79,12 +69,12 @@ test('a rule built in the UI raises an alert from MQTT telemetry, which is ackno
     await expect(row).toContainText('Critical');
     await expect(row.getByRole('switch', { name: `Active: ${ruleName}` })).toHaveAttribute('aria-checked', 'true');
 
-    // --- trigger it over MQTT and watch the badge go up ------------------------------------
+    // --- the simulator sags the voltage; the badge goes up ---------------------------------
     const bell = page.getByRole('banner').getByRole('link', { name: /^Alerts/ });
     await expect(bell).toHaveAttribute('aria-label', /Alerts: \d+ open/);
     const before = openCount(await bell.getAttribute('aria-label'));
-    power = 150;
-    await publish();
+    await simulator.stop();
+    simulator = startSimulator(device, ['--anomaly-probability', '1', '--anomaly-kinds', 'sag'], stateDir);
     await expect.poll(async () => openCount(await bell.getAttribute('aria-label')), { timeout: PIPELINE_TIMEOUT }).toBeGreaterThan(before);
 
     // --- acknowledge it in the alerts panel ------------------------------------------------
@@ -100,12 +90,12 @@ test('a rule built in the UI raises an alert from MQTT telemetry, which is ackno
     // Its details show the value that fired it.
     await alertRow.getByRole('button', { name: new RegExp(`^${ruleName} on `) }).click();
     const details = page.getByRole('dialog');
-    await expect(details.getByRole('table', { name: 'Values when triggered' })).toContainText('150');
+    // A sag takes the nominal 230 V down by about 14 %.
+    await expect(details.getByRole('table', { name: 'Values when triggered' })).toContainText(/voltage_l1\s*(19|20)\d\.\d/);
     await expect(details).toContainText(/Acknowledged.*by you/);
     await details.getByRole('button', { name: 'Close' }).click();
   } finally {
-    if (publisher) clearInterval(publisher);
-    await client?.endAsync().catch(() => undefined);
+    await simulator?.stop();
   }
 
   // --- the rule is deleted with confirmation; its alert stays in the history ---------------

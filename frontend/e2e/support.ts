@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 
@@ -109,4 +111,45 @@ export async function waitForEmail(address: string, page: string, timeout = 30_0
     )
     .toBe(true);
   return found as ReceivedEmail;
+}
+
+/** A running `factoryops-simulator` process; `stop` ends it and waits for it to exit. */
+export interface Simulator {
+  stop: () => Promise<void>;
+  output: () => string;
+}
+
+/**
+ * Runs the platform's device simulator as `device`, with its own broker credentials,
+ * publishing every second. `extraArgs` pass simulator options such as forced anomalies.
+ * A state file keeps the energy counter rising across restarts of the same machine.
+ */
+export function startSimulator(device: CreatedDevice, extraArgs: string[] = [], stateDir?: string): Simulator {
+  const program = process.env.E2E_SIMULATOR;
+  if (!program) throw new Error('E2E_SIMULATOR is not set: run the browser tests through scripts/e2e.sh');
+  const [, factory, , deviceKey] = device.topic.split('/');
+  const broker = new URL(mqttUrl());
+  const folder = stateDir ?? mkdtempSync(join(tmpdir(), 'factoryops-sim-'));
+  const child = spawn(
+    program,
+    [
+      '--host', broker.hostname, '--port', broker.port || '1883',
+      '--factory', factory, '--keys', deviceKey,
+      '--client-id', device.clientId, '--username', device.username, '--password', device.password,
+      '--interval', '1', '--state-file', join(folder, 'state.json'),
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

@@ -1,0 +1,48 @@
+"""The simulated energy meter (pure logic): physics that rules and KPIs rely on."""
+
+import orjson
+import pytest
+
+from telemetry.simulator import NOMINAL_VOLTAGE, PARAMETERS, encode, main, make_machines
+
+START = 1_800_000_000.0
+
+
+def run(machine, steps, **kw):
+    return [machine.step(START + 5 * i, **kw) for i in range(steps)]
+
+
+def test_every_parameter_is_reported_and_the_counter_never_goes_back():
+    machine = make_machines("m-", 1, seed=3)[0]
+    readings = run(machine, 500, anomaly_probability=0.05)
+    assert all(set(r) == set(PARAMETERS) for r in readings)
+    energy = [r["energy_kwh"] for r in readings]
+    assert energy == sorted(energy) and energy[-1] > energy[0]
+    assert all(0.5 <= r["power_factor"] <= 0.999 for r in readings)
+
+
+def test_without_anomalies_voltages_stay_near_nominal():
+    machine = make_machines("m-", 1, seed=11)[0]
+    voltages = [r["voltage_l1"] for r in run(machine, 1000, anomaly_probability=0.0)]
+    assert min(voltages) > NOMINAL_VOLTAGE * 0.95
+    assert max(voltages) < NOMINAL_VOLTAGE * 1.05
+
+
+def test_a_forced_sag_drops_the_voltage_well_below_nominal():
+    machine = make_machines("m-", 1, seed=11)[0]
+    readings = run(machine, 5, anomaly_probability=1.0, anomaly_kinds=("sag",))
+    assert all(r["voltage_l1"] < NOMINAL_VOLTAGE * 0.9 for r in readings)
+
+
+@pytest.mark.parametrize("shape", ["envelope", "flat", "array"])
+def test_payload_shapes_carry_the_timestamp_in_milliseconds(shape):
+    decoded = orjson.loads(encode({"a": 1.0, "b": 2.0}, START, shape, parameters=1))
+    record = decoded[0] if shape == "array" else decoded
+    values = record.get("metrics", {k: v for k, v in record.items() if k != "ts"})
+    assert record["ts"] == int(START * 1000)
+    assert values == {"a": 1.0}
+
+
+def test_unknown_anomaly_kinds_are_refused_before_connecting(capsys):
+    assert main(["--anomaly-kinds", "sag,meltdown", "--port", "1"]) == 2
+    assert "--anomaly-kinds" in capsys.readouterr().err
