@@ -31,6 +31,9 @@ LOOKUP_BACKLOG = "lookup_backlog"
 # Messages kept per device while its lookup waits for the database.
 MAX_HELD_PER_DEVICE = 50_000
 LOOKUP_RETRY_SECONDS = (0.5, 1, 2, 5, 10)
+# Hundreds of unknown devices reporting at once (an ingester start with a backlog) would
+# otherwise ask the connection pool for more connections than it has; the rest wait here.
+MAX_CONCURRENT_LOOKUPS = 8
 
 
 def split_topic(topic: str) -> tuple[str, str] | None:
@@ -56,6 +59,7 @@ class Ingestion:
         self.changed: dict[tuple[int, int], dict[str, tuple[int, float]]] = defaultdict(dict)
         self._held: dict[tuple[str, str], list[tuple[bytes, int]]] = {}
         self._lookups: dict[tuple[str, str], asyncio.Task] = {}
+        self._lookup_slots = asyncio.Semaphore(MAX_CONCURRENT_LOOKUPS)
 
     # -- entry point ---------------------------------------------------------------------
     def handle(self, topic: str, payload: bytes) -> None:
@@ -144,7 +148,8 @@ class Ingestion:
         try:
             while True:
                 try:
-                    entry = await self.registry.resolve(*names)
+                    async with self._lookup_slots:
+                        entry = await self.registry.resolve(*names)
                     break
                 except Exception as exc:  # the database is unreachable: retry, keep order
                     delay = LOOKUP_RETRY_SECONDS[min(attempt, len(LOOKUP_RETRY_SECONDS) - 1)]
