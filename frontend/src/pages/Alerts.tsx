@@ -4,7 +4,7 @@ import { getErrorMessage } from '@/api/errors';
 import { AlertDetailsDialog } from '@/components/alerts/AlertDetailsDialog';
 import { AlertTable } from '@/components/alerts/AlertTable';
 import { AlertsIcon } from '@/components/icons';
-import { Badge, Banner, Button, Card, EmptyState, ErrorState, Pagination, Select, Spinner } from '@/components/ui';
+import { Badge, Banner, Button, Card, EmptyState, Pagination, QueryState, Select } from '@/components/ui';
 import { useAcknowledgeAlerts, useAlertCounts, useAlerts } from '@/hooks/useAlerts';
 import { useDeviceDirectory } from '@/hooks/useDevices';
 import { useFactoryLocale, useHasPermission } from '@/hooks/useFactoryContext';
@@ -182,67 +182,69 @@ export default function Alerts() {
         </div>
       </Card>
 
-      {alerts.isPending ? (
-        <div className="flex justify-center py-16">
-          <Spinner label="Loading alerts" showLabel />
-        </div>
-      ) : alerts.isError && !data ? (
-        <ErrorState title="Could not load the alerts" message={getErrorMessage(alerts.error)} onRetry={() => void alerts.refetch()} retrying={alerts.isFetching} />
-      ) : !data || data.total === 0 ? (
-        hasActiveAlertFilters(filters) ? (
-          <EmptyState
-            title="No alerts match these filters"
-            description="Change the filters to see more."
-            action={
-              <Button variant="secondary" onClick={() => update({ ...DEFAULT_ALERT_FILTERS })}>
-                Clear filters
-              </Button>
-            }
-          />
-        ) : (
-          <EmptyState icon={<AlertsIcon className="size-8" />} title="No open alerts" description="Alerts raised by rules appear here until they are resolved." />
-        )
-      ) : (
-        <Card className="overflow-hidden">
-          {alerts.isError && (
-            <Banner tone="warning" className="m-3">
-              Showing the last list loaded: {getErrorMessage(alerts.error)}
-            </Banner>
-          )}
-          {canAcknowledge && (
-            <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-slate-50 px-4 py-2 text-sm">
-              <span className="text-slate-600" aria-live="polite">
-                {chosen.length === 0 ? 'Select open alerts to acknowledge several at once.' : `${chosen.length} selected`}
-              </span>
-              <Button
-                size="sm"
-                disabled={chosen.length === 0}
-                loading={bulk.isPending}
-                onClick={() => bulk.mutate(chosen, { onSuccess: () => setSelected([]) })}
-              >
-                Acknowledge selected
-              </Button>
-              {bulk.isError && (
-                <p role="alert" className="text-sm text-red-700">
-                  {getErrorMessage(bulk.error)}
-                </p>
-              )}
-            </div>
-          )}
-          <AlertTable
-            alerts={data.data}
-            timeZone={timeZone}
-            now={now}
-            caption="Alerts"
-            canAcknowledge={canAcknowledge}
-            selected={chosen}
-            onSelect={setSelected}
-            onOpen={(alert) => openAlert(alert.id)}
-            dimmed={alerts.isPlaceholderData}
-          />
-          <Pagination page={filters.page} perPage={data.per_page} total={data.total} onPage={(page) => update({ page })} what="alerts" />
-        </Card>
-      )}
+      <QueryState
+        query={alerts}
+        loadingLabel="Loading alerts"
+        errorTitle="Could not load the alerts"
+        isEmpty={(d) => d.total === 0}
+        empty={
+          hasActiveAlertFilters(filters) ? (
+            <EmptyState
+              title="No alerts match these filters"
+              description="Change the filters to see more."
+              action={
+                <Button variant="secondary" onClick={() => update({ ...DEFAULT_ALERT_FILTERS })}>
+                  Clear filters
+                </Button>
+              }
+            />
+          ) : (
+            <EmptyState icon={<AlertsIcon className="size-8" />} title="No open alerts" description="Alerts raised by rules appear here until they are resolved." />
+          )
+        }
+      >
+        {(list) => (
+          <Card className="overflow-hidden">
+            {alerts.isError && (
+              <Banner tone="warning" className="m-3">
+                Showing the last list loaded: {getErrorMessage(alerts.error)}
+              </Banner>
+            )}
+            {canAcknowledge && (
+              <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-slate-50 px-4 py-2 text-sm">
+                <span className="text-slate-600" aria-live="polite">
+                  {chosen.length === 0 ? 'Select open alerts to acknowledge several at once.' : `${chosen.length} selected`}
+                </span>
+                <Button
+                  size="sm"
+                  disabled={chosen.length === 0}
+                  loading={bulk.isPending}
+                  onClick={() => bulk.mutate(chosen, { onSuccess: () => setSelected([]) })}
+                >
+                  Acknowledge selected
+                </Button>
+                {bulk.isError && (
+                  <p role="alert" className="text-sm text-red-700">
+                    {getErrorMessage(bulk.error)}
+                  </p>
+                )}
+              </div>
+            )}
+            <AlertTable
+              alerts={list.data}
+              timeZone={timeZone}
+              now={now}
+              caption="Alerts"
+              canAcknowledge={canAcknowledge}
+              selected={chosen}
+              onSelect={setSelected}
+              onOpen={(alert) => openAlert(alert.id)}
+              dimmed={alerts.isPlaceholderData}
+            />
+            <Pagination page={filters.page} perPage={list.per_page} total={list.total} onPage={(page) => update({ page })} what="alerts" />
+          </Card>
+        )}
+      </QueryState>
 
       {openAlertId && (
         <AlertDetailsDialog alertId={openAlertId} timeZone={timeZone} canAcknowledge={canAcknowledge} onClose={() => openAlert(null)} />

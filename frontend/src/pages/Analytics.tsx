@@ -5,7 +5,7 @@ import { JobResult } from '@/components/analytics/JobResult';
 import { StartJobForm } from '@/components/analytics/StartJobForm';
 import { AnalyticsIcon } from '@/components/icons';
 import { JobStatus } from '@/components/jobs/JobStatus';
-import { Banner, Button, Card, CardHeader, ConfirmDialog, EmptyState, ErrorState, Pagination, Spinner } from '@/components/ui';
+import { ActionsHeader, Banner, Button, Card, CardHeader, ConfirmDialog, DataTable, EmptyState, Pagination, QueryState } from '@/components/ui';
 import { useDeviceNames } from '@/hooks/useDevices';
 import { useFactoryLocale, useHasPermission } from '@/hooks/useFactoryContext';
 import { useAnalyticsJobs, useCancelAnalyticsJob, useDeleteAnalyticsJob } from '@/hooks/useJobs';
@@ -60,95 +60,91 @@ export default function Analytics() {
 
       <Card className="overflow-hidden">
         <CardHeader title="Analyses" description="Newest first; progress updates while a job runs." />
-        {jobs.isPending ? (
-          <div className="flex justify-center py-12">
-            <Spinner label="Loading analyses" showLabel />
-          </div>
-        ) : jobs.isError && !data ? (
-          <div className="p-4">
-            <ErrorState title="Could not load the analyses" message={getErrorMessage(jobs.error)} onRetry={() => void jobs.refetch()} retrying={jobs.isFetching} />
-          </div>
-        ) : !data || data.total === 0 ? (
-          <div className="p-4">
+        <QueryState
+          query={jobs}
+          loadingLabel="Loading analyses"
+          errorTitle="Could not load the analyses"
+          isEmpty={(d) => d.total === 0}
+          empty={
             <EmptyState
               icon={<AnalyticsIcon className="size-8" />}
               title="No analyses yet"
               description={canRun ? 'Start one above.' : 'People with the “run analytics” permission start them.'}
             />
-          </div>
-        ) : (
-          <>
-            {(cancel.isError || remove.isError) && (
-              <Banner tone="danger" className="m-3">
-                {getErrorMessage(cancel.error ?? remove.error)}
-              </Banner>
-            )}
-            <div className="overflow-x-auto">
-              <table className={cn('min-w-full divide-y divide-slate-200 text-sm', jobs.isPlaceholderData && 'opacity-60')}>
-                <caption className="sr-only">Analyses</caption>
-                <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                  <tr>
+          }
+          inset
+          loadingClassName="py-12"
+        >
+          {(list) => (
+            <>
+              {(cancel.isError || remove.isError) && (
+                <Banner tone="danger" className="m-3">
+                  {getErrorMessage(cancel.error ?? remove.error)}
+                </Banner>
+              )}
+              <DataTable
+                caption="Analyses"
+                dimmed={jobs.isPlaceholderData}
+                head={
+                  <>
                     <th scope="col" className="px-3 py-2">Analysis</th>
                     <th scope="col" className="px-3 py-2">Devices</th>
                     <th scope="col" className="hidden px-3 py-2 lg:table-cell">Range</th>
                     <th scope="col" className="px-3 py-2">Status</th>
-                    <th scope="col" className="px-3 py-2">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100 bg-white">
-                  {data.data.map((job) => {
-                    const title = jobTitle(job);
-                    const devices = requestList(job, 'device_ids').map((id) => deviceName(Number(id)));
-                    const parameters = requestList(job, 'parameters');
-                    const start = typeof job.request.start === 'string' ? job.request.start : null;
-                    const end = typeof job.request.end === 'string' ? job.request.end : null;
-                    return (
-                      <tr key={job.id} className={cn(job.id === selectedId && 'bg-sky-50/60')}>
-                        <td className="px-3 py-2.5">
-                          <p className="font-medium text-slate-900">{title}</p>
-                          <p className="text-xs text-slate-500">Started {formatDateTime(job.created_at, timeZone)}</p>
-                        </td>
-                        <td className="max-w-xs px-3 py-2.5 text-slate-700">
-                          <p className="truncate">{devices.join(', ') || '—'}</p>
-                          {parameters.length > 0 && <p className="truncate font-mono text-xs text-slate-500">{parameters.join(', ')}</p>}
-                        </td>
-                        <td className="hidden px-3 py-2.5 whitespace-nowrap text-slate-600 lg:table-cell">
-                          {start && end ? `${formatDateTime(start, timeZone)} – ${formatDateTime(end, timeZone)}` : '—'}
-                        </td>
-                        <td className="px-3 py-2.5">
-                          <JobStatus status={job.status} progress={job.progress} label={title} />
-                          {job.status === 'failed' && job.error && <p className="mt-1 max-w-xs text-xs text-red-700">{job.error}</p>}
-                        </td>
-                        <td className="px-3 py-2.5">
-                          <div className="flex flex-wrap justify-end gap-1.5">
-                            {job.status === 'complete' && (
-                              <Button size="sm" variant={job.id === selectedId ? 'primary' : 'secondary'} onClick={() => setParam('job', String(job.id))} aria-label={`Show result of ${title}`}>
-                                Result
-                              </Button>
-                            )}
-                            {canRun && isJobActive(job.status) && (
-                              <Button size="sm" variant="secondary" loading={cancel.isPending && cancel.variables === job.id} onClick={() => cancel.mutate(job.id)} aria-label={`Cancel ${title}`}>
-                                Cancel
-                              </Button>
-                            )}
-                            {canRun && (
-                              <Button size="sm" variant="ghost" onClick={() => setDeleting(job)} aria-label={`Delete ${title}`}>
-                                Delete
-                              </Button>
-                            )}
-                          </div>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-            <Pagination page={page} perPage={data.per_page} total={data.total} onPage={(p) => setParam('page', String(p))} what="analyses" />
-          </>
-        )}
+                    <ActionsHeader />
+                  </>
+                }
+              >
+                {list.data.map((job) => {
+                  const title = jobTitle(job);
+                  const devices = requestList(job, 'device_ids').map((id) => deviceName(Number(id)));
+                  const parameters = requestList(job, 'parameters');
+                  const start = typeof job.request.start === 'string' ? job.request.start : null;
+                  const end = typeof job.request.end === 'string' ? job.request.end : null;
+                  return (
+                    <tr key={job.id} className={cn(job.id === selectedId && 'bg-sky-50/60')}>
+                      <td className="px-3 py-2.5">
+                        <p className="font-medium text-slate-900">{title}</p>
+                        <p className="text-xs text-slate-500">Started {formatDateTime(job.created_at, timeZone)}</p>
+                      </td>
+                      <td className="max-w-xs px-3 py-2.5 text-slate-700">
+                        <p className="truncate">{devices.join(', ') || '—'}</p>
+                        {parameters.length > 0 && <p className="truncate font-mono text-xs text-slate-500">{parameters.join(', ')}</p>}
+                      </td>
+                      <td className="hidden px-3 py-2.5 whitespace-nowrap text-slate-600 lg:table-cell">
+                        {start && end ? `${formatDateTime(start, timeZone)} – ${formatDateTime(end, timeZone)}` : '—'}
+                      </td>
+                      <td className="px-3 py-2.5">
+                        <JobStatus status={job.status} progress={job.progress} label={title} />
+                        {job.status === 'failed' && job.error && <p className="mt-1 max-w-xs text-xs text-red-700">{job.error}</p>}
+                      </td>
+                      <td className="px-3 py-2.5">
+                        <div className="flex flex-wrap justify-end gap-1.5">
+                          {job.status === 'complete' && (
+                            <Button size="sm" variant={job.id === selectedId ? 'primary' : 'secondary'} onClick={() => setParam('job', String(job.id))} aria-label={`Show result of ${title}`}>
+                              Result
+                            </Button>
+                          )}
+                          {canRun && isJobActive(job.status) && (
+                            <Button size="sm" variant="secondary" loading={cancel.isPending && cancel.variables === job.id} onClick={() => cancel.mutate(job.id)} aria-label={`Cancel ${title}`}>
+                              Cancel
+                            </Button>
+                          )}
+                          {canRun && (
+                            <Button size="sm" variant="ghost" onClick={() => setDeleting(job)} aria-label={`Delete ${title}`}>
+                              Delete
+                            </Button>
+                          )}
+                        </div>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </DataTable>
+              <Pagination page={page} perPage={list.per_page} total={list.total} onPage={(p) => setParam('page', String(p))} what="analyses" />
+            </>
+          )}
+        </QueryState>
       </Card>
 
       {selected && <JobResult key={selected.id} job={selected} title={jobTitle(selected)} timeZone={timeZone} />}

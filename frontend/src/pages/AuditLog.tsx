@@ -2,11 +2,11 @@ import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { getErrorMessage } from '@/api/errors';
 import { AuditIcon } from '@/components/icons';
-import { Banner, Button, Card, EmptyState, ErrorState, Input, Pagination, Select, Spinner } from '@/components/ui';
+import { Banner, Button, Card, DataTable, EmptyState, Input, Pagination, QueryState, Select } from '@/components/ui';
 import { useDebouncedValue } from '@/hooks/useDebouncedValue';
 import { useFactoryLocale } from '@/hooks/useFactoryContext';
+import { useSearchParamUpdater } from '@/hooks/useSearchParamUpdater';
 import { useAuditEntries, useAllUsers } from '@/hooks/useUsers';
-import { cn } from '@/lib/cn';
 import { formatDateTime } from '@/lib/format';
 import { addDays, startOfLocalDay } from '@/lib/periods';
 import type { AuditListParams } from '@/types/users';
@@ -101,16 +101,7 @@ export default function AuditLog() {
   const [action, setAction] = useState(filters.action);
   const debouncedAction = useDebouncedValue(action, 400);
   const entries = useAuditEntries(auditParams(filters, timeZone));
-
-  const update = (changes: Partial<Record<'action' | 'entity_type' | 'user_id' | 'from' | 'to' | 'page', string>>) => {
-    const next = new URLSearchParams(search);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    if (!('page' in changes)) next.delete('page');
-    setSearch(next, { replace: true });
-  };
+  const update = useSearchParamUpdater<'action' | 'entity_type' | 'user_id' | 'from' | 'to' | 'page'>();
 
   useEffect(() => {
     if (debouncedAction.trim() !== filters.action) update({ action: debouncedAction.trim() });
@@ -119,7 +110,6 @@ export default function AuditLog() {
   }, [debouncedAction]);
 
   const rangeError = filters.from && filters.to && filters.to < filters.from ? 'The end date is before the start date.' : null;
-  const data = entries.data;
   const filtered = Boolean(filters.action || filters.entity || filters.user || filters.from || filters.to);
 
   return (
@@ -165,81 +155,82 @@ export default function AuditLog() {
         </div>
       </Card>
 
-      {entries.isPending ? (
-        <div className="flex justify-center py-16">
-          <Spinner label="Loading the audit log" showLabel />
-        </div>
-      ) : entries.isError && !data ? (
-        <ErrorState title="Could not load the audit log" message={getErrorMessage(entries.error)} onRetry={() => void entries.refetch()} retrying={entries.isFetching} />
-      ) : !data || data.total === 0 ? (
-        <EmptyState
-          icon={<AuditIcon className="size-8" />}
-          title={filtered ? 'No entries match these filters' : 'Nothing recorded yet'}
-          action={
-            filtered ? (
-              <Button
-                variant="secondary"
-                onClick={() => {
-                  setAction('');
-                  setSearch(new URLSearchParams(), { replace: true });
-                }}
-              >
-                Clear filters
-              </Button>
-            ) : undefined
-          }
-        />
-      ) : (
-        <Card className="overflow-hidden">
-          {entries.isError && (
-            <Banner tone="warning" className="m-3">
-              Showing the last page loaded: {getErrorMessage(entries.error)}
-            </Banner>
-          )}
-          <div className="overflow-x-auto">
-            <table className={cn('min-w-full divide-y divide-slate-200 text-sm', entries.isPlaceholderData && 'opacity-60')}>
-              <caption className="sr-only">Audit log</caption>
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                <tr>
+      <QueryState
+        query={entries}
+        loadingLabel="Loading the audit log"
+        errorTitle="Could not load the audit log"
+        isEmpty={(d) => d.total === 0}
+        empty={
+          <EmptyState
+            icon={<AuditIcon className="size-8" />}
+            title={filtered ? 'No entries match these filters' : 'Nothing recorded yet'}
+            action={
+              filtered ? (
+                <Button
+                  variant="secondary"
+                  onClick={() => {
+                    setAction('');
+                    setSearch(new URLSearchParams(), { replace: true });
+                  }}
+                >
+                  Clear filters
+                </Button>
+              ) : undefined
+            }
+          />
+        }
+      >
+        {(data) => (
+          <Card className="overflow-hidden">
+            {entries.isError && (
+              <Banner tone="warning" className="m-3">
+                Showing the last page loaded: {getErrorMessage(entries.error)}
+              </Banner>
+            )}
+            <DataTable
+              caption="Audit log"
+              dimmed={entries.isPlaceholderData}
+              bodyClassName="align-top"
+              head={
+                <>
                   <th scope="col" className="px-3 py-2">Time</th>
                   <th scope="col" className="px-3 py-2">User</th>
                   <th scope="col" className="px-3 py-2">Action</th>
                   <th scope="col" className="px-3 py-2">Entity</th>
                   <th scope="col" className="px-3 py-2">Details</th>
                   <th scope="col" className="hidden px-3 py-2 lg:table-cell">IP address</th>
+                </>
+              }
+            >
+              {data.data.map((entry) => (
+                <tr key={entry.id}>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-700">{formatDateTime(entry.created_at, timeZone, true)}</td>
+                  <td className="px-3 py-2">
+                    {entry.user ? (
+                      <>
+                        <p className="text-slate-900">{entry.user.full_name || entry.user.email}</p>
+                        {entry.user.full_name && <p className="text-xs text-slate-500">{entry.user.email}</p>}
+                      </>
+                    ) : (
+                      <span className="text-slate-500">{entry.user_id !== null ? `User #${entry.user_id}` : 'System'}</span>
+                    )}
+                  </td>
+                  <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-slate-800">{entry.action}</td>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-700">
+                    {entry.entity_type}
+                    {entry.entity_id && <span className="text-slate-500"> #{entry.entity_id}</span>}
+                  </td>
+                  <td className="max-w-md px-3 py-2">
+                    <Details details={entry.details} />
+                  </td>
+                  <td className="hidden px-3 py-2 font-mono text-xs text-slate-500 lg:table-cell">{entry.ip_address ?? '—'}</td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 bg-white align-top">
-                {data.data.map((entry) => (
-                  <tr key={entry.id}>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-700">{formatDateTime(entry.created_at, timeZone, true)}</td>
-                    <td className="px-3 py-2">
-                      {entry.user ? (
-                        <>
-                          <p className="text-slate-900">{entry.user.full_name || entry.user.email}</p>
-                          {entry.user.full_name && <p className="text-xs text-slate-500">{entry.user.email}</p>}
-                        </>
-                      ) : (
-                        <span className="text-slate-500">{entry.user_id !== null ? `User #${entry.user_id}` : 'System'}</span>
-                      )}
-                    </td>
-                    <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-slate-800">{entry.action}</td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-700">
-                      {entry.entity_type}
-                      {entry.entity_id && <span className="text-slate-500"> #{entry.entity_id}</span>}
-                    </td>
-                    <td className="max-w-md px-3 py-2">
-                      <Details details={entry.details} />
-                    </td>
-                    <td className="hidden px-3 py-2 font-mono text-xs text-slate-500 lg:table-cell">{entry.ip_address ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pagination page={filters.page} perPage={data.per_page} total={data.total} onPage={(page) => update({ page: String(page) })} what="audit entries" />
-        </Card>
-      )}
+              ))}
+            </DataTable>
+            <Pagination page={filters.page} perPage={data.per_page} total={data.total} onPage={(page) => update({ page: String(page) })} what="audit entries" />
+          </Card>
+        )}
+      </QueryState>
     </div>
   );
 }

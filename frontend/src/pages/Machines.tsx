@@ -4,7 +4,7 @@ import { getErrorMessage } from '@/api/errors';
 import { AddDeviceDialog } from '@/components/devices/AddDeviceDialog';
 import { DeviceStatusBadge, OnlineIndicator } from '@/components/devices/DeviceBadges';
 import { MachinesIcon, SearchIcon } from '@/components/icons';
-import { Banner, Button, Card, EmptyState, ErrorState, Input, Select, Spinner } from '@/components/ui';
+import { ActionsHeader, Banner, Button, Card, DataTable, EmptyState, Input, QueryState, Select } from '@/components/ui';
 import { useApproveDevice, useDevices } from '@/hooks/useDevices';
 import { useDebouncedValue } from '@/hooks/useDebouncedValue';
 import { useCanManageDevices, useFactoryLocale } from '@/hooks/useFactoryContext';
@@ -243,48 +243,44 @@ export default function Machines() {
         </div>
       </Card>
 
-      {devices.isPending ? (
-        <div className="flex justify-center py-16">
-          <Spinner label="Loading machines" showLabel />
-        </div>
-      ) : devices.isError && !data ? (
-        <ErrorState
-          title="Could not load the machines"
-          message={getErrorMessage(devices.error)}
-          onRetry={() => void devices.refetch()}
-          retrying={devices.isFetching}
-        />
-      ) : total === 0 ? (
-        filtered ? (
-          <EmptyState
-            title="No machines match these filters"
-            description="Change the search or the filters to see more."
-            action={
-              <Button variant="secondary" onClick={clearFilters}>
-                Clear filters
-              </Button>
-            }
-          />
-        ) : (
-          <EmptyState
-            icon={<MachinesIcon className="size-8" />}
-            title="No machines yet"
-            description="Add a device here, or let devices register themselves by publishing telemetry when auto-registration is on."
-            action={canManage ? <Button onClick={() => setAdding(true)}>Add device</Button> : undefined}
-          />
-        )
-      ) : (
-        <Card className="overflow-hidden">
-          {devices.isError && (
-            <Banner tone="warning" className="m-3">
-              Showing the last list loaded: {getErrorMessage(devices.error)}
-            </Banner>
-          )}
-          <div className="overflow-x-auto">
-            <table className={cn('min-w-full divide-y divide-slate-200 text-sm', devices.isPlaceholderData && 'opacity-60')}>
-              <caption className="sr-only">Machines</caption>
-              <thead className="bg-slate-50 text-left text-xs tracking-wide text-slate-600">
-                <tr>
+      <QueryState
+        query={devices}
+        loadingLabel="Loading machines"
+        errorTitle="Could not load the machines"
+        isEmpty={(d) => d.total === 0}
+        empty={
+          filtered ? (
+            <EmptyState
+              title="No machines match these filters"
+              description="Change the search or the filters to see more."
+              action={
+                <Button variant="secondary" onClick={clearFilters}>
+                  Clear filters
+                </Button>
+              }
+            />
+          ) : (
+            <EmptyState
+              icon={<MachinesIcon className="size-8" />}
+              title="No machines yet"
+              description="Add a device here, or let devices register themselves by publishing telemetry when auto-registration is on."
+              action={canManage ? <Button onClick={() => setAdding(true)}>Add device</Button> : undefined}
+            />
+          )
+        }
+      >
+        {(list) => (
+          <Card className="overflow-hidden">
+            {devices.isError && (
+              <Banner tone="warning" className="m-3">
+                Showing the last list loaded: {getErrorMessage(devices.error)}
+              </Banner>
+            )}
+            <DataTable
+              caption="Machines"
+              dimmed={devices.isPlaceholderData}
+              head={
+                <>
                   <SortHeader column={{ label: 'Name', field: 'name' }} sort={filters.sort} onSort={(sort) => update({ sort })} />
                   <SortHeader
                     column={{ label: 'Key', field: 'device_key' }}
@@ -292,54 +288,49 @@ export default function Machines() {
                     onSort={(sort) => update({ sort })}
                     className="hidden sm:table-cell"
                   />
-                  <th scope="col" className="px-3 py-2 font-semibold uppercase">Status</th>
+                  <th scope="col" className="px-3 py-2">Status</th>
                   <SortHeader column={{ label: 'Last seen', field: 'last_seen_at' }} sort={filters.sort} onSort={(sort) => update({ sort })} />
-                  <th scope="col" className="hidden px-3 py-2 font-semibold uppercase lg:table-cell">Area · location</th>
-                  <th scope="col" className="hidden px-3 py-2 text-right font-semibold uppercase md:table-cell">Parameters</th>
-                  {canManage && (
-                    <th scope="col" className="px-3 py-2">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  )}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 bg-white">
-                {data?.data.map((device) => (
-                  <DeviceRow
-                    key={device.id}
-                    device={device}
-                    now={now}
-                    timeZone={timeZone}
-                    canManage={canManage}
-                    onOpen={(id) => void navigate(`/machines/${id}`)}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
-            <p>
-              Showing {firstShown}–{lastShown} of {total}
-            </p>
-            <div className="flex items-center gap-2">
-              <Button variant="secondary" size="sm" disabled={filters.page <= 1} onClick={() => update({ page: filters.page - 1 })}>
-                Previous
-              </Button>
-              <span>
-                Page {filters.page} of {pageCount}
-              </span>
-              <Button
-                variant="secondary"
-                size="sm"
-                disabled={filters.page >= pageCount}
-                onClick={() => update({ page: filters.page + 1 })}
-              >
-                Next
-              </Button>
-            </div>
-          </nav>
-        </Card>
-      )}
+                  <th scope="col" className="hidden px-3 py-2 lg:table-cell">Area · location</th>
+                  <th scope="col" className="hidden px-3 py-2 text-right md:table-cell">Parameters</th>
+                  {canManage && <ActionsHeader />}
+                </>
+              }
+            >
+              {list.data.map((device) => (
+                <DeviceRow
+                  key={device.id}
+                  device={device}
+                  now={now}
+                  timeZone={timeZone}
+                  canManage={canManage}
+                  onOpen={(id) => void navigate(`/machines/${id}`)}
+                />
+              ))}
+            </DataTable>
+            <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
+              <p>
+                Showing {firstShown}–{lastShown} of {total}
+              </p>
+              <div className="flex items-center gap-2">
+                <Button variant="secondary" size="sm" disabled={filters.page <= 1} onClick={() => update({ page: filters.page - 1 })}>
+                  Previous
+                </Button>
+                <span>
+                  Page {filters.page} of {pageCount}
+                </span>
+                <Button
+                  variant="secondary"
+                  size="sm"
+                  disabled={filters.page >= pageCount}
+                  onClick={() => update({ page: filters.page + 1 })}
+                >
+                  Next
+                </Button>
+              </div>
+            </nav>
+          </Card>
+        )}
+      </QueryState>
 
       {adding && (
         <AddDeviceDialog onClose={() => setAdding(false)} onOpenDevice={(id) => void navigate(`/machines/${id}`)} />

@@ -3,12 +3,12 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { getErrorMessage } from '@/api/errors';
 import { RulesIcon, SearchIcon } from '@/components/icons';
 import { SeverityBadge } from '@/components/alerts/SeverityBadge';
-import { Badge, Banner, Card, EmptyState, ErrorState, Input, Pagination, Select, Spinner, Switch } from '@/components/ui';
+import { Badge, Banner, Card, DataTable, EmptyState, Input, Pagination, QueryState, Select, Switch } from '@/components/ui';
 import { useDebouncedValue } from '@/hooks/useDebouncedValue';
 import { useDeviceNames } from '@/hooks/useDevices';
 import { useFactoryLocale, useHasPermission } from '@/hooks/useFactoryContext';
 import { useRules, useSetRuleActive } from '@/hooks/useRules';
-import { cn } from '@/lib/cn';
+import { useSearchParamUpdater } from '@/hooks/useSearchParamUpdater';
 import { describeCondition } from '@/lib/conditionTree';
 import { formatDateTime } from '@/lib/format';
 import { describeScope, SEVERITY_LABELS } from '@/lib/ruleForm';
@@ -49,23 +49,14 @@ function readParams(search: URLSearchParams): RuleListParams {
 }
 
 export default function Rules() {
-  const [search, setSearch] = useSearchParams();
+  const [search] = useSearchParams();
+  const update = useSearchParamUpdater();
   const params = useMemo(() => readParams(search), [search]);
   const canManage = useHasPermission('manage_rules');
   const { timeZone } = useFactoryLocale();
   const deviceName = useDeviceNames();
   const [text, setText] = useState(params.q ?? '');
   const debounced = useDebouncedValue(text, 300);
-
-  const update = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(search);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    if (!('page' in changes)) next.delete('page');
-    setSearch(next, { replace: true });
-  };
 
   useEffect(() => {
     if (debounced !== (params.q ?? '')) update({ q: debounced.trim() });
@@ -74,7 +65,6 @@ export default function Rules() {
   }, [debounced]);
 
   const rules = useRules(params);
-  const data = rules.data;
   const filtered = Boolean(params.q || params.severity || params.is_active !== undefined);
 
   return (
@@ -125,89 +115,89 @@ export default function Rules() {
         </div>
       </Card>
 
-      {rules.isPending ? (
-        <div className="flex justify-center py-16">
-          <Spinner label="Loading rules" showLabel />
-        </div>
-      ) : rules.isError && !data ? (
-        <ErrorState title="Could not load the rules" message={getErrorMessage(rules.error)} onRetry={() => void rules.refetch()} retrying={rules.isFetching} />
-      ) : !data || data.total === 0 ? (
-        filtered ? (
-          <EmptyState title="No rules match these filters" description="Change the search or the filters to see more." />
-        ) : (
-          <EmptyState
-            icon={<RulesIcon className="size-8" />}
-            title="No rules yet"
-            description="A rule watches parameters of your devices, e.g. power above a limit, and raises an alert."
-            action={
-              canManage ? (
-                <Link to="/rules/new" className="text-sm font-medium text-sky-700 hover:underline">
-                  Create the first rule
-                </Link>
-              ) : undefined
-            }
-          />
-        )
-      ) : (
-        <Card className="overflow-hidden">
-          {rules.isError && (
-            <Banner tone="warning" className="m-3">
-              Showing the last list loaded: {getErrorMessage(rules.error)}
-            </Banner>
-          )}
-          <div className="overflow-x-auto">
-            <table className={cn('min-w-full divide-y divide-slate-200 text-sm', rules.isPlaceholderData && 'opacity-60')}>
-              <caption className="sr-only">Rules</caption>
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                <tr>
+      <QueryState
+        query={rules}
+        loadingLabel="Loading rules"
+        errorTitle="Could not load the rules"
+        isEmpty={(d) => d.total === 0}
+        empty={
+          filtered ? (
+            <EmptyState title="No rules match these filters" description="Change the search or the filters to see more." />
+          ) : (
+            <EmptyState
+              icon={<RulesIcon className="size-8" />}
+              title="No rules yet"
+              description="A rule watches parameters of your devices, e.g. power above a limit, and raises an alert."
+              action={
+                canManage ? (
+                  <Link to="/rules/new" className="text-sm font-medium text-sky-700 hover:underline">
+                    Create the first rule
+                  </Link>
+                ) : undefined
+              }
+            />
+          )
+        }
+      >
+        {(data) => (
+          <Card className="overflow-hidden">
+            {rules.isError && (
+              <Banner tone="warning" className="m-3">
+                Showing the last list loaded: {getErrorMessage(rules.error)}
+              </Banner>
+            )}
+            <DataTable
+              caption="Rules"
+              dimmed={rules.isPlaceholderData}
+              head={
+                <>
                   <th scope="col" className="px-3 py-2">Name</th>
                   <th scope="col" className="px-3 py-2">Scope</th>
                   <th scope="col" className="hidden px-3 py-2 lg:table-cell">Condition</th>
                   <th scope="col" className="px-3 py-2">Severity</th>
                   <th scope="col" className="px-3 py-2">Active</th>
                   <th scope="col" className="hidden px-3 py-2 md:table-cell">Last changed</th>
+                </>
+              }
+            >
+              {data.data.map((rule) => (
+                <tr key={rule.id} className="hover:bg-slate-50">
+                  <td className="px-3 py-2.5">
+                    <Link to={`/rules/${rule.id}`} className="font-medium text-slate-900 hover:text-sky-800 hover:underline">
+                      {rule.name}
+                    </Link>
+                    {rule.description && <p className="max-w-xs truncate text-xs text-slate-500">{rule.description}</p>}
+                  </td>
+                  <td className="px-3 py-2.5 text-slate-700">{describeScope(rule.scope, deviceName)}</td>
+                  <td className="hidden max-w-md px-3 py-2.5 font-mono text-xs text-slate-700 lg:table-cell">
+                    <span className="line-clamp-2">{describeCondition(rule.condition)}</span>
+                  </td>
+                  <td className="px-3 py-2.5">
+                    <SeverityBadge severity={rule.severity} />
+                  </td>
+                  <td className="px-3 py-2.5">
+                    {canManage ? (
+                      <RuleActiveToggle rule={rule} />
+                    ) : (
+                      <Badge tone={rule.is_active ? 'success' : 'neutral'}>{rule.is_active ? 'Active' : 'Inactive'}</Badge>
+                    )}
+                  </td>
+                  <td className="hidden px-3 py-2.5 whitespace-nowrap text-slate-600 md:table-cell">
+                    {formatDateTime(rule.updated_at, timeZone)}
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 bg-white">
-                {data.data.map((rule) => (
-                  <tr key={rule.id} className="hover:bg-slate-50">
-                    <td className="px-3 py-2.5">
-                      <Link to={`/rules/${rule.id}`} className="font-medium text-slate-900 hover:text-sky-800 hover:underline">
-                        {rule.name}
-                      </Link>
-                      {rule.description && <p className="max-w-xs truncate text-xs text-slate-500">{rule.description}</p>}
-                    </td>
-                    <td className="px-3 py-2.5 text-slate-700">{describeScope(rule.scope, deviceName)}</td>
-                    <td className="hidden max-w-md px-3 py-2.5 font-mono text-xs text-slate-700 lg:table-cell">
-                      <span className="line-clamp-2">{describeCondition(rule.condition)}</span>
-                    </td>
-                    <td className="px-3 py-2.5">
-                      <SeverityBadge severity={rule.severity} />
-                    </td>
-                    <td className="px-3 py-2.5">
-                      {canManage ? (
-                        <RuleActiveToggle rule={rule} />
-                      ) : (
-                        <Badge tone={rule.is_active ? 'success' : 'neutral'}>{rule.is_active ? 'Active' : 'Inactive'}</Badge>
-                      )}
-                    </td>
-                    <td className="hidden px-3 py-2.5 whitespace-nowrap text-slate-600 md:table-cell">
-                      {formatDateTime(rule.updated_at, timeZone)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pagination
-            page={params.page ?? 1}
-            perPage={data.per_page}
-            total={data.total}
-            onPage={(page) => update({ page: String(page) })}
-            what="rules"
-          />
-        </Card>
-      )}
+              ))}
+            </DataTable>
+            <Pagination
+              page={params.page ?? 1}
+              perPage={data.per_page}
+              total={data.total}
+              onPage={(page) => update({ page: String(page) })}
+              what="rules"
+            />
+          </Card>
+        )}
+      </QueryState>
     </div>
   );
 }

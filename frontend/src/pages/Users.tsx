@@ -3,24 +3,26 @@ import { useSearchParams } from 'react-router-dom';
 import { getErrorMessage } from '@/api/errors';
 import { SearchIcon, UsersIcon } from '@/components/icons';
 import {
+  ActionsHeader,
   Badge,
   Banner,
   Button,
   Card,
   ConfirmDialog,
   CopyButton,
+  DataTable,
   EmptyState,
-  ErrorState,
   Input,
   Pagination,
+  QueryState,
   Select,
-  Spinner,
   type BadgeTone,
 } from '@/components/ui';
 import { EditUserDialog } from '@/components/users/EditUserDialog';
 import { InviteUserDialog } from '@/components/users/InviteUserDialog';
 import { useDebouncedValue } from '@/hooks/useDebouncedValue';
 import { useCurrentUserId, useFactoryLocale } from '@/hooks/useFactoryContext';
+import { useSearchParamUpdater } from '@/hooks/useSearchParamUpdater';
 import { useResendInvite, useSetUserActive, useUsers } from '@/hooks/useUsers';
 import { cn } from '@/lib/cn';
 import { formatDateTime } from '@/lib/format';
@@ -51,7 +53,8 @@ function readParams(search: URLSearchParams): UserListParams {
 type Pending = { kind: 'deactivate' | 'reactivate'; user: ManagedUser } | null;
 
 export default function Users() {
-  const [search, setSearch] = useSearchParams();
+  const [search] = useSearchParams();
+  const update = useSearchParamUpdater();
   const params = useMemo(() => readParams(search), [search]);
   const me = useCurrentUserId();
   const { timeZone } = useFactoryLocale();
@@ -65,16 +68,6 @@ export default function Users() {
   const setActive = useSetUserActive();
   const resend = useResendInvite();
 
-  const update = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(search);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    if (!('page' in changes)) next.delete('page');
-    setSearch(next, { replace: true });
-  };
-
   useEffect(() => {
     if (debounced !== (params.q ?? '')) update({ q: debounced.trim() });
     // Only a settled change of the search box moves the list.
@@ -86,7 +79,6 @@ export default function Users() {
     setActive.reset();
   };
 
-  const data = users.data;
   const filtered = Boolean(params.q || params.role || params.is_active !== undefined);
 
   return (
@@ -141,118 +133,116 @@ export default function Users() {
       )}
       {resend.isError && <Banner tone="danger">{getErrorMessage(resend.error)}</Banner>}
 
-      {users.isPending ? (
-        <div className="flex justify-center py-16">
-          <Spinner label="Loading users" showLabel />
-        </div>
-      ) : users.isError && !data ? (
-        <ErrorState title="Could not load the users" message={getErrorMessage(users.error)} onRetry={() => void users.refetch()} retrying={users.isFetching} />
-      ) : !data || data.total === 0 ? (
-        filtered ? (
-          <EmptyState title="No users match these filters" description="Change the search or the filters to see more." />
-        ) : (
-          <EmptyState icon={<UsersIcon className="size-8" />} title="No users yet" action={<Button onClick={() => setInviting(true)}>Invite user</Button>} />
-        )
-      ) : (
-        <Card className="overflow-hidden">
-          <div className="overflow-x-auto">
-            <table className={cn('min-w-full divide-y divide-slate-200 text-sm', users.isPlaceholderData && 'opacity-60')}>
-              <caption className="sr-only">Users</caption>
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                <tr>
+      <QueryState
+        query={users}
+        loadingLabel="Loading users"
+        errorTitle="Could not load the users"
+        isEmpty={(d) => d.total === 0}
+        empty={
+          filtered ? (
+            <EmptyState title="No users match these filters" description="Change the search or the filters to see more." />
+          ) : (
+            <EmptyState icon={<UsersIcon className="size-8" />} title="No users yet" action={<Button onClick={() => setInviting(true)}>Invite user</Button>} />
+          )
+        }
+      >
+        {(data) => (
+          <Card className="overflow-hidden">
+            <DataTable
+              caption="Users"
+              dimmed={users.isPlaceholderData}
+              head={
+                <>
                   <th scope="col" className="px-3 py-2">Name</th>
                   <th scope="col" className="px-3 py-2">Role</th>
                   <th scope="col" className="hidden px-3 py-2 lg:table-cell">Permissions</th>
                   <th scope="col" className="px-3 py-2">Account</th>
                   <th scope="col" className="hidden px-3 py-2 md:table-cell">Last sign-in</th>
-                  <th scope="col" className="px-3 py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 bg-white">
-                {data.data.map((u) => {
-                  const self = u.id === me;
-                  const name = u.full_name || u.email;
-                  return (
-                    <tr key={u.id} className={cn(!u.is_active && 'text-slate-500')}>
-                      <td className="px-3 py-2.5">
-                        <p className="font-medium text-slate-900">
-                          {u.full_name || <span className="text-slate-500 italic">No name yet</span>}
-                          {self && (
-                            <Badge tone="info" className="ml-2">
-                              You
-                            </Badge>
-                          )}
-                        </p>
-                        <p className="text-xs text-slate-500">{u.email}</p>
-                      </td>
-                      <td className="px-3 py-2.5 whitespace-nowrap">{u.role === 'super_admin' ? 'Super admin' : 'User'}</td>
-                      <td className="hidden px-3 py-2.5 lg:table-cell">
-                        {u.role === 'super_admin' ? (
-                          <span className="text-xs text-slate-500">Everything</span>
-                        ) : u.permissions.length === 0 ? (
-                          <span className="text-xs text-slate-500">View only</span>
-                        ) : (
-                          <span className="flex flex-wrap gap-1">
-                            {u.permissions.map((p) => (
-                              <Badge key={p}>{permissionLabel(p)}</Badge>
-                            ))}
-                          </span>
+                  <ActionsHeader />
+                </>
+              }
+            >
+              {data.data.map((u) => {
+                const self = u.id === me;
+                const name = u.full_name || u.email;
+                return (
+                  <tr key={u.id} className={cn(!u.is_active && 'text-slate-500')}>
+                    <td className="px-3 py-2.5">
+                      <p className="font-medium text-slate-900">
+                        {u.full_name || <span className="text-slate-500 italic">No name yet</span>}
+                        {self && (
+                          <Badge tone="info" className="ml-2">
+                            You
+                          </Badge>
                         )}
-                      </td>
-                      <td className="px-3 py-2.5">
-                        <Badge tone={STATUS[u.status].tone}>{STATUS[u.status].label}</Badge>
-                      </td>
-                      <td className="hidden px-3 py-2.5 whitespace-nowrap text-slate-600 md:table-cell">
-                        {u.last_login_at ? formatDateTime(u.last_login_at, timeZone) : u.status === 'invited' && u.invited_at ? `Invited ${formatDateTime(u.invited_at, timeZone)}` : 'Never'}
-                      </td>
-                      <td className="px-3 py-2.5">
-                        <div className="flex flex-wrap justify-end gap-1.5">
-                          <Button size="sm" variant="secondary" onClick={() => setEditing(u)} aria-label={`Edit ${name}`}>
-                            Edit
+                      </p>
+                      <p className="text-xs text-slate-500">{u.email}</p>
+                    </td>
+                    <td className="px-3 py-2.5 whitespace-nowrap">{u.role === 'super_admin' ? 'Super admin' : 'User'}</td>
+                    <td className="hidden px-3 py-2.5 lg:table-cell">
+                      {u.role === 'super_admin' ? (
+                        <span className="text-xs text-slate-500">Everything</span>
+                      ) : u.permissions.length === 0 ? (
+                        <span className="text-xs text-slate-500">View only</span>
+                      ) : (
+                        <span className="flex flex-wrap gap-1">
+                          {u.permissions.map((p) => (
+                            <Badge key={p}>{permissionLabel(p)}</Badge>
+                          ))}
+                        </span>
+                      )}
+                    </td>
+                    <td className="px-3 py-2.5">
+                      <Badge tone={STATUS[u.status].tone}>{STATUS[u.status].label}</Badge>
+                    </td>
+                    <td className="hidden px-3 py-2.5 whitespace-nowrap text-slate-600 md:table-cell">
+                      {u.last_login_at ? formatDateTime(u.last_login_at, timeZone) : u.status === 'invited' && u.invited_at ? `Invited ${formatDateTime(u.invited_at, timeZone)}` : 'Never'}
+                    </td>
+                    <td className="px-3 py-2.5">
+                      <div className="flex flex-wrap justify-end gap-1.5">
+                        <Button size="sm" variant="secondary" onClick={() => setEditing(u)} aria-label={`Edit ${name}`}>
+                          Edit
+                        </Button>
+                        {u.status === 'invited' && (
+                          <Button
+                            size="sm"
+                            variant="secondary"
+                            loading={resend.isPending && resend.variables === u.id}
+                            onClick={() => {
+                              setResent(null);
+                              resend.mutate(u.id, {
+                                onSuccess: (user) => {
+                                  setResent(user);
+                                  resend.reset();
+                                },
+                              });
+                            }}
+                            aria-label={`Resend invitation to ${name}`}
+                          >
+                            Resend invite
                           </Button>
-                          {u.status === 'invited' && (
-                            <Button
-                              size="sm"
-                              variant="secondary"
-                              loading={resend.isPending && resend.variables === u.id}
-                              onClick={() => {
-                                setResent(null);
-                                resend.mutate(u.id, {
-                                  onSuccess: (user) => {
-                                    setResent(user);
-                                    resend.reset();
-                                  },
-                                });
-                              }}
-                              aria-label={`Resend invitation to ${name}`}
-                            >
-                              Resend invite
-                            </Button>
-                          )}
-                          {u.is_active
-                            ? !self && (
-                                <Button size="sm" variant="secondary" onClick={() => setPending({ kind: 'deactivate', user: u })} aria-label={`Deactivate ${name}`}>
-                                  Deactivate
-                                </Button>
-                              )
-                            : (
-                                <Button size="sm" variant="secondary" onClick={() => setPending({ kind: 'reactivate', user: u })} aria-label={`Reactivate ${name}`}>
-                                  Reactivate
-                                </Button>
-                              )}
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <Pagination page={params.page ?? 1} perPage={data.per_page} total={data.total} onPage={(page) => update({ page: String(page) })} what="users" />
-        </Card>
-      )}
+                        )}
+                        {u.is_active
+                          ? !self && (
+                              <Button size="sm" variant="secondary" onClick={() => setPending({ kind: 'deactivate', user: u })} aria-label={`Deactivate ${name}`}>
+                                Deactivate
+                              </Button>
+                            )
+                          : (
+                              <Button size="sm" variant="secondary" onClick={() => setPending({ kind: 'reactivate', user: u })} aria-label={`Reactivate ${name}`}>
+                                Reactivate
+                              </Button>
+                            )}
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </DataTable>
+            <Pagination page={params.page ?? 1} perPage={data.per_page} total={data.total} onPage={(page) => update({ page: String(page) })} what="users" />
+          </Card>
+        )}
+      </QueryState>
 
       {inviting && <InviteUserDialog onClose={() => setInviting(false)} />}
       {editing && <EditUserDialog user={editing} isSelf={editing.id === me} onClose={() => setEditing(null)} />}

@@ -4,7 +4,7 @@ import { getErrorMessage } from '@/api/errors';
 import { AlertActions } from '@/components/alerts/AlertActions';
 import { AlertStatusBadge, SeverityBadge } from '@/components/alerts/SeverityBadge';
 import { useAlertActorName } from '@/hooks/useAlertActorName';
-import { Button, ErrorState, Modal, Spinner } from '@/components/ui';
+import { Button, ErrorState, Modal, Spinner, TableHead } from '@/components/ui';
 import { useAlert } from '@/hooks/useAlerts';
 import { formatDateTime, formatNumber } from '@/lib/format';
 
@@ -108,12 +108,10 @@ export function AlertDetailsDialog({ alertId, timeZone, canAcknowledge, onClose 
             ) : (
               <table className="min-w-full divide-y divide-slate-200 rounded-md border border-slate-200 text-sm">
                 <caption className="sr-only">Values when triggered</caption>
-                <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                  <tr>
-                    <th scope="col" className="px-3 py-1.5">Parameter</th>
-                    <th scope="col" className="px-3 py-1.5 text-right">Value</th>
-                  </tr>
-                </thead>
+                <TableHead>
+                  <th scope="col" className="px-3 py-1.5">Parameter</th>
+                  <th scope="col" className="px-3 py-1.5 text-right">Value</th>
+                </TableHead>
                 <tbody className="divide-y divide-slate-100">
                   {Object.entries(data.values).map(([key, value]) => (
                     <tr key={key}>

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { getErrorMessage } from '@/api/errors';
 import { AnomalyChart, ForecastChart } from '@/components/charts/LazyCharts';
 import { DownloadFileButton } from '@/components/jobs/DownloadFileButton';
-import { Card, CardBody, CardHeader, EmptyState, ErrorState, Spinner } from '@/components/ui';
+import { Card, CardBody, CardHeader, EmptyState, ErrorState, Spinner, TableHead } from '@/components/ui';
 import { useResultFileText } from '@/hooks/useJobs';
 import { formatDateTime, formatDuration, formatNumber, formatValue } from '@/lib/format';
 import { anomalyChartData, csvFileOf, forecastChartData, formatBytes } from '@/lib/jobResults';
@@ -36,13 +36,11 @@ function AnomalyResult({ job, summary, csv, timeZone }: { job: AnalyticsJob; sum
         <div className="overflow-x-auto rounded-md border border-slate-200">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Strongest anomaly windows of job {job.id}</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-              <tr>
-                <th scope="col" className="px-3 py-2">From</th>
-                <th scope="col" className="px-3 py-2">To</th>
-                <th scope="col" className="px-3 py-2">Most unusual at</th>
-              </tr>
-            </thead>
+            <TableHead>
+              <th scope="col" className="px-3 py-2">From</th>
+              <th scope="col" className="px-3 py-2">To</th>
+              <th scope="col" className="px-3 py-2">Most unusual at</th>
+            </TableHead>
             <tbody className="divide-y divide-slate-100">
               {summary.windows.map((w) => (
                 <tr key={w.start}>

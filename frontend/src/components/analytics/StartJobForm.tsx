@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { getErrorDetails, getErrorMessage } from '@/api/errors';
 import { DevicePicker } from '@/components/devices/DevicePicker';
-import { Banner, Button, Card, CardBody, CardHeader, Checkbox, Input, Select, Spinner } from '@/components/ui';
+import { Button, Card, CardBody, CardHeader, Checkbox, ErrorDetailsBanner, Input, Select, Spinner } from '@/components/ui';
 import { useParametersOfDevices } from '@/hooks/useDevices';
 import { useCreateAnalyticsJob } from '@/hooks/useJobs';
 import {
@@ -99,7 +98,6 @@ export function StartJobForm({ timeZone, onStarted }: { timeZone: string; onStar
     create.mutate(body, { onSuccess: onStarted });
   };
 
-  const details = getErrorDetails(create.error);
   return (
     <Card>
       <CardHeader title="Start an analysis" description="Runs in the background; the list below shows its progress." />
@@ -197,17 +195,7 @@ export function StartJobForm({ timeZone, onStarted }: { timeZone: string; onStar
               </>
             )}
           </div>
-          {create.isError && (
-            <Banner tone="danger" title={getErrorMessage(create.error)}>
-              {details.length > 1 && (
-                <ul className="list-disc pl-5">
-                  {details.map((line) => (
-                    <li key={line}>{line}</li>
-                  ))}
-                </ul>
-              )}
-            </Banner>
-          )}
+          <ErrorDetailsBanner error={create.error} />
           <div className="flex justify-end">
             <Button type="submit" loading={create.isPending}>
               Start analysis

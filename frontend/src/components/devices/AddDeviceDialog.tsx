@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { getErrorDetails, getErrorMessage } from '@/api/errors';
 import { CredentialsPanel } from '@/components/devices/CredentialsPanel';
 import { DeviceFields } from '@/components/devices/DeviceFields';
-import { Banner, Button, Input, Modal } from '@/components/ui';
+import { Button, ErrorDetailsBanner, FormDialog, Input, Modal } from '@/components/ui';
 import { useCreateDevice } from '@/hooks/useDevices';
 import { deviceFieldsPayload, EMPTY_DEVICE_FIELDS, type DeviceFieldValues } from '@/lib/deviceForm';
 import { DEVICE_KEY_MAX, deviceKeyError } from '@/lib/deviceKey';
@@ -70,56 +69,34 @@ export function AddDeviceDialog({ onClose, onOpenDevice }: AddDeviceDialogProps)
     );
   }
 
-  const details = getErrorDetails(create.error);
   return (
-    <Modal
-      open
-      onClose={onClose}
+    <FormDialog
+      formId="add-device-form"
       title="Add device"
       description="Register a meter or gateway. It receives its own MQTT token."
-      size="lg"
-      dismissible={!create.isPending}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose} disabled={create.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" form="add-device-form" loading={create.isPending}>
-            Add device
-          </Button>
-        </>
-      }
+      onClose={onClose}
+      onSubmit={submit}
+      pending={create.isPending}
+      submitLabel="Add device"
     >
-      <form id="add-device-form" onSubmit={submit} noValidate className="grid grid-cols-1 gap-4 sm:grid-cols-2">
-        {create.isError && (
-          <Banner tone="danger" className="sm:col-span-2" title={getErrorMessage(create.error)}>
-            {details.length > 1 && (
-              <ul className="list-disc pl-5">
-                {details.map((line) => (
-                  <li key={line}>{line}</li>
-                ))}
-              </ul>
-            )}
-          </Banner>
-        )}
-        <Input
-          label="Device key"
-          required
-          value={deviceKey}
-          onChange={(e) => setDeviceKey(e.target.value)}
-          onBlur={() => deviceKey && setTouched(true)}
-          maxLength={DEVICE_KEY_MAX}
-          autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
-          placeholder="e.g. compressor-2"
-          hint="The device's name in its MQTT topic: no spaces, no / + #, not starting with $. It cannot be changed later."
-          error={keyError}
-          className="sm:col-span-2"
-          disabled={create.isPending}
-        />
-        <DeviceFields values={fields} onChange={setFields} nameError={nameError} disabled={create.isPending} />
-      </form>
-    </Modal>
+      <ErrorDetailsBanner error={create.error} className="sm:col-span-2" />
+      <Input
+        label="Device key"
+        required
+        value={deviceKey}
+        onChange={(e) => setDeviceKey(e.target.value)}
+        onBlur={() => deviceKey && setTouched(true)}
+        maxLength={DEVICE_KEY_MAX}
+        autoComplete="off"
+        autoCapitalize="none"
+        spellCheck={false}
+        placeholder="e.g. compressor-2"
+        hint="The device's name in its MQTT topic: no spaces, no / + #, not starting with $. It cannot be changed later."
+        error={keyError}
+        className="sm:col-span-2"
+        disabled={create.isPending}
+      />
+      <DeviceFields values={fields} onChange={setFields} nameError={nameError} disabled={create.isPending} />
+    </FormDialog>
   );
 }

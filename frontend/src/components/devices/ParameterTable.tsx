@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { getErrorMessage } from '@/api/errors';
-import { Banner, Button, EmptyState } from '@/components/ui';
+import { Banner, Button, EmptyState, TableHead } from '@/components/ui';
 import { useUpdateParameters } from '@/hooks/useDevices';
 import { useNow } from '@/hooks/useNow';
 import { cn } from '@/lib/cn';
@@ -98,16 +98,14 @@ export function ParameterTable({ deviceId, parameters, canEdit }: ParameterTable
       <div className="overflow-x-auto rounded-lg border border-slate-200">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Parameters</caption>
-          <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-            <tr>
-              <th scope="col" className="px-3 py-2">Parameter</th>
-              <th scope="col" className="px-3 py-2">Display name</th>
-              <th scope="col" className="px-3 py-2">Unit</th>
-              <th scope="col" className="px-3 py-2">Role</th>
-              <th scope="col" className="px-3 py-2 text-center">KPI</th>
-              <th scope="col" className="px-3 py-2">Latest</th>
-            </tr>
-          </thead>
+          <TableHead>
+            <th scope="col" className="px-3 py-2">Parameter</th>
+            <th scope="col" className="px-3 py-2">Display name</th>
+            <th scope="col" className="px-3 py-2">Unit</th>
+            <th scope="col" className="px-3 py-2">Role</th>
+            <th scope="col" className="px-3 py-2 text-center">KPI</th>
+            <th scope="col" className="px-3 py-2">Latest</th>
+          </TableHead>
           <tbody className="divide-y divide-slate-100 bg-white">
             {parameters.map((p) => {
               const draft = drafts[p.id] ?? draftOf(p);

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { getErrorDetails, getErrorMessage } from '@/api/errors';
 import { DevicePicker } from '@/components/devices/DevicePicker';
-import { Banner, Button, Checkbox, Input, Modal, Select, Textarea } from '@/components/ui';
+import { Checkbox, ErrorDetailsBanner, FormDialog, Input, Select, Textarea } from '@/components/ui';
 import { useSaveReportSchedule } from '@/hooks/useJobs';
 import {
   buildSchedule,
@@ -42,76 +41,54 @@ export function ScheduleDialog({ schedule, timeZone, onClose }: ScheduleDialogPr
     save.mutate(payload, { onSuccess: onClose });
   };
 
-  const details = getErrorDetails(save.error);
   return (
-    <Modal
-      open
-      onClose={onClose}
+    <FormDialog
+      formId="schedule-form"
       title={schedule ? `Edit ${schedule.name}` : 'New report schedule'}
       description={`Sent by email at ${schedule?.run_at_local ?? '06:00'} on the factory's clock (${timeZone}).`}
-      size="lg"
-      dismissible={!save.isPending}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose} disabled={save.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" form="schedule-form" loading={save.isPending}>
-            {schedule ? 'Save schedule' : 'Create schedule'}
-          </Button>
-        </>
-      }
+      onClose={onClose}
+      onSubmit={submit}
+      pending={save.isPending}
+      submitLabel={schedule ? 'Save schedule' : 'Create schedule'}
     >
-      <form id="schedule-form" onSubmit={submit} noValidate className="grid grid-cols-1 gap-4 sm:grid-cols-2">
-        {save.isError && (
-          <Banner tone="danger" className="sm:col-span-2" title={getErrorMessage(save.error)}>
-            {details.length > 1 && (
-              <ul className="list-disc pl-5">
-                {details.map((line) => (
-                  <li key={line}>{line}</li>
-                ))}
-              </ul>
-            )}
-          </Banner>
+      <ErrorDetailsBanner error={save.error} className="sm:col-span-2" />
+      <Input label="Name" required value={draft.name} maxLength={200} onChange={(e) => set({ name: e.target.value })} error={errors.name} className="sm:col-span-2" />
+      <Select label="Report" value={draft.kind} onChange={(e) => set({ kind: e.target.value as ReportKind })}>
+        {REPORT_KINDS.map((k) => (
+          <option key={k} value={k}>
+            {REPORT_KIND_LABELS[k]}
+          </option>
+        ))}
+      </Select>
+      <Select label="Format" value={draft.format} onChange={(e) => set({ format: e.target.value as ReportFormat })}>
+        {(['pdf', 'xlsx'] as ReportFormat[]).map((f) => (
+          <option key={f} value={f}>
+            {REPORT_FORMAT_LABELS[f]}
+          </option>
+        ))}
+      </Select>
+      <Select label="Cadence" value={draft.cadence} onChange={(e) => set({ cadence: e.target.value as Cadence })} className="sm:col-span-2">
+        {CADENCES.map((c) => (
+          <option key={c} value={c}>
+            {CADENCE_LABELS[c]}
+          </option>
+        ))}
+      </Select>
+      <Textarea
+        label="Recipients"
+        value={draft.recipients}
+        onChange={(e) => set({ recipients: e.target.value })}
+        error={errors.recipients}
+        hint="Email addresses, one per line."
+        className="sm:col-span-2"
+      />
+      <div className="flex flex-col gap-3 sm:col-span-2">
+        <Checkbox label="All devices" checked={draft.allDevices} onChange={(e) => set({ allDevices: e.target.checked })} />
+        {!draft.allDevices && (
+          <DevicePicker label="Devices" selected={draft.deviceIds} onChange={(deviceIds) => set({ deviceIds })} max={REPORT_DEVICES_MAX} error={errors.devices} />
         )}
-        <Input label="Name" required value={draft.name} maxLength={200} onChange={(e) => set({ name: e.target.value })} error={errors.name} className="sm:col-span-2" />
-        <Select label="Report" value={draft.kind} onChange={(e) => set({ kind: e.target.value as ReportKind })}>
-          {REPORT_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {REPORT_KIND_LABELS[k]}
-            </option>
-          ))}
-        </Select>
-        <Select label="Format" value={draft.format} onChange={(e) => set({ format: e.target.value as ReportFormat })}>
-          {(['pdf', 'xlsx'] as ReportFormat[]).map((f) => (
-            <option key={f} value={f}>
-              {REPORT_FORMAT_LABELS[f]}
-            </option>
-          ))}
-        </Select>
-        <Select label="Cadence" value={draft.cadence} onChange={(e) => set({ cadence: e.target.value as Cadence })} className="sm:col-span-2">
-          {CADENCES.map((c) => (
-            <option key={c} value={c}>
-              {CADENCE_LABELS[c]}
-            </option>
-          ))}
-        </Select>
-        <Textarea
-          label="Recipients"
-          value={draft.recipients}
-          onChange={(e) => set({ recipients: e.target.value })}
-          error={errors.recipients}
-          hint="Email addresses, one per line."
-          className="sm:col-span-2"
-        />
-        <div className="flex flex-col gap-3 sm:col-span-2">
-          <Checkbox label="All devices" checked={draft.allDevices} onChange={(e) => set({ allDevices: e.target.checked })} />
-          {!draft.allDevices && (
-            <DevicePicker label="Devices" selected={draft.deviceIds} onChange={(deviceIds) => set({ deviceIds })} max={REPORT_DEVICES_MAX} error={errors.devices} />
-          )}
-          <Checkbox label="Active" hint="An inactive schedule sends nothing; switching it back on starts from the next run." checked={draft.isActive} onChange={(e) => set({ isActive: e.target.checked })} />
-        </div>
-      </form>
-    </Modal>
+        <Checkbox label="Active" hint="An inactive schedule sends nothing; switching it back on starts from the next run." checked={draft.isActive} onChange={(e) => set({ isActive: e.target.checked })} />
+      </div>
+    </FormDialog>
   );
 }

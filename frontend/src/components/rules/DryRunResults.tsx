@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { Badge, EmptyState } from '@/components/ui';
+import { Badge, EmptyState, TableHead } from '@/components/ui';
 import { formatNumber } from '@/lib/format';
 import type { DryRunResult } from '@/types/rules';
 
@@ -26,14 +26,12 @@ export function DryRunResults({ results, testedAt }: DryRunResultsProps) {
       <div className="overflow-x-auto rounded-md border border-slate-200">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Test against live values</caption>
-          <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-            <tr>
-              <th scope="col" className="px-3 py-2">Device</th>
-              <th scope="col" className="px-3 py-2">Result</th>
-              <th scope="col" className="px-3 py-2">Values used</th>
-              <th scope="col" className="px-3 py-2">Missing</th>
-            </tr>
-          </thead>
+          <TableHead>
+            <th scope="col" className="px-3 py-2">Device</th>
+            <th scope="col" className="px-3 py-2">Result</th>
+            <th scope="col" className="px-3 py-2">Values used</th>
+            <th scope="col" className="px-3 py-2">Missing</th>
+          </TableHead>
           <tbody className="divide-y divide-slate-100 bg-white">
             {results.map((r) => (
               <tr key={r.device_id}>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { getErrorMessage } from '@/api/errors';
 import { PermissionFields } from '@/components/users/PermissionFields';
-import { Banner, Button, Input, Modal, Select } from '@/components/ui';
+import { Banner, FormDialog, Input, Select } from '@/components/ui';
 import { useUpdateUser } from '@/hooks/useUsers';
 import { normalisePhone } from '@/lib/ruleForm';
 import { E164 } from '@/lib/userForm';
@@ -51,54 +51,43 @@ export function EditUserDialog({ user, isSelf, onClose }: EditUserDialogProps) {
   };
 
   return (
-    <Modal
-      open
-      onClose={onClose}
+    <FormDialog
+      formId="edit-user-form"
       title={`Edit ${user.full_name || user.email}`}
       description={user.email}
-      size="lg"
-      dismissible={!update.isPending}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose} disabled={update.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" form="edit-user-form" loading={update.isPending}>
-            Save changes
-          </Button>
-        </>
-      }
+      onClose={onClose}
+      onSubmit={submit}
+      pending={update.isPending}
+      submitLabel="Save changes"
     >
-      <form id="edit-user-form" onSubmit={submit} noValidate className="grid grid-cols-1 gap-4 sm:grid-cols-2">
-        {update.isError && (
-          <Banner tone="danger" className="sm:col-span-2">
-            {getErrorMessage(update.error)}
-          </Banner>
-        )}
-        <Input label="Name" value={fullName} maxLength={200} onChange={(e) => setFullName(e.target.value)} disabled={update.isPending} />
-        <Select
-          label="Role"
-          value={role}
-          onChange={(e) => setRole(e.target.value as Role)}
-          disabled={update.isPending || (isSelf && user.role === 'super_admin')}
-          hint={isSelf && user.role === 'super_admin' ? 'You cannot remove your own super admin role.' : undefined}
-        >
-          <option value="user">User</option>
-          <option value="super_admin">Super admin</option>
-        </Select>
-        <Input
-          label="Phone for WhatsApp alerts"
-          type="tel"
-          value={phone}
-          onChange={(e) => setPhone(e.target.value)}
-          placeholder="+4915112345678"
-          error={phoneError}
-          disabled={update.isPending}
-        />
-        <div className="sm:col-span-2">
-          <PermissionFields role={role} value={permissions} onChange={setPermissions} disabled={update.isPending} />
-        </div>
-      </form>
-    </Modal>
+      {update.isError && (
+        <Banner tone="danger" className="sm:col-span-2">
+          {getErrorMessage(update.error)}
+        </Banner>
+      )}
+      <Input label="Name" value={fullName} maxLength={200} onChange={(e) => setFullName(e.target.value)} disabled={update.isPending} />
+      <Select
+        label="Role"
+        value={role}
+        onChange={(e) => setRole(e.target.value as Role)}
+        disabled={update.isPending || (isSelf && user.role === 'super_admin')}
+        hint={isSelf && user.role === 'super_admin' ? 'You cannot remove your own super admin role.' : undefined}
+      >
+        <option value="user">User</option>
+        <option value="super_admin">Super admin</option>
+      </Select>
+      <Input
+        label="Phone for WhatsApp alerts"
+        type="tel"
+        value={phone}
+        onChange={(e) => setPhone(e.target.value)}
+        placeholder="+4915112345678"
+        error={phoneError}
+        disabled={update.isPending}
+      />
+      <div className="sm:col-span-2">
+        <PermissionFields role={role} value={permissions} onChange={setPermissions} disabled={update.isPending} />
+      </div>
+    </FormDialog>
   );
 }

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { getErrorDetails, getErrorMessage } from '@/api/errors';
 import { PermissionFields } from '@/components/users/PermissionFields';
-import { Banner, Button, CopyButton, Input, Modal, Select } from '@/components/ui';
+import { Banner, Button, CopyButton, ErrorDetailsBanner, FormDialog, Input, Modal, Select } from '@/components/ui';
 import { useInviteUser } from '@/hooks/useUsers';
 import { invitePayload, type InviteValues } from '@/lib/userForm';
 import type { Role } from '@/types/auth';
@@ -67,85 +66,63 @@ export function InviteUserDialog({ onClose }: { onClose: () => void }) {
     );
   }
 
-  const details = getErrorDetails(invite.error);
   return (
-    <Modal
-      open
-      onClose={onClose}
+    <FormDialog
+      formId="invite-user-form"
       title="Invite user"
       description="They receive an email with a link to choose their password."
-      size="lg"
-      dismissible={!invite.isPending}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose} disabled={invite.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" form="invite-user-form" loading={invite.isPending}>
-            Send invitation
-          </Button>
-        </>
-      }
+      onClose={onClose}
+      onSubmit={submit}
+      pending={invite.isPending}
+      submitLabel="Send invitation"
     >
-      <form id="invite-user-form" onSubmit={submit} noValidate className="grid grid-cols-1 gap-4 sm:grid-cols-2">
-        {invite.isError && (
-          <Banner tone="danger" className="sm:col-span-2" title={getErrorMessage(invite.error)}>
-            {details.length > 1 && (
-              <ul className="list-disc pl-5">
-                {details.map((line) => (
-                  <li key={line}>{line}</li>
-                ))}
-              </ul>
-            )}
-          </Banner>
-        )}
-        <Input
-          label="Email"
-          type="email"
-          required
-          autoComplete="off"
-          value={values.email}
-          onChange={(e) => set({ email: e.target.value })}
-          error={errors.email}
+      <ErrorDetailsBanner error={invite.error} className="sm:col-span-2" />
+      <Input
+        label="Email"
+        type="email"
+        required
+        autoComplete="off"
+        value={values.email}
+        onChange={(e) => set({ email: e.target.value })}
+        error={errors.email}
+        disabled={invite.isPending}
+      />
+      <Input
+        label="Name"
+        value={values.fullName}
+        maxLength={200}
+        autoComplete="off"
+        onChange={(e) => set({ fullName: e.target.value })}
+        hint="Optional; they can set it when accepting."
+        disabled={invite.isPending}
+      />
+      <Select
+        label="Role"
+        value={values.role}
+        onChange={(e) => set({ role: e.target.value as Role })}
+        disabled={invite.isPending}
+      >
+        <option value="user">User</option>
+        <option value="super_admin">Super admin</option>
+      </Select>
+      <Input
+        label="Phone for WhatsApp alerts"
+        type="tel"
+        value={values.phone}
+        onChange={(e) => set({ phone: e.target.value })}
+        placeholder="+4915112345678"
+        error={errors.phone}
+        hint="Optional."
+        disabled={invite.isPending}
+      />
+      <div className="sm:col-span-2">
+        <PermissionFields
+          role={values.role}
+          value={values.permissions}
+          onChange={(permissions) => set({ permissions })}
           disabled={invite.isPending}
         />
-        <Input
-          label="Name"
-          value={values.fullName}
-          maxLength={200}
-          autoComplete="off"
-          onChange={(e) => set({ fullName: e.target.value })}
-          hint="Optional; they can set it when accepting."
-          disabled={invite.isPending}
-        />
-        <Select
-          label="Role"
-          value={values.role}
-          onChange={(e) => set({ role: e.target.value as Role })}
-          disabled={invite.isPending}
-        >
-          <option value="user">User</option>
-          <option value="super_admin">Super admin</option>
-        </Select>
-        <Input
-          label="Phone for WhatsApp alerts"
-          type="tel"
-          value={values.phone}
-          onChange={(e) => set({ phone: e.target.value })}
-          placeholder="+4915112345678"
-          error={errors.phone}
-          hint="Optional."
-          disabled={invite.isPending}
-        />
-        <div className="sm:col-span-2">
-          <PermissionFields
-            role={values.role}
-            value={values.permissions}
-            onChange={(permissions) => set({ permissions })}
-            disabled={invite.isPending}
-          />
-        </div>
-      </form>
-    </Modal>
+      </div>
+    </FormDialog>
   );
 }
