@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
+from cachetools import TTLCache
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
@@ -102,7 +103,25 @@ def create_token(settings: Settings, *, user_id: int, factory_id: int, role: str
     return token, TokenClaims(user_id, factory_id, role, token_type, jti, version, expires)
 
 
+# Checking a signature is a large share of an authorised request that is otherwise answered
+# from caches; a dashboard presents the same token hundreds of times. A token verified with
+# the same key and algorithm is remembered for a while; its expiry is still checked on
+# every use, and whether its user may still act is the principal's concern, not the token's.
+_verified: TTLCache[tuple[str, str, str, str], TokenClaims] = TTLCache(maxsize=20_000, ttl=300)
+
+
 def decode_token(settings: Settings, token: str, expected_type: str) -> TokenClaims:
+    memo = (token, expected_type, settings.jwt_algorithm, settings.jwt_secret.get_secret_value())
+    claims = _verified.get(memo)
+    if claims is None:
+        claims = _verify(settings, token, expected_type)
+        _verified[memo] = claims
+    elif claims.expires_at <= datetime.now(UTC):
+        raise InvalidToken("Signature has expired")
+    return claims
+
+
+def _verify(settings: Settings, token: str, expected_type: str) -> TokenClaims:
     try:
         # `algorithms` is a closed list: a token signed with another algorithm, or with
         # "none", is refused before its claims are read.

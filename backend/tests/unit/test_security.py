@@ -66,6 +66,34 @@ def test_other_hmac_algorithm_is_refused():
         decode_token(SETTINGS, token, ACCESS)
 
 
+def test_a_remembered_token_still_expires(monkeypatch):
+    from datetime import datetime
+
+    from app.core import security
+
+    token, _ = _token(lifetime=timedelta(minutes=5))
+    assert decode_token(SETTINGS, token, ACCESS).user_id == 7  # verified and remembered
+
+    class TenMinutesLater(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(minutes=10)
+
+    monkeypatch.setattr(security, "datetime", TenMinutesLater)
+    with pytest.raises(InvalidToken):
+        decode_token(SETTINGS, token, ACCESS)
+
+
+def test_a_remembered_token_is_not_accepted_under_another_key_or_type():
+    token, _ = _token()
+    decode_token(SETTINGS, token, ACCESS)
+    rotated = Settings(_env_file=None, jwt_secret="rotated-secret-0123456789abcdef01234567")
+    with pytest.raises(InvalidToken):
+        decode_token(rotated, token, ACCESS)
+    with pytest.raises(InvalidToken):
+        decode_token(SETTINGS, token, REFRESH)
+
+
 def test_passwords_hash_with_argon2_and_verify():
     hashed = hash_password("s3cret-pass")
     assert hashed.startswith("$argon2")
