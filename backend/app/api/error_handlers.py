@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import AppError
@@ -92,6 +93,15 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(503, "DATABASE_UNAVAILABLE",
                               "The metadata database is unavailable. Try again shortly.",
                               headers={"Retry-After": "5"})
+
+    @app.exception_handler(PoolTimeout)
+    async def database_busy(_request: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every pooled connection stayed busy for the pool's whole wait: an overload, not a
+        # fault. Ask the client to come back in a moment rather than report a failure.
+        log.warning("db.pool_exhausted", error=str(exc)[:300])
+        return error_response(503, "DATABASE_BUSY",
+                              "The service is busy. Try again in a moment.",
+                              headers={"Retry-After": "1"})
 
     @app.exception_handler(Exception)
     async def unexpected_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -121,6 +121,11 @@ class DashboardService:
         self.factory_id = factory_id
 
     async def summary(self) -> dict[str, Any]:
+        # The energy part first, before this request's session takes a connection: on a cold
+        # start it can take seconds, and every request waiting for it while holding a pooled
+        # connection would starve the pool (the computation needs connections itself).
+        energy: EnergyPart = await shared_energy_refresh(self.resources).get(
+            self.factory_id, lambda: _energy_part(self.resources, self.factory_id))
         factory = await factory_snapshot(self.session, self.factory_id,
                                          self.resources.settings.device_online_seconds)
         online_since = datetime.now(UTC) - timedelta(seconds=factory.online_threshold_seconds)
@@ -129,8 +134,6 @@ class DashboardService:
         alerts = AlertDigestRepository(self.session, self.factory_id)
         open_by_severity = await alerts.open_by_severity()
         latest_alerts = await alerts.newest(LATEST_ALERTS)
-        energy: EnergyPart = await shared_energy_refresh(self.resources).get(
-            self.factory_id, lambda: _energy_part(self.resources, self.factory_id))
         return {
             "timezone": factory.timezone,
             "currency": factory.currency,

@@ -75,3 +75,36 @@ async def test_unexpected_and_domain_errors_use_the_envelope(settings):
             r = await c.get("/api/v1/conflict")
             assert r.status_code == 409 and r.json()["error"] == {
                 "code": "THING_EXISTS", "message": "Already there."}
+
+
+async def test_an_exhausted_connection_pool_answers_503_busy(settings, database_url):
+    import httpx
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from app.main import create_app
+
+    # A real pool of one connection that waits a fifth of a second: the second checkout
+    # while the first is held times out inside SQLAlchemy, as under overload.
+    engine = create_async_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    app = create_app(settings)
+    router = APIRouter()
+
+    @router.get("/api/v1/crowded")
+    async def crowded():
+        async with engine.connect() as held:
+            await held.execute(text("SELECT 1"))
+            async with engine.connect() as second:
+                await second.execute(text("SELECT 1"))
+
+    app.include_router(router)
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+                r = await c.get("/api/v1/crowded")
+        assert r.status_code == 503
+        assert _is_error_envelope(r.json(), "DATABASE_BUSY")
+        assert r.headers["retry-after"] == "1"
+    finally:
+        await engine.dispose()
