@@ -45,6 +45,7 @@ services-stop: ## stop the project's own test servers
 lint: ## static checks
 	@scripts/bootstrap.sh python node
 	@$(VENV)/bin/ruff check backend telemetry scripts
+	@cd backend && ../$(VENV)/bin/lint-imports --no-cache
 	@cd frontend && npm run -s lint
 
 bench: bench-ingest bench-api bench-alerts bench-analytics ## every benchmark

@@ -184,8 +184,8 @@ async def run_jobs(resources) -> dict[str, float]:
     from app.repositories.report_repo import ReportJobRepository
     from app.schemas.analytics import AnomalyJobCreate, ForecastJobCreate
     from app.schemas.report import ReportCreate
-    from app.services.analytics_runner import run_analytics_job
-    from app.services.report_runner import run_report_job
+    from app.services.analytics.runner import run_analytics_job
+    from app.services.reports.runner import run_report_job
 
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     start, end = today - timedelta(days=DAYS), today
@@ -260,7 +260,7 @@ async def main() -> None:
     from app.core.config import Settings
     from app.core.database import Database, dispose_database, set_database
     from app.core.logging import configure_logging
-    from app.core.resources import Resources
+    from app.stores.resources import Resources
 
     settings = Settings(environment="test", jwt_secret=JWT_SECRET, database_url=database_url,
                         redis_url=redis_url, tsdb_backend="influxdb",

@@ -33,7 +33,9 @@ curl -sf -XPOST "$TEST_INFLUX_URL/query" --data-urlencode "q=CREATE DATABASE $E2
 export DATABASE_URL="${TEST_DATABASE_URL%/*}/$E2E_DB"
 export REDIS_URL="$TEST_REDIS_URL" TSDB_BACKEND=influxdb INFLUX_URL="$TEST_INFLUX_URL"
 export INFLUX_DATABASE="$E2E_DB" MQTT_HOST="$TEST_MQTT_HOST"
-export MQTT_PORT="$TEST_MQTT_PORT" CELERY_BROKER_URL="${TEST_REDIS_URL%/*}/1"
+# Celery's queues in a Redis database of their own (E2E_CELERY_DB when two checkouts share
+# the servers).
+export MQTT_PORT="$TEST_MQTT_PORT" CELERY_BROKER_URL="${TEST_REDIS_URL%/*}/${E2E_CELERY_DB:-1}"
 export DATA_DIR="$ROOT/.services/${E2E_NAME:-e2e}-data" LOG_LEVEL=WARNING
 export MQTT_CLIENT_ID="factoryops-${E2E_NAME:-e2e}-ingester" FACTORYOPS_EXTERNAL_BROKER=1
 export INGEST_METRICS_PORT=0

@@ -112,7 +112,7 @@ def prepare_database(env: dict[str, str]):
     from app.core.config import get_settings
     from app.core.database import dispose_database, session_scope
     from app.core.migrations import upgrade
-    from app.services.demo_seed import seed_demo
+    from app.cli.demo import seed_demo
 
     get_settings.cache_clear()
     settings = get_settings()
@@ -170,7 +170,7 @@ def main() -> int:
             "--log-level", "warning")
         wait_for_port(args.host, args.port, api)
         if args.machines:
-            from app.services.demo_seed import DEMO_MACHINES
+            from app.cli.demo import DEMO_MACHINES
 
             keys = ",".join(key for key, *_ in DEMO_MACHINES[:args.machines])
             supervisor.start(

@@ -452,14 +452,16 @@ cmd_env() {
   local services_dir
   services_dir=$(realpath -m "$SERVICES_DIR")
   local base="mysql+asyncmy://$DB_USER:$DB_PASSWORD@127.0.0.1:$MARIADB_PORT"
+  # A database, Redis database or InfluxDB database already chosen in the environment is
+  # kept, so that two checkouts can test against the same servers (AGENTS.md, Testing).
   printf 'export %s=%q\n' \
-    TEST_DATABASE_URL "$base/$DB_NAME" \
+    TEST_DATABASE_URL "${TEST_DATABASE_URL:-$base/$DB_NAME}" \
     TEST_DATABASE_ADMIN_URL "$base/" \
-    TEST_REDIS_URL "redis://127.0.0.1:$REDIS_PORT/0" \
+    TEST_REDIS_URL "${TEST_REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}" \
     TEST_MQTT_HOST 127.0.0.1 \
-    TEST_MQTT_PORT "$MOSQUITTO_PORT" \
+    TEST_MQTT_PORT "${TEST_MQTT_PORT:-$MOSQUITTO_PORT}" \
     TEST_INFLUX_URL "http://127.0.0.1:$INFLUX_HTTP_PORT" \
-    TEST_INFLUX_DATABASE "$INFLUX_DB" \
+    TEST_INFLUX_DATABASE "${TEST_INFLUX_DATABASE:-$INFLUX_DB}" \
     TEST_S3_ENDPOINT "127.0.0.1:$S3_PORT" \
     TEST_S3_ACCESS_KEY S3RVER \
     TEST_S3_SECRET_KEY S3RVER \

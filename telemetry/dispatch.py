@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from app.core.logging import get_logger
-from app.workers.task_names import EVALUATE_BATCH, QUEUE_RULE_ENGINE
+from app.core.task_queue import EVALUATE_BATCH, QUEUE_RULE_ENGINE
 from telemetry.metrics import IngestStats
 
 log = get_logger("telemetry.dispatch")

@@ -9,6 +9,7 @@ import time
 
 from app.core.config import Settings
 from app.core.logging import get_logger
+from app.core.task_queue import create_celery
 from app.stores.latest import LatestValuesStore, build_latest_store
 from app.stores.timeseries import TimeSeriesStore, build_timeseries_store
 from telemetry.dispatch import RuleBatch, RuleDispatcher
@@ -41,8 +42,6 @@ class Ingester:
         self.ingestion = Ingestion(settings, self.registry, self.writer, self.discovery,
                                    self.stats)
         if celery_app is None:
-            from app.workers.celery_app import create_celery
-
             celery_app = create_celery(settings)
         self.dispatcher = RuleDispatcher(celery_app, self.stats)
         self.subscriber = Subscriber(settings, self.ingestion.handle, self.stats)

@@ -17,7 +17,7 @@ from app.api.v1.router import api_router
 from app.core.config import Settings, get_settings
 from app.core.errors import NotFound
 from app.core.logging import configure_logging
-from app.core.resources import Resources
+from app.stores.resources import Resources
 
 
 def create_app(settings: Settings | None = None, resources: Resources | None = None) -> FastAPI:

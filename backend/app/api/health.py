@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.core.dependencies import AppResources
+from app.api.deps import AppResources
 from app.core.errors import ServiceUnavailable
-from app.services.health_service import readiness
+from app.services.health import readiness
 
 router = APIRouter(tags=["health"])
 

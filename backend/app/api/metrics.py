@@ -14,6 +14,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from app.core import database
+
 REQUESTS = Counter("factoryops_http_requests_total", "HTTP requests answered",
                    ["method", "route", "status"])
 LATENCY = Histogram("factoryops_http_request_duration_seconds", "HTTP request latency",
@@ -23,9 +25,8 @@ LATENCY = Histogram("factoryops_http_request_duration_seconds", "HTTP request la
 
 class _DatabasePoolCollector:
     def collect(self):
-        from app.core.database import _database
-
-        pool = getattr(getattr(_database, "engine", None), "pool", None)
+        # The process's database as it is now (None before the first use), not at import.
+        pool = getattr(getattr(database._database, "engine", None), "pool", None)
         for name, doc, read in (
             ("factoryops_db_pool_size", "Connections the pool keeps", "size"),
             ("factoryops_db_pool_checked_out", "Connections in use", "checkedout"),

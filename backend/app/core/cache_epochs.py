@@ -30,9 +30,6 @@ from sqlalchemy.orm import Session
 
 from app.core.config import get_settings
 from app.core.logging import get_logger
-from app.models.device import Device
-from app.models.device_parameter import DeviceParameter
-from app.models.user import User
 
 log = get_logger(__name__)
 
@@ -44,27 +41,6 @@ EPOCH_TTL_SECONDS = 30 * 86_400
 _WARN_EVERY_SECONDS = 10.0
 _STALE_EPOCHS = "stale_epochs"
 
-# What a cached principal holds; a change to anything else of a user (name, last sign-in)
-# leaves copies valid.
-_USER_FIELDS = ("is_active", "role", "permissions", "token_version")
-_DEVICE_SEEN = frozenset({"last_seen_at"})
-_DEVICE_UNCACHED = frozenset({"last_seen_at", "updated_at"})
-_PARAMETER_UNCACHED = frozenset({"last_seen_at"})
-
-
-def user_epoch(factory_id: int, user_id: int) -> str:
-    return f"fo:epoch:user:{factory_id}:{user_id}"
-
-
-def device_epoch(factory_id: int, device_id: int) -> str:
-    """One epoch for a device and its parameters, its last-seen time aside."""
-    return f"fo:epoch:device:{factory_id}:{device_id}"
-
-
-def device_seen_epoch(factory_id: int, device_id: int) -> str:
-    """The device's last-seen time, renewed by every ingester sync that moves it: apart from
-    the rest of the device, whose copies would otherwise be reloaded every second."""
-    return f"fo:epoch:device-seen:{factory_id}:{device_id}"
 
 
 class CacheEpochs:
@@ -168,26 +144,27 @@ class EpochCache(Generic[V]):
 
 
 # --- renewing on commit ----------------------------------------------------------------------
-def _changed(obj: Any, ignore: frozenset[str] = frozenset(),
+def changed(obj: Any, ignore: frozenset[str] = frozenset(),
              only: Iterable[str] | None = None) -> bool:
     state = inspect(obj)
     names = only if only is not None else (a.key for a in state.attrs if a.key not in ignore)
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
+_stale_key_sources: list[Callable[[Any, bool, bool], Iterable[str]]] = []
+
+
+def watch_stale_keys(source: Callable[[Any, bool, bool], Iterable[str]]) -> None:
+    """Register `source(obj, created, deleted)`, which names the epochs a flushed ORM object
+    makes stale. The models that are copied between requests register theirs
+    (app.models.cache_keys), so this module needs to know no model."""
+    if source not in _stale_key_sources:
+        _stale_key_sources.append(source)
+
+
 def _stale_epochs_of(obj: Any, created: bool, deleted: bool) -> Iterator[str]:
-    # A row created now has no copy anywhere: nothing to renew for it.
-    if isinstance(obj, User):
-        if deleted or (not created and _changed(obj, only=_USER_FIELDS)):
-            yield user_epoch(obj.factory_id, obj.id)
-    elif isinstance(obj, Device):
-        if deleted or (not created and _changed(obj, ignore=_DEVICE_UNCACHED)):
-            yield device_epoch(obj.factory_id, obj.id)
-        if deleted or (not created and _changed(obj, only=_DEVICE_SEEN)):
-            yield device_seen_epoch(obj.factory_id, obj.id)
-    elif isinstance(obj, DeviceParameter):
-        if created or deleted or _changed(obj, ignore=_PARAMETER_UNCACHED):
-            yield device_epoch(obj.factory_id, obj.device_id)
+    for source in _stale_key_sources:
+        yield from source(obj, created, deleted)
 
 
 def remember_stale_epochs(session: AsyncSession | Session, keys: Iterable[str]) -> None:

@@ -1,6 +1,8 @@
 """Importing this package registers every table on `Base.metadata` (Alembic and the tenancy
-guard rely on that)."""
+guard rely on that), and watches the rows other processes keep copies of
+(app.models.cache_keys)."""
 
+from app.models import cache_keys  # noqa: F401  (registers the epoch watch)
 from app.models.alert import Alert
 from app.models.analytics_job import AnalyticsJob, ReportJob
 from app.models.audit_log import AuditLog

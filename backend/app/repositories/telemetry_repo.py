@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, select, update
 
-from app.core.cache_epochs import device_epoch, device_seen_epoch, remember_stale_epochs
+from app.core.cache_epochs import remember_stale_epochs
+from app.models.cache_keys import device_epoch, device_seen_epoch
 from app.models.device import STATUS_DISCOVERED, Device
 from app.models.device_parameter import DeviceParameter
 from app.repositories.base import TenantRepository

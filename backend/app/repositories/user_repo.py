@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import func, or_
 
-from app.core.principal import Principal
 from app.models.user import ROLE_SUPER_ADMIN, RefreshToken, User, UserToken
 from app.repositories.base import TenantRepository
+from app.schemas.principal import Principal
 
 
 @dataclass(frozen=True)

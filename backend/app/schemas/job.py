@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
+from app.core.time_range import as_utc
 from app.models.analytics_job import JOB_STATUSES
 from app.schemas.common import Schema
 
@@ -21,12 +22,7 @@ def _unique(values: list) -> list:
     return values
 
 
-def _as_utc(moment: datetime) -> datetime:
-    # Naive means UTC, as everywhere in the API.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 DeviceIds = Annotated[list[Id], Field(min_length=1, max_length=20), AfterValidator(_unique)]
 
 

@@ -13,11 +13,11 @@ from pydantic import (
     model_validator,
 )
 
+from app.core.clock import parse_clock
 from app.models.rule import SEVERITIES
 from app.models.user import PERMISSIONS
 from app.schemas.common import Schema
 from app.schemas.device import Input
-from app.services.rule_schedule import parse_clock
 
 MAX_ID = 2**63 - 1
 SCOPE_DEVICES_MAX = 1000

@@ -3,14 +3,14 @@ sweep that takes back jobs whose worker died."""
 
 from __future__ import annotations
 
+from app.core.task_queue import QUEUE_ANALYTICS, RECOVER_ANALYTICS_JOBS, RUN_ANALYTICS_JOB
 from app.models.analytics_job import AnalyticsJob
 from app.repositories.analytics_repo import AnalyticsJobRepository
-from app.services.analytics_runner import run_analytics_job
-from app.services.job_runner import recover_stale_jobs
+from app.services.analytics.runner import run_analytics_job
+from app.services.jobs.runner import recover_stale_jobs
 from app.workers import runtime
 from app.workers.celery_app import celery_app
 from app.workers.recovery import recover_when_ready
-from app.workers.task_names import QUEUE_ANALYTICS, RECOVER_ANALYTICS_JOBS, RUN_ANALYTICS_JOB
 
 
 async def _run(factory_id: int, job_id: int) -> float | None:

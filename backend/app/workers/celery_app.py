@@ -1,74 +1,8 @@
-"""The Celery application: Redis in production, SQLite (kombu's SQLAlchemy transport) on
-the embedded default. Four queues, each with its own worker pool in production."""
+"""The workers' Celery app (`celery -A app.workers.celery_app worker`); how it is built, its
+queues and its periodic work live in app.core.task_queue, shared with the senders."""
 
 from __future__ import annotations
 
-from celery import Celery
-from kombu import Exchange, Queue
-
-from app.core.config import Settings, get_settings
-from app.workers.task_names import (
-    QUEUE_ANALYTICS,
-    QUEUE_REPORTING,
-    QUEUES,
-    RECOVER_ANALYTICS_JOBS,
-    RECOVER_REPORT_JOBS,
-    RUN_DUE_SCHEDULES,
-)
-
-# Modules a worker imports at start so that their tasks (and the metrics signal handlers)
-# are registered.
-TASK_MODULES = ["app.workers.metrics", "app.workers.mail", "app.workers.rule_engine",
-                "app.workers.notifications", "app.workers.analytics", "app.workers.reporting"]
-
-# Periodic work (`celery beat`, or `worker -B` on the embedded default). Each message expires
-# before the next one is due, so a queue nobody consumes does not pile them up.
-BEAT_SCHEDULE = {
-    "run-due-report-schedules": {"task": RUN_DUE_SCHEDULES, "schedule": 60.0,
-                                 "options": {"queue": QUEUE_REPORTING, "expires": 55}},
-    "recover-stale-analytics-jobs": {"task": RECOVER_ANALYTICS_JOBS, "schedule": 60.0,
-                                     "options": {"queue": QUEUE_ANALYTICS, "expires": 55}},
-    "recover-stale-report-jobs": {"task": RECOVER_REPORT_JOBS, "schedule": 60.0,
-                                  "options": {"queue": QUEUE_REPORTING, "expires": 55}},
-}
-
-
-def _tune_sqlite_transport() -> None:
-    # kombu's SQLAlchemy transport polls once a second by default, which would add up to a
-    # second to every alert. Passing polling_interval through broker_transport_options
-    # crashes kombu 5.7, so set the class default instead.
-    from kombu.transport import sqlalchemy as sqla_transport
-
-    sqla_transport.Transport.polling_interval = 0.1
-
-
-def create_celery(settings: Settings | None = None) -> Celery:
-    settings = settings or get_settings()
-    broker = settings.celery_broker
-    if broker.startswith("sqla+"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        _tune_sqlite_transport()
-    app = Celery("factoryops", broker=broker, backend=settings.celery_backend,
-                 include=TASK_MODULES)
-    app.conf.update(
-        # Each queue its own exchange and routing key: with the defaults every queue would
-        # bind to one exchange under one key, and a task would be copied to all four.
-        task_queues=[Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
-        task_default_queue=QUEUES[0],
-        task_serializer="json",
-        result_serializer="json",
-        accept_content=["json"],
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=4,
-        task_always_eager=settings.celery_always_eager,
-        broker_connection_retry_on_startup=True,
-        result_expires=3600,
-        timezone="UTC",
-        enable_utc=True,
-        beat_schedule=BEAT_SCHEDULE,
-    )
-    return app
-
+from app.core.task_queue import create_celery
 
 celery_app = create_celery()

@@ -9,8 +9,8 @@ import aiosmtplib
 
 from app.core.config import get_settings
 from app.core.email import OutgoingEmail, send_email
+from app.core.task_queue import SEND_EMAIL
 from app.workers.celery_app import celery_app
-from app.workers.task_names import SEND_EMAIL
 
 # Transient: the server is down, busy or greylisting. A permanent refusal (5xx for the
 # recipient) raises too, but retrying it only delays the same answer, so give up on those.

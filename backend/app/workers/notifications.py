@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy.exc import OperationalError
 
+from app.core.task_queue import NOTIFY_ALERT, QUEUE_NOTIFICATIONS, SEND_NOTIFICATION
 from app.repositories.sessions import read_committed_sessions
-from app.services.notification_service import NotificationService
+from app.services.alerts.notifications import NotificationService
 from app.workers import runtime
 from app.workers.celery_app import celery_app
-from app.workers.task_names import NOTIFY_ALERT, QUEUE_NOTIFICATIONS, SEND_NOTIFICATION
 
 # Planning several alerts for one recipient at once can deadlock on the digest key; both
 # tasks are idempotent, so the loser simply runs again.

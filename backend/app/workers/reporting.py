@@ -3,20 +3,20 @@ and the sweep that takes back reports whose worker died."""
 
 from __future__ import annotations
 
-from app.models.analytics_job import ReportJob
-from app.repositories.report_repo import ReportJobRepository
-from app.services.job_runner import recover_stale_jobs
-from app.services.report_runner import run_report_job
-from app.services.scheduled_reports import run_due_schedules
-from app.workers import runtime
-from app.workers.celery_app import celery_app
-from app.workers.recovery import recover_when_ready
-from app.workers.task_names import (
+from app.core.task_queue import (
     QUEUE_REPORTING,
     RECOVER_REPORT_JOBS,
     RUN_DUE_SCHEDULES,
     RUN_REPORT_JOB,
 )
+from app.models.analytics_job import ReportJob
+from app.repositories.report_repo import ReportJobRepository
+from app.services.jobs.runner import recover_stale_jobs
+from app.services.reports.runner import run_report_job
+from app.services.reports.scheduled import run_due_schedules
+from app.workers import runtime
+from app.workers.celery_app import celery_app
+from app.workers.recovery import recover_when_ready
 
 
 async def _run(factory_id: int, job_id: int) -> float | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 
 from app.core.logging import get_logger
-from app.services.rule_engine import RuleEngine
-from app.services.rule_versions import rule_versions_for
+from app.core.task_queue import EVALUATE_BATCH, NOTIFY_ALERT, QUEUE_NOTIFICATIONS
+from app.services.rules.engine import RuleEngine
+from app.services.rules.versions import rule_versions_for
 from app.workers import runtime
 from app.workers.celery_app import celery_app
-from app.workers.task_names import EVALUATE_BATCH, NOTIFY_ALERT, QUEUE_NOTIFICATIONS
 
 log = get_logger(__name__)
 

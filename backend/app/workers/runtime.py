@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from app.core.config import get_settings
 from app.core.database import Database, dispose_database, set_database
 from app.core.logging import configure_logging, get_logger
-from app.core.resources import Resources
+from app.stores.resources import Resources
 
 T = TypeVar("T")
 

@@ -22,9 +22,9 @@ import pytest
 from sqlalchemy import select
 
 from app.core.database import session_scope
+from app.core.task_queue import EVALUATE_BATCH, QUEUE_RULE_ENGINE
 from app.models import Alert, NotificationDelivery, RuleState
 from app.stores.timeseries.base import to_epoch_ms
-from app.workers.task_names import EVALUATE_BATCH, QUEUE_RULE_ENGINE
 from tests.conftest import require_env
 
 BACKEND = Path(__file__).resolve().parents[2]
@@ -252,7 +252,7 @@ async def _all_resolved(owner):
 
 async def test_workers_racing_on_the_same_batch_raise_one_alert(
         client, make, tenant, settings, worker, inbox):
-    from app.workers.celery_app import create_celery
+    from app.core.task_queue import create_celery
 
     devices = [await metered_device(make, tenant, name=f"Line {i}") for i in range(3)]
     rule_id = await create_rule(client, tenant, channels=["email"],

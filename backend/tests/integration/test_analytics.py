@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import update
 
 from app.core.database import session_scope
+from app.core.task_queue import QUEUE_ANALYTICS, RUN_ANALYTICS_JOB
 from app.models.analytics_job import AnalyticsJob
 from app.repositories.analytics_repo import AnalyticsJobRepository
-from app.services.analytics_runner import run_analytics_job
-from app.services.job_runner import JobCancelled, JobRun, recover_stale_jobs
+from app.services.analytics.runner import run_analytics_job
+from app.services.jobs.runner import JobCancelled, JobRun, recover_stale_jobs
 from app.stores.timeseries.base import Point, to_epoch_ms
-from app.workers.task_names import QUEUE_ANALYTICS, RUN_ANALYTICS_JOB
 from tests.unit.test_analytics_models import synthetic_with_anomalies, weekly_profile
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)

@@ -13,8 +13,9 @@ import pytest
 import redis.asyncio as redis
 from sqlalchemy import update
 
-from app.core.cache_epochs import CacheEpochs, EpochCache, device_epoch, user_epoch
+from app.core.cache_epochs import CacheEpochs, EpochCache
 from app.core.database import session_scope
+from app.models.cache_keys import device_epoch, user_epoch
 from app.models.user import User
 from app.repositories.device_repo import DeviceRepository
 from app.repositories.telemetry_repo import TelemetryRepository
@@ -92,7 +93,7 @@ async def test_a_lost_epoch_never_serves_an_old_copy(client, make, settings):
 
 async def test_without_redis_every_request_reads_the_database(make, settings):
     from app.core.rate_limit import RateLimiter
-    from app.services.auth_service import AuthService
+    from app.services.accounts.auth import AuthService
 
     tenant = await make.tenant()
     user = await make.user(tenant.factory)

@@ -6,7 +6,7 @@ import pytest
 
 from app.core.database import session_scope
 from app.models import Alert
-from app.services import energy_calc as calc
+from app.services.energy import calculator as calc
 from app.stores.timeseries.base import Point, to_epoch_ms
 
 URL = "/api/v1/dashboard/summary"
@@ -155,7 +155,7 @@ async def test_month_adds_complete_days_from_the_cache(app, client, make):
     assert first["today"]["energy_kwh"] == pytest.approx(quarters_today)
     assert first["month"]["energy_kwh"] == pytest.approx(expected_month)
     # A second summary reads the complete days from the day cache and agrees.
-    from app.services.dashboard_service import shared_energy_refresh
+    from app.services.energy.dashboard import shared_energy_refresh
 
     shared_energy_refresh(app.state.resources).clear()
     second = (await client.get(URL, headers=tenant.headers)).json()["data"]["energy"]

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.workers.celery_app import create_celery
+from app.core.task_queue import create_celery
 from tests.conftest import require_env
 from tests.integration.test_analytics import NOW, anomaly_plant, iso, power_plant
 from tests.integration.test_reports import plant

@@ -12,10 +12,10 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from app.core.database import session_scope
-from app.core.resources import Resources
 from app.models import Alert, NotificationDelivery, Rule
 from app.repositories.alert_repo import open_key
-from app.services.notification_service import NotificationService, retry_delay, rule_recipients
+from app.services.alerts.notifications import NotificationService, retry_delay, rule_recipients
+from app.stores.resources import Resources
 
 T0 = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from app.core.dependencies import (
+from app.api.deps import (
     CurrentUser,
     SuperAdmin,
     get_current_user,

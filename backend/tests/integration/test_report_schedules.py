@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 
 from app.core.database import session_scope
 from app.models import ReportJob, ReportSchedule
-from app.services.report_runner import run_report_job
-from app.services.scheduled_reports import run_due_schedules
+from app.services.reports.runner import run_report_job
+from app.services.reports.scheduled import run_due_schedules
 from tests.integration.test_reports import plant
 
 BERLIN = ZoneInfo("Europe/Berlin")

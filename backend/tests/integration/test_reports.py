@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from app.core.database import session_scope
 from app.models import Alert
-from app.services.report_format import number
-from app.services.report_runner import run_report_job
+from app.services.reports.format import number
+from app.services.reports.runner import run_report_job
 from app.stores.timeseries.base import Point, to_epoch_ms
 
 BERLIN = ZoneInfo("Europe/Berlin")

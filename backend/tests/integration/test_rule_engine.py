@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from app.core.database import session_scope
 from app.models import Alert, Rule, RuleCooldown, RuleState
-from app.services.rule_engine import RuleEngine, parse_batch
-from app.services.rule_versions import RuleVersions
+from app.services.rules.engine import RuleEngine, parse_batch
+from app.services.rules.versions import RuleVersions
 from app.stores.timeseries.base import to_epoch_ms
 
 HIGH_POWER = {"parameter": "power_kw", "operator": ">", "value": 100}

@@ -343,7 +343,7 @@ async def test_parameters_across_a_scope(client, tenant, other_tenant, metered, 
 
 async def test_parameters_across_a_scope_are_capped_and_validated(
         client, tenant, other_tenant, metered, make, monkeypatch):
-    from app.services import rule_service
+    from app.services.rules import service as rule_service
 
     monkeypatch.setattr(rule_service, "SCOPE_PARAMETERS_MAX", 1)
     assert [p["parameter_key"] for p in await _scope_parameters(client, tenant)] == ["power_kw"]

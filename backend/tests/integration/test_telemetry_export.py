@@ -4,7 +4,7 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-from app.services.telemetry_service import TelemetryService
+from app.services.devices.telemetry_export import TelemetryService
 from app.stores.timeseries.base import Point, to_epoch_ms
 
 START = datetime(2026, 2, 10, tzinfo=UTC)

@@ -351,7 +351,7 @@ async def test_a_factory_keeps_its_last_active_super_admin(make, db, settings):
     act at the same moment; the service refuses either way."""
     from app.core.errors import Conflict
     from app.schemas.user import UserUpdate
-    from app.services.user_service import UserService
+    from app.services.accounts.users import UserService
 
     tenant = await make.tenant()
     service = UserService(db, tenant.id, settings=settings)

@@ -11,7 +11,7 @@ import time
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.workers.task_names import EVALUATE_BATCH, QUEUE_RULE_ENGINE
+from app.core.task_queue import EVALUATE_BATCH, QUEUE_RULE_ENGINE
 from tests.conftest import require_env
 
 
@@ -27,7 +27,7 @@ def _samples(port: int) -> list:
 
 
 def test_worker_serves_task_counts_durations_and_queue_depth(settings, tmp_path):
-    from app.workers.celery_app import create_celery
+    from app.core.task_queue import create_celery
 
     broker = require_env("TEST_REDIS_URL").rsplit("/", 1)[0] + "/11"
     port = _free_port()

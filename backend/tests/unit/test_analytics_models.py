@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app.services.anomaly_detection import detect, resolution_seconds
-from app.services.energy_forecast import NotEnoughHistory, forecast, mape
+from app.services.analytics.anomaly_detection import detect, resolution_seconds
+from app.services.energy.forecast import NotEnoughHistory, forecast, mape
 
 
 def synthetic_with_anomalies(seed: int):

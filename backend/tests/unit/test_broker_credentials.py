@@ -4,7 +4,7 @@ import subprocess
 import pytest
 
 from app.core.security import mosquitto_password_hash
-from app.services.mqtt_auth_service import parse_device_username
+from app.services.devices.mqtt_auth import parse_device_username
 
 
 def test_hash_has_mosquitto_2_layout():

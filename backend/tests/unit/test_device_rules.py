@@ -4,7 +4,8 @@ from pydantic import ValidationError
 from app.models.factory import Factory
 from app.schemas.device import ParameterBulkUpdate, check_device_key
 from app.schemas.factory import TouTariff
-from app.services.device_service import mqtt_identity, online_threshold_seconds, telemetry_topic
+from app.services.devices.service import mqtt_identity, telemetry_topic
+from app.services.factories.service import online_threshold_seconds
 
 
 @pytest.mark.parametrize("key", ["m", "meter-01", "a:b", "x$y", "Zähler", "温度", "k" * 128])

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.services import energy_calc as calc
+from app.services.energy import calculator as calc
 
 BERLIN = ZoneInfo("Europe/Berlin")
 Q = calc.QUARTER_MS

@@ -1,7 +1,7 @@
 import pytest
 
 from app.core.errors import ValidationFailed
-from app.services.password_policy import enforce_password_policy, password_failures
+from app.services.accounts.password_policy import enforce_password_policy, password_failures
 
 
 def rules(password, email=None):

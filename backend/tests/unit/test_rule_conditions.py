@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from app.services.rule_conditions import (
+from app.services.rules.conditions import (
     MAX_DEPTH,
     MAX_LEAVES,
     ConditionError,

@@ -8,7 +8,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.services.rule_conditions import (
+from app.services.rules.conditions import (
     COMPARISONS,
     MAX_DEPTH,
     RANGES,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.services.rule_schedule import format_local, is_active_at, parse_clock
+from app.services.rules.schedule import format_local, is_active_at, parse_clock
 
 WEEKDAYS = [0, 1, 2, 3, 4]  # Monday to Friday
 

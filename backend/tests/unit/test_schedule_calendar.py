@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.services.schedule_calendar import latest_due, next_run, period_before
+from app.services.reports.calendar import latest_due, next_run, period_before
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

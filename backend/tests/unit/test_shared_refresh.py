@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from app.services.dashboard_service import SharedRefresh
+from app.services.energy.dashboard import SharedRefresh
 
 
 async def test_concurrent_callers_share_one_computation():

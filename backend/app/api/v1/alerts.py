@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from app.core.dependencies import CurrentUser, DbSession, Pagination, require_permission
+from app.api.deps import CurrentUser, DbSession, Pagination, require_permission
 from app.models.alert import Alert
 from app.models.user import User
 from app.repositories.alert_repo import AlertFilters
 from app.schemas.alert import AlertCounts, AlertRead, AlertStatus, BulkAcknowledge, Severity
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
 from app.schemas.rule import MAX_ID
-from app.services.alert_service import AlertService
+from app.services.alerts.service import AlertService
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 

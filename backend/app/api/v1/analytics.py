@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from app.core.dependencies import (
+from app.api.deps import (
     AppResources,
     CurrentUser,
     DbSession,
@@ -16,7 +16,7 @@ from app.models.user import User
 from app.schemas.analytics import AnalyticsJobCreate, AnalyticsJobRead, AnalyticsKind
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
 from app.schemas.job import MAX_ID, JobStatus
-from app.services.analytics_service import AnalyticsService
+from app.services.analytics.service import AnalyticsService
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 

@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 
-from app.core.dependencies import DbSession, Pagination, SuperAdmin
+from app.api.deps import DbSession, Pagination, SuperAdmin
 from app.repositories.audit_repo import AuditFilters
 from app.schemas.audit import AuditEntryRead
 from app.schemas.common import ListEnvelope, list_envelope
-from app.services.audit_service import AuditService
+from app.services.audit.service import AuditService
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 
-from app.core.dependencies import AppResources, AppSettings, ClientIp, CurrentUser, DbSession
+from app.api.deps import AppResources, AppSettings, ClientIp, CurrentUser, DbSession
 from app.schemas.auth import (
     Accepted,
     AcceptInviteRequest,
@@ -18,9 +18,9 @@ from app.schemas.auth import (
     TokenPair,
 )
 from app.schemas.common import Envelope
-from app.services.auth_service import AuthService, IssuedTokens
-from app.services.password_service import PasswordService
-from app.services.user_service import UserService, current_user_view
+from app.services.accounts.auth import AuthService, IssuedTokens
+from app.services.accounts.passwords import PasswordService
+from app.services.accounts.users import UserService, current_user_view
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

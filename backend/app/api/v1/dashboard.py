@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from app.core.dependencies import AppResources, CurrentPrincipal, DbSession
+from app.api.deps import AppResources, CurrentPrincipal, DbSession
 from app.schemas.common import Envelope
 from app.schemas.dashboard import DashboardSummary
-from app.services.dashboard_service import DashboardService
+from app.services.energy.dashboard import DashboardService
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from app.core.dependencies import (
+from app.api.deps import (
     AppResources,
     ClientIp,
     CurrentPrincipal,
@@ -27,7 +27,7 @@ from app.schemas.device import (
     ParameterRead,
     ParameterUpdate,
 )
-from app.services.device_service import DeviceQuery, DeviceService
+from app.services.devices.service import DeviceQuery, DeviceService
 
 router = APIRouter(prefix="/devices", tags=["devices"])
 

@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from app.api.deps import AppResources, CurrentUser, DbSession
 from app.api.v1.devices import DeviceDep
-from app.core.dependencies import AppResources, CurrentUser, DbSession
 from app.core.errors import not_found
 from app.repositories.factory_repo import FactoryRepository
 from app.schemas.common import Envelope
 from app.schemas.energy import BucketSize, DeviceEnergy, FactoryEnergy
-from app.services.aggregate_cache import aggregate_cache
-from app.services.energy_service import EnergyService
+from app.services.energy.aggregate_cache import aggregate_cache
+from app.services.energy.service import EnergyService
 
 router = APIRouter(tags=["energy"])
 

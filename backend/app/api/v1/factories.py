@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from app.core.dependencies import (
+from app.api.deps import (
     AppSettings,
     ClientIp,
     CurrentUser,
@@ -14,7 +14,7 @@ from app.core.dependencies import (
 )
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
 from app.schemas.factory import FactoryPublic, FactoryRead, FactoryUpdate
-from app.services.factory_service import FactoryService
+from app.services.factories.service import FactoryService
 
 router = APIRouter(prefix="/factories", tags=["factories"])
 

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.core.dependencies import AppResources, AppSettings, DbSession, get_current_user
+from app.api.deps import AppResources, AppSettings, DbSession, get_current_user
 from app.core.errors import Forbidden, not_found
-from app.services.file_service import FileService
+from app.services.jobs.files import FileService
 from app.stores.objects.base import factory_of
 from app.stores.objects.links import InvalidDownloadToken, read_download
 

@@ -6,13 +6,13 @@ from typing import Annotated
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Response
 
+from app.api.deps import AppResources, CurrentPrincipal, DbSession
 from app.api.v1.devices import MAX_ID
-from app.core.dependencies import AppResources, CurrentPrincipal, DbSession
 from app.repositories.device_repo import DeviceSighting
 from app.schemas.common import Envelope
 from app.schemas.kpi import HistoryAggregation, KpiHistory, LiveKpis
-from app.services.kpi_service import HistoryQuery, KpiService
-from app.services.parameter_catalogue import ParameterCatalogue
+from app.services.devices.parameter_catalogue import ParameterCatalogue
+from app.services.energy.kpis import HistoryQuery, KpiService
 
 router = APIRouter(prefix="/devices", tags=["kpis"])
 

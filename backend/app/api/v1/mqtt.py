@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Security
 from fastapi.security import APIKeyHeader
 
-from app.core.dependencies import AppSettings, DbSession
+from app.api.deps import AppSettings, DbSession
 from app.core.errors import ServiceUnavailable, Unauthorized
 from app.schemas.mqtt import (
     AuthenticationRequest,
@@ -18,7 +18,7 @@ from app.schemas.mqtt import (
     AuthorizationRequest,
     AuthorizationResult,
 )
-from app.services.mqtt_auth_service import MqttAuthService
+from app.services.devices.mqtt_auth import MqttAuthService
 
 router = APIRouter(prefix="/mqtt", tags=["mqtt broker"])
 

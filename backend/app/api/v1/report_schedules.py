@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 
-from app.core.dependencies import (
+from app.api.deps import (
     AppResources,
     CurrentUser,
     DbSession,
@@ -16,7 +16,7 @@ from app.models.user import User
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
 from app.schemas.job import MAX_ID
 from app.schemas.report_schedule import ScheduleCreate, ScheduleRead, ScheduleUpdate
-from app.services.report_schedule_service import ReportScheduleService
+from app.services.reports.schedules import ReportScheduleService
 
 router = APIRouter(prefix="/reports/schedules", tags=["reports"])
 

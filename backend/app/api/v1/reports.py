@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from app.core.dependencies import (
+from app.api.deps import (
     AppResources,
     CurrentUser,
     DbSession,
@@ -16,7 +16,7 @@ from app.models.user import User
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
 from app.schemas.job import MAX_ID, JobStatus
 from app.schemas.report import ReportCreate, ReportKind, ReportRead
-from app.services.report_service import ReportService
+from app.services.reports.service import ReportService
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 

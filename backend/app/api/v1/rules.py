@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from app.core.dependencies import (
+from app.api.deps import (
     AppResources,
     ClientIp,
     CurrentUser,
@@ -27,7 +27,7 @@ from app.schemas.rule import (
     ScopeParametersRequest,
     Severity,
 )
-from app.services.rule_service import SCOPE_PARAMETERS_MAX, RuleService
+from app.services.rules.service import SCOPE_PARAMETERS_MAX, RuleService
 
 router = APIRouter(prefix="/rules", tags=["rules"])
 

@@ -7,9 +7,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
+from app.api.deps import AppResources, CurrentUser, DbSession
 from app.api.v1.devices import DeviceDep
-from app.core.dependencies import AppResources, CurrentUser, DbSession
-from app.services.telemetry_service import TelemetryService
+from app.services.devices.telemetry_export import TelemetryService
 
 router = APIRouter(prefix="/devices", tags=["telemetry"])
 

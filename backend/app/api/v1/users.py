@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from app.core.dependencies import (
+from app.api.deps import (
     AppSettings,
     ClientIp,
     CurrentUser,
@@ -23,7 +23,7 @@ from app.schemas.user import (
     UserRead,
     UserUpdate,
 )
-from app.services.user_service import UserService
+from app.services.accounts.users import UserService
 
 router = APIRouter(prefix="/users", tags=["users"])
 

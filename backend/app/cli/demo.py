@@ -1,0 +1,104 @@
+"""The demo factory `make run` and the browser tests sign in to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import Settings
+from app.core.security import hash_token, new_secret_token
+from app.models.device import STATUS_ACTIVE, Device
+from app.models.device_parameter import DeviceParameter
+from app.models.user import PERMISSIONS, ROLE_SUPER_ADMIN, ROLE_USER
+from app.repositories.device_repo import DeviceParameterRepository, DeviceRepository
+from app.repositories.factory_repo import FactoryRepository
+from app.repositories.user_repo import UserRepository
+from app.services.accounts.users import UserService
+from app.services.factories.service import FactoryService
+
+DEMO_SLUG = "demo"
+DEMO_NAME = "Demo Factory"
+DEMO_ADMIN = ("admin@demo.factoryops.io", "demo-admin-2026", "Dana Admin")
+DEMO_OPERATOR = ("operator@demo.factoryops.io", "demo-operator-2026", "Omar Operator")
+OPERATOR_PERMISSIONS = ["acknowledge_alerts"]
+
+# The machines the simulator plays in `make run`: (key, name, type, area, location).
+DEMO_MACHINES = (
+    ("compressor-1", "Air Compressor 1", "compressor", "Utilities", "Hall A, east wall"),
+    ("cnc-line-1", "CNC Line 1", "cnc", "Machining", "Hall B"),
+    ("chiller-1", "Process Chiller", "chiller", "Utilities", "Roof"),
+)
+# What a commissioning engineer would set up for an energy meter: units, the roles the
+# energy figures are computed from, and the values worth a card on the device page.
+# (parameter key, display name, unit, role, shown as a KPI card)
+DEMO_PARAMETERS = (
+    ("active_power_kw", "Active power", "kW", "active_power", True),
+    ("energy_kwh", "Energy", "kWh", "energy_counter", True),
+    ("power_factor", "Power factor", "", "power_factor", True),
+    ("voltage_l1", "Voltage L1", "V", "voltage", True),
+    ("current_l1", "Current L1", "A", "current", True),
+    ("frequency_hz", "Frequency", "Hz", "frequency", True),
+    ("reactive_power_kvar", "Reactive power", "kvar", "reactive_power", False),
+    ("voltage_l2", "Voltage L2", "V", "voltage", False),
+    ("voltage_l3", "Voltage L3", "V", "voltage", False),
+    ("current_l2", "Current L2", "A", "current", False),
+    ("current_l3", "Current L3", "A", "current", False),
+    ("thd_voltage_pct", "Voltage THD", "%", "thd", False),
+    ("thd_current_pct", "Current THD", "%", "thd", False),
+)
+
+
+@dataclass
+class DemoLogins:
+    factory_id: int
+    factory_slug: str
+    admin: tuple[str, str]
+    operator: tuple[str, str]
+
+
+async def seed_demo(session: AsyncSession, settings: Settings) -> DemoLogins:
+    """Creates what is missing and leaves what exists: safe to run at every start."""
+    factory = await FactoryRepository(session).get_by_slug(DEMO_SLUG)
+    if factory is None:
+        factory = await FactoryService(session, settings).create(
+            name=DEMO_NAME, slug=DEMO_SLUG, timezone="Europe/Berlin", currency="EUR",
+            price_per_kwh=0.22, co2_kg_per_kwh=0.38)
+        factory.tariff = {
+            "kind": "tou",
+            "default_price_per_kwh": 0.18,
+            "periods": [{"name": "peak", "days": [0, 1, 2, 3, 4], "start": "08:00",
+                         "end": "20:00", "price_per_kwh": 0.29}],
+        }
+    users = UserService(session, factory.id)
+    existing = UserRepository(session, factory.id)
+    for (email, password, name), role, perms in (
+        (DEMO_ADMIN, ROLE_SUPER_ADMIN, list(PERMISSIONS)),
+        (DEMO_OPERATOR, ROLE_USER, OPERATOR_PERMISSIONS),
+    ):
+        if await existing.get_by_email(email) is None:
+            await users.create(email=email, password=password, full_name=name, role=role,
+                               permissions=perms)
+    await _seed_machines(session, factory.id)
+    await session.commit()
+    return DemoLogins(factory.id, factory.slug, DEMO_ADMIN[:2], DEMO_OPERATOR[:2])
+
+
+async def _seed_machines(session: AsyncSession, factory_id: int) -> None:
+    devices = DeviceRepository(session, factory_id)
+    parameters = DeviceParameterRepository(session, factory_id)
+    now = datetime.now(UTC)
+    for key, name, kind, area, location in DEMO_MACHINES:
+        if await devices.get_by_key(key) is not None:
+            continue
+        device = devices.add(Device(
+            device_key=key, name=name, type=kind, area=area, location=location,
+            manufacturer="Janitza", model="UMG 604-PRO", status=STATUS_ACTIVE,
+            token_hash=hash_token(new_secret_token()), token_rotated_at=now, meta={}))
+        await session.flush()
+        for parameter_key, display, unit, role, kpi in DEMO_PARAMETERS:
+            parameters.add(DeviceParameter(
+                device_id=device.id, parameter_key=parameter_key, display_name=display,
+                unit=unit or None, role=role, is_kpi_selected=kpi, first_seen_at=now,
+                last_seen_at=now))

@@ -1,0 +1,219 @@
+"""The factory overview a plant manager opens every morning: device and alert counts, energy
+today and this month, current load, today's load curve, top consumers and the newest alerts.
+
+Counts and alerts are read on every request. The energy part (energy today and this month,
+current load, load curve, top consumers) sums every device and is the expensive one: it is
+renewed at most every ENERGY_FRESH_SECONDS per factory and process, in the background while
+the previous figures are served, so it is at most that old plus one renewal. Complete hours
+and days come from the aggregate cache, so a renewal reads little more than the current
+hour from the time-series store."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.database import session_scope
+from app.core.errors import not_found
+from app.core.logging import get_logger
+from app.models.device import STATUS_DISABLED, STATUS_DISCOVERED
+from app.models.factory import Factory
+from app.models.rule import SEVERITIES
+from app.repositories.dashboard_repo import AlertDigestRepository, DeviceCountRepository
+from app.repositories.device_repo import DeviceRepository
+from app.repositories.factory_repo import FactoryRepository
+from app.services.energy.aggregate_cache import aggregate_cache
+from app.services.energy.service import EnergyService
+from app.services.factories.service import online_threshold_seconds
+from app.services.factories.snapshot import factory_snapshot
+from app.stores.resources import Resources
+
+ENERGY_FRESH_SECONDS = 15.0
+TOP_CONSUMERS = 5
+LATEST_ALERTS = 5
+_MEMO_EXTRAS_KEY = "dashboard_energy"
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class EnergyPart:
+    today: dict[str, float | None]
+    month: dict[str, float | None]
+    current_load_kw: float | None
+    peak_demand_today_kw: float | None
+    load_curve_today: list[tuple[datetime, float]]
+    top_consumers: list[dict[str, Any]]
+
+
+@dataclass
+class _Entry:
+    value: Any = None
+    has_value: bool = False
+    fresh_until: float = 0.0
+    task: asyncio.Task | None = None
+
+
+class SharedRefresh:
+    """Per-key results kept for `ttl` seconds. One computation per key runs at a time and
+    every caller shares it; once a result exists, callers get it at once even when it is
+    due for renewal, and the renewal runs in the background (stale-while-revalidate)."""
+
+    def __init__(self, ttl_seconds: float) -> None:
+        self.ttl = ttl_seconds
+        self._entries: dict[Any, _Entry] = {}
+
+    async def get(self, key: Any, compute: Callable[[], Awaitable[Any]]) -> Any:
+        entry = self._entries.setdefault(key, _Entry())
+        if entry.has_value and time.monotonic() < entry.fresh_until:
+            return entry.value
+        if entry.task is None:
+            # A task, not a coroutine: a caller that disconnects cancels nobody's work.
+            entry.task = asyncio.ensure_future(self._renew(entry, compute))
+        if entry.has_value:
+            return entry.value
+        return await asyncio.shield(entry.task)
+
+    async def _renew(self, entry: _Entry, compute: Callable[[], Awaitable[Any]]) -> Any:
+        try:
+            value = await compute()
+        except Exception as exc:
+            if not entry.has_value:
+                raise
+            # Keep serving what was last known; the next request tries again.
+            log.warning("dashboard.energy_refresh_failed", error=str(exc))
+            return entry.value
+        else:
+            entry.value, entry.has_value = value, True
+            entry.fresh_until = time.monotonic() + self.ttl
+            return value
+        finally:
+            entry.task = None
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def shared_energy_refresh(resources: Resources) -> SharedRefresh:
+    refresh = resources.extras.get(_MEMO_EXTRAS_KEY)
+    if refresh is None:
+        refresh = resources.extras[_MEMO_EXTRAS_KEY] = SharedRefresh(ENERGY_FRESH_SECONDS)
+    return refresh
+
+
+def _amount(energy: float | None, cost: float | None, co2_per_kwh: float
+            ) -> dict[str, float | None]:
+    return {"energy_kwh": None if energy is None else round(energy, 6),
+            "cost": None if cost is None else round(cost, 6),
+            "co2_kg": None if energy is None else round(energy * co2_per_kwh, 6)}
+
+
+class DashboardService:
+    def __init__(self, session: AsyncSession, resources: Resources, factory_id: int) -> None:
+        self.session = session
+        self.resources = resources
+        self.factory_id = factory_id
+
+    async def summary(self) -> dict[str, Any]:
+        # The energy part first, before this request's session takes a connection: on a cold
+        # start it can take seconds, and every request waiting for it while holding a pooled
+        # connection would starve the pool (the computation needs connections itself).
+        energy: EnergyPart = await shared_energy_refresh(self.resources).get(
+            self.factory_id, lambda: _energy_part(self.resources, self.factory_id))
+        factory = await factory_snapshot(self.session, self.factory_id,
+                                         self.resources.settings.device_online_seconds)
+        online_since = datetime.now(UTC) - timedelta(seconds=factory.online_threshold_seconds)
+        counts = await DeviceCountRepository(self.session, self.factory_id
+                                             ).by_status_and_recency(online_since)
+        alerts = AlertDigestRepository(self.session, self.factory_id)
+        open_by_severity = await alerts.open_by_severity()
+        latest_alerts = await alerts.newest(LATEST_ALERTS)
+        return {
+            "timezone": factory.timezone,
+            "currency": factory.currency,
+            "devices": _device_counts(counts),
+            "alerts": {
+                "open_total": sum(open_by_severity.values()),
+                "open_by_severity": {s: open_by_severity.get(s, 0) for s in SEVERITIES},
+            },
+            "energy": {"today": energy.today, "month": energy.month},
+            "current_load_kw": energy.current_load_kw,
+            "peak_demand_today_kw": energy.peak_demand_today_kw,
+            "load_curve_today": energy.load_curve_today,
+            "top_consumers": energy.top_consumers,
+            "latest_alerts": latest_alerts,
+        }
+
+
+def _device_counts(counts: dict[tuple[str, bool], int]) -> dict[str, int]:
+    """Disabled devices count as neither online nor offline: nobody expects them to report."""
+    total = sum(counts.values())
+    disabled = sum(n for (status, _), n in counts.items() if status == STATUS_DISABLED)
+    online = sum(n for (status, recent), n in counts.items()
+                 if recent and status != STATUS_DISABLED)
+    return {
+        "total": total,
+        "online": online,
+        "offline": total - disabled - online,
+        "discovered": sum(n for (status, _), n in counts.items() if status == STATUS_DISCOVERED),
+        "disabled": disabled,
+    }
+
+
+async def _energy_part(resources: Resources, factory_id: int) -> EnergyPart:
+    # Its own session: the computation is shared by requests and outlives none of them.
+    async with session_scope() as session:
+        factory = await FactoryRepository(session).get(factory_id)
+        if factory is None:
+            raise not_found("factory")
+        devices = await DeviceRepository(session, factory_id).list_all()
+        service = EnergyService(session, factory, resources.timeseries,
+                                aggregate_cache(resources))
+        energy_devices = await service.energy_devices(devices)
+    figures = await service.today_and_month(energy_devices)
+    co2 = service.co2_per_kwh
+
+    today_energy = today_cost = None
+    for day in figures.today_by_device.values():
+        if day.energy_kwh is not None:
+            today_energy = (today_energy or 0.0) + day.energy_kwh
+        if day.cost is not None:
+            today_cost = (today_cost or 0.0) + day.cost
+    ranked = sorted(((d, figures.today_by_device[d.id]) for d in energy_devices
+                     if figures.today_by_device[d.id].energy_kwh is not None),
+                    key=lambda pair: (-(pair[1].energy_kwh or 0.0), pair[0].name, pair[0].id))
+    curve = [(datetime.fromtimestamp(ms / 1000, UTC), round(kw, 6))
+             for ms, kw in figures.load_curve]
+    return EnergyPart(
+        today=_amount(today_energy, today_cost, co2),
+        month=_amount(figures.month_energy_kwh, figures.month_cost, co2),
+        current_load_kw=await _current_load(resources, factory, energy_devices),
+        peak_demand_today_kw=max((kw for _, kw in curve), default=None),
+        load_curve_today=curve,
+        top_consumers=[{"device_id": d.id, "name": d.name,
+                        "energy_kwh": round(day.energy_kwh or 0.0, 6),
+                        "cost": None if day.cost is None else round(day.cost, 6)}
+                       for d, day in ranked[:TOP_CONSUMERS]],
+    )
+
+
+async def _current_load(resources: Resources, factory: Factory, devices) -> float | None:
+    """Sum of the latest active power of devices whose value is recent enough to trust."""
+    with_power = [d for d in devices if d.power_key]
+    if not with_power:
+        return None
+    threshold = online_threshold_seconds(factory, resources.settings.device_online_seconds)
+    fresh_since = datetime.now(UTC) - timedelta(seconds=threshold)
+    latest = await resources.latest.get_many(factory.id, [d.id for d in with_power])
+    total = None
+    for device in with_power:
+        value = latest.get(device.id, {}).get(device.power_key)
+        if value is not None and value.ts >= fresh_since:
+            total = (total or 0.0) + value.value
+    return None if total is None else round(total, 6)

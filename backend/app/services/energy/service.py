@@ -1,0 +1,506 @@
+"""Energy KPIs of a device or a whole factory over local-time buckets, and the figures the
+dashboard shows. Free of HTTP types so that report workers reuse it and print the same
+numbers as the API.
+
+Data flow: 15-minute aggregates of each device's role parameters (`last` of the energy
+counter, `mean` of active power and power factor) are read per UTC hour; hours that are over
+are cached (they no longer change), so only recent hours hit the time-series store. The
+arithmetic lives in `energy_calc`."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import ValidationFailed
+from app.core.time_range import MAX_RANGE, as_utc
+from app.models.device import Device
+from app.models.factory import Factory
+from app.repositories.device_repo import DeviceParameterRepository, DeviceRepository
+from app.services.energy import calculator as calc
+from app.services.energy.aggregate_cache import AggregateCache
+from app.stores.timeseries.base import SeriesKey, TimeSeriesStore, from_epoch_ms, to_epoch_ms
+
+ENERGY_ROLES = (calc.SOURCE_COUNTER, calc.SOURCE_POWER, "power_factor")
+MAX_BUCKETS = 2000
+# An hour is cached once it ended this long ago: the ingester's batches have landed by then.
+SETTLE_MS = 5 * 60_000
+HOUR_TTL_SECONDS = 40 * 86_400
+DAY_TTL_SECONDS = 400 * 86_400
+# How far to look for the counter reading just before a range, or just after it when the
+# range ends inside a gap.
+COUNTER_REACH_MS = 86_400_000
+# Long computations over many devices yield to the event loop after this many devices.
+_DEVICES_PER_SLICE = 25
+
+
+@dataclass(frozen=True)
+class EnergyDevice:
+    """A device as energy sees it: which parameter holds each role."""
+
+    id: int
+    name: str
+    counter_key: str | None
+    power_key: str | None
+    power_factor_key: str | None
+    idle_threshold_kw: float | None
+
+    @property
+    def roles_digest(self) -> str:
+        text = "\x1f".join(k or "" for k in (self.counter_key, self.power_key,
+                                             self.power_factor_key))
+        return hashlib.blake2s(text.encode(), digest_size=6).hexdigest()
+
+
+@dataclass
+class DeviceDay:
+    energy_kwh: float | None
+    cost: float | None
+
+
+@dataclass
+class TodayAndMonth:
+    """What the dashboard shows about energy: today per device, the month so far, and the
+    factory's load curve since local midnight."""
+
+    today_by_device: dict[int, DeviceDay]
+    month_energy_kwh: float | None
+    month_cost: float | None
+    load_curve: list[tuple[int, float]]
+
+
+def _idle_threshold(device: Device) -> float | None:
+    value = (device.meta or {}).get("idle_threshold_kw")
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    return None
+
+
+def _floor_hour(ms: int) -> int:
+    return ms - ms % calc.HOUR_MS
+
+
+def _ceil_hour(ms: int) -> int:
+    return -((-ms) // calc.HOUR_MS) * calc.HOUR_MS
+
+
+@dataclass
+class _Facts:
+    counter: list[tuple[int, float]] | None
+    power: dict[int, float] | None
+    power_factor: dict[int, float] | None
+
+
+class EnergyService:
+    def __init__(self, session: AsyncSession, factory: Factory, timeseries: TimeSeriesStore,
+                 cache: AggregateCache | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.session = session
+        self.factory = factory
+        self.timeseries = timeseries
+        self.cache = cache
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.zone = ZoneInfo(factory.timezone or "UTC")
+        self.tariff = calc.Tariff(factory.tariff)
+        self.co2_per_kwh = float(factory.co2_kg_per_kwh or 0)
+        self.devices = DeviceRepository(session, factory.id)
+        self.parameters = DeviceParameterRepository(session, factory.id)
+        self._pricing_digest = hashlib.blake2s(
+            orjson.dumps([factory.tariff, self.zone.key], option=orjson.OPT_SORT_KEYS),
+            digest_size=8).hexdigest()
+
+    # -- public ----------------------------------------------------------------------------
+    async def device_energy(self, device: Device, start: datetime | None, end: datetime | None,
+                            bucket: calc.BucketSize) -> dict[str, Any]:
+        now_ms = self._now_ms()
+        start_ms, end_ms, buckets = self._range(start, end, bucket, now_ms)
+        [energy_device] = await self.energy_devices([device])
+        quarters = (await self.device_quarters([energy_device], start_ms, end_ms))[device.id]
+        per_bucket, totals = calc.bucket_figures(
+            buckets, [quarters], prices=self._prices(), co2_per_kwh=self.co2_per_kwh,
+            configured_thresholds_kw=[energy_device.idle_threshold_kw], now_ms=now_ms)
+        return {
+            "device_id": device.id,
+            **self._header(bucket),
+            "source": quarters.source,
+            "buckets": self._bucket_rows(buckets, per_bucket),
+            "totals": totals.as_dict(),
+        }
+
+    async def factory_energy(self, start: datetime | None, end: datetime | None,
+                             bucket: calc.BucketSize) -> dict[str, Any]:
+        return await self.group_energy(await self.devices.list_all(), start, end, bucket)
+
+    async def group_energy(self, devices: Sequence[Device], start: datetime | None,
+                           end: datetime | None, bucket: calc.BucketSize) -> dict[str, Any]:
+        """`factory_energy` for a chosen set of devices (reports on part of a factory):
+        their summed energy and cost, and their coincident peak demand."""
+        now_ms = self._now_ms()
+        start_ms, end_ms, buckets = self._range(start, end, bucket, now_ms)
+        energy_devices = await self.energy_devices(devices)
+        by_id = await self.device_quarters(energy_devices, start_ms, end_ms)
+        quarters = [by_id[d.id] for d in energy_devices]
+        configured = [d.idle_threshold_kw for d in energy_devices]
+        prices = self._prices()
+        per_bucket, totals = calc.bucket_figures(
+            buckets, quarters, prices=prices, co2_per_kwh=self.co2_per_kwh,
+            configured_thresholds_kw=configured, now_ms=now_ms)
+        rows = []
+        for device, device_quarters in zip(energy_devices, quarters, strict=True):
+            energy = cost = None
+            if device_quarters.source is not None:
+                energy = sum(device_quarters.energy.values())
+                cost = calc.cost_of(device_quarters.energy, prices)
+            rows.append({"device_id": device.id, "name": device.name, "energy_kwh": energy,
+                         "cost": cost,
+                         "co2_kg": None if energy is None else energy * self.co2_per_kwh})
+        total_energy = totals.energy_kwh
+        for row in rows:
+            share = None
+            if row["energy_kwh"] is not None and total_energy:
+                share = row["energy_kwh"] / total_energy
+            row["share"] = share
+            for name in ("energy_kwh", "cost", "co2_kg", "share"):
+                if row[name] is not None:
+                    row[name] = round(row[name], 6)
+        ranked = sorted((r for r in rows if r["energy_kwh"] is not None),
+                        key=lambda r: (-r["energy_kwh"], r["name"], r["device_id"]))
+        return {
+            **self._header(bucket),
+            "buckets": self._bucket_rows(buckets, per_bucket),
+            "totals": totals.as_dict(),
+            "devices": rows,
+            "top_consumers": ranked[:5],
+        }
+
+    async def today_and_month(self, devices: Sequence[EnergyDevice]) -> TodayAndMonth:
+        """Today per device, the month so far and today's load curve. Complete days of the
+        month are cached per device, so a refresh reads today's hours and little else."""
+        now_ms = self._now_ms()
+        today = datetime.fromtimestamp(now_ms / 1000, self.zone).date()
+        today_start = calc.bucket_floor(now_ms, self.zone, "day")
+        today_end = min(calc.next_bucket(today_start, self.zone, "day"),
+                        calc.ceil_quarter(now_ms + 1))
+        prices = self._prices()
+        by_id = await self.device_quarters(devices, today_start, today_end)
+        today_by_device: dict[int, DeviceDay] = {}
+        curve: dict[int, float] = {}
+        for device in devices:
+            quarters = by_id[device.id]
+            if quarters.source is None:
+                today_by_device[device.id] = DeviceDay(None, None)
+            else:
+                today_by_device[device.id] = DeviceDay(sum(quarters.energy.values()),
+                                                       calc.cost_of(quarters.energy, prices))
+            for quarter, kw in quarters.demand.items():
+                curve[quarter] = curve.get(quarter, 0.0) + kw
+
+        past_days = await self._month_days(devices, today, today_start, now_ms)
+        month_energy = month_cost = None
+        for day in [*past_days, *today_by_device.values()]:
+            if day.energy_kwh is not None:
+                month_energy = (month_energy or 0.0) + day.energy_kwh
+            if day.cost is not None:
+                month_cost = (month_cost or 0.0) + day.cost
+        return TodayAndMonth(today_by_device, month_energy, month_cost, sorted(curve.items()))
+
+    async def energy_devices(self, devices: Sequence[Device]) -> list[EnergyDevice]:
+        """Role assignments of many devices in one query. When a device has two parameters
+        with the same role, the one assigned first wins."""
+        rows = await self.parameters.with_roles(ENERGY_ROLES, [d.id for d in devices])
+        roles: dict[int, dict[str, str]] = {}
+        for device_id, role, key in rows:
+            roles.setdefault(device_id, {}).setdefault(role, key)
+        result = []
+        for device in devices:
+            assigned = roles.get(device.id, {})
+            result.append(EnergyDevice(
+                id=device.id, name=device.name,
+                counter_key=assigned.get(calc.SOURCE_COUNTER),
+                power_key=assigned.get(calc.SOURCE_POWER),
+                power_factor_key=assigned.get("power_factor"),
+                idle_threshold_kw=_idle_threshold(device)))
+        return result
+
+    async def device_quarters(self, devices: Sequence[EnergyDevice], start_ms: int,
+                              end_ms: int) -> dict[int, calc.DeviceQuarters]:
+        facts = await self._facts(devices, start_ms, end_ms)
+        result = {}
+        for index, device in enumerate(devices):
+            if index and index % _DEVICES_PER_SLICE == 0:
+                await asyncio.sleep(0)  # let other requests of this process run
+            result[device.id] = calc.device_quarters(
+                start_ms=start_ms, end_ms=end_ms, counter=facts[device.id].counter,
+                power=facts[device.id].power, power_factor=facts[device.id].power_factor)
+        return result
+
+    # -- ranges ----------------------------------------------------------------------------
+    def _now_ms(self) -> int:
+        return to_epoch_ms(self.clock())
+
+    def _range(self, start: datetime | None, end: datetime | None, bucket: calc.BucketSize,
+               now_ms: int) -> tuple[int, int, list[tuple[int, int]]]:
+        """[start, end) widened to whole quarters, and its local buckets. The default is the
+        last seven local days, today included."""
+        if end is None:
+            end_ms = calc.next_bucket(calc.bucket_floor(now_ms, self.zone, "day"), self.zone,
+                                      "day")
+        else:
+            end_ms = to_epoch_ms(as_utc(end))
+        if start is None:
+            today = datetime.fromtimestamp((end_ms - 1) / 1000, self.zone).date()
+            first = today - timedelta(days=6)
+            start_ms = calc.bucket_floor(
+                to_epoch_ms(datetime(first.year, first.month, first.day, 12, tzinfo=self.zone)),
+                self.zone, "day")
+        else:
+            start_ms = to_epoch_ms(as_utc(start))
+        if end_ms <= start_ms:
+            raise ValidationFailed("end must be after start.", code="INVALID_RANGE")
+        if end_ms - start_ms > MAX_RANGE / timedelta(milliseconds=1):
+            raise ValidationFailed(f"The range may span at most {MAX_RANGE.days} days.",
+                                   code="INVALID_RANGE")
+        start_ms, end_ms = calc.floor_quarter(start_ms), calc.ceil_quarter(end_ms)
+        try:
+            buckets = calc.local_buckets(start_ms, end_ms, self.zone, bucket, limit=MAX_BUCKETS)
+        except OverflowError as exc:
+            raise ValidationFailed(f"At most {MAX_BUCKETS} buckets per request: choose a "
+                                   "larger bucket or a shorter range.",
+                                   code="TOO_MANY_BUCKETS") from exc
+        return start_ms, end_ms, buckets
+
+    def _prices(self) -> calc.QuarterPrices:
+        return calc.QuarterPrices(self.tariff, self.zone)
+
+    def _header(self, bucket: str) -> dict[str, Any]:
+        return {"timezone": self.zone.key, "currency": self.factory.currency, "bucket": bucket}
+
+    def _bucket_rows(self, buckets: Sequence[tuple[int, int]],
+                     per_bucket: Sequence[calc.Figures]) -> list[dict[str, Any]]:
+        return [{"start": datetime.fromtimestamp(start / 1000, self.zone),
+                 "end": datetime.fromtimestamp(end / 1000, self.zone), **figures.as_dict()}
+                for (start, end), figures in zip(buckets, per_bucket, strict=True)]
+
+    # -- month so far ----------------------------------------------------------------------
+    def _day_prefix(self, device: EnergyDevice) -> str:
+        # Day figures include cost, so they depend on the tariff and zone as well as roles.
+        basis = hashlib.blake2s(self._pricing_digest.encode() + device.roles_digest.encode(),
+                                digest_size=8).hexdigest()
+        return f"fo:energy:day:{self.factory.id}:{device.id}:{basis}:"
+
+    def _day_key(self, device: EnergyDevice, day: date) -> str:
+        return f"{self._day_prefix(device)}{day.isoformat()}"
+
+    async def _month_days(self, devices: Sequence[EnergyDevice], today: date,
+                          today_start: int, now_ms: int) -> list[DeviceDay]:
+        days = [today.replace(day=n) for n in range(1, today.day)]
+        if not days or not devices:
+            return []
+        labels = [day.isoformat() for day in days]
+        keys = [prefix + label for prefix in (self._day_prefix(d) for d in devices)
+                for label in labels]
+        cached = await self.cache.get_many(keys) if self.cache else [None] * len(keys)
+        found: list[DeviceDay] = []
+        missing: list[EnergyDevice] = []
+        first_missing: date | None = None
+        for index, device in enumerate(devices):
+            chunk = cached[index * len(days):(index + 1) * len(days)]
+            absent = [day for day, raw in zip(days, chunk, strict=True) if raw is None]
+            found.extend(DeviceDay(*orjson.loads(raw)) for raw in chunk if raw is not None)
+            if absent:
+                missing.append(device)
+                first_missing = min(absent[0], first_missing or absent[0])
+        if missing and first_missing is not None:
+            found.extend(await self._compute_days(missing, first_missing, today_start, now_ms))
+        return found
+
+    async def _compute_days(self, devices: Sequence[EnergyDevice], first: date,
+                            today_start: int, now_ms: int) -> list[DeviceDay]:
+        """Day figures of `devices` from `first` to yesterday; the whole range is computed
+        (cached days included, they are cheap from hour records) and final days are kept."""
+        start_ms = calc.bucket_floor(
+            to_epoch_ms(datetime(first.year, first.month, first.day, 12, tzinfo=self.zone)),
+            self.zone, "day")
+        buckets = calc.local_buckets(start_ms, today_start, self.zone, "day")
+        by_id = await self.device_quarters(devices, start_ms, today_start)
+        prices = self._prices()
+        result: list[DeviceDay] = []
+        to_cache: dict[str, bytes] = {}
+        for device in devices:
+            quarters = by_id[device.id]
+            for day_start, day_end in buckets:
+                day_energy = {q: kwh for q, kwh in quarters.energy.items()
+                              if day_start <= q < day_end}
+                if quarters.source is None:
+                    figures = DeviceDay(None, None)
+                else:
+                    figures = DeviceDay(sum(day_energy.values()),
+                                        calc.cost_of(day_energy, prices))
+                result.append(figures)
+                settled = quarters.settled_until is None or quarters.settled_until >= day_end
+                if settled and day_end + SETTLE_MS <= now_ms:
+                    day = datetime.fromtimestamp(day_start / 1000, self.zone).date()
+                    to_cache[self._day_key(device, day)] = orjson.dumps(
+                        [figures.energy_kwh, figures.cost])
+        if self.cache:
+            await self.cache.set_many(to_cache, DAY_TTL_SECONDS)
+        return result
+
+    # -- 15-minute facts, hour by hour -----------------------------------------------------
+    def _hour_key(self, device: EnergyDevice, hour_ms: int) -> str:
+        return (f"fo:energy:hour:{self.factory.id}:{device.id}:{device.roles_digest}:"
+                f"{hour_ms // calc.HOUR_MS}")
+
+    async def _facts(self, devices: Sequence[EnergyDevice], start_ms: int, end_ms: int
+                     ) -> dict[int, _Facts]:
+        """Each device's role series per quarter over [start, end), the counter with the
+        readings around the range it needs."""
+        now_ms = self._now_ms()
+        facts = {d.id: _Facts(counter=[] if d.counter_key else None,
+                              power={} if d.power_key else None,
+                              power_factor={} if d.power_factor_key else None)
+                 for d in devices}
+        measured = [d for d in devices if d.counter_key or d.power_key or d.power_factor_key]
+        data_end = min(end_ms, calc.ceil_quarter(now_ms + 1))
+        if not measured or data_end <= start_ms:
+            return facts
+        # One hour before the range usually holds the counter reading the range starts from.
+        first_hour = _floor_hour(start_ms - calc.HOUR_MS)
+        hours = range(first_hour, _ceil_hour(data_end), calc.HOUR_MS)
+        records = await self._hour_records(measured, hours, now_ms)
+        for index, device in enumerate(measured):
+            if index and index % _DEVICES_PER_SLICE == 0:
+                await asyncio.sleep(0)
+            device_facts = facts[device.id]
+            for hour in hours:
+                record = records.get((device.id, hour))
+                if record is None:
+                    continue
+                for i, quarter in enumerate(range(hour, hour + calc.HOUR_MS, calc.QUARTER_MS)):
+                    c, p, f = record[0][i], record[1][i], record[2][i]
+                    if c is not None and device_facts.counter is not None:
+                        device_facts.counter.append((quarter, c))
+                    if (p is not None and device_facts.power is not None
+                            and start_ms <= quarter < end_ms):
+                        device_facts.power[quarter] = p
+                    if (f is not None and device_facts.power_factor is not None
+                            and start_ms <= quarter < end_ms):
+                        device_facts.power_factor[quarter] = f
+        counters = [d for d in measured if d.counter_key]
+        if counters:
+            await self._reach_around(counters, facts, start_ms, end_ms, first_hour, now_ms)
+        return facts
+
+    async def _reach_around(self, counters: Sequence[EnergyDevice], facts: dict[int, _Facts],
+                            start_ms: int, end_ms: int, loaded_from: int, now_ms: int) -> None:
+        """Find the reading before the range for counters silent in the hour before it, and
+        the reading after it for counters whose range ends in a gap."""
+        silent_before = [d for d in counters
+                         if not any(q < start_ms for q, _ in facts[d.id].counter or ())]
+        if silent_before:
+            found = await self._counter_readings(silent_before, loaded_from - COUNTER_REACH_MS,
+                                                 loaded_from)
+            for device in silent_before:
+                readings = found.get(device.id)
+                if readings:
+                    facts[device.id].counter.insert(0, readings[-1])  # type: ignore[union-attr]
+        last_quarter = end_ms - calc.QUARTER_MS
+        if end_ms >= now_ms:
+            return
+        open_ended = [d for d in counters
+                      if not any(q >= last_quarter for q, _ in facts[d.id].counter or ())]
+        if open_ended:
+            found = await self._counter_readings(open_ended, end_ms,
+                                                 min(end_ms + COUNTER_REACH_MS, now_ms))
+            for device in open_ended:
+                readings = found.get(device.id)
+                if readings:
+                    facts[device.id].counter.append(readings[0])  # type: ignore[union-attr]
+
+    async def _counter_readings(self, devices: Sequence[EnergyDevice], start_ms: int,
+                                end_ms: int) -> dict[int, list[tuple[int, float]]]:
+        if end_ms <= start_ms:
+            return {}
+        series = [(d.id, d.counter_key) for d in devices if d.counter_key]
+        result = await self.timeseries.aggregate(
+            self.factory.id, series, from_epoch_ms(start_ms), from_epoch_ms(end_ms),
+            calc.QUARTER_MS // 1000, "last")
+        return {device_id: [(to_epoch_ms(ts), value) for ts, value in points]
+                for (device_id, _key), points in result.items()}
+
+    async def _hour_records(self, devices: Sequence[EnergyDevice], hours: range, now_ms: int
+                            ) -> dict[tuple[int, int], list[list[float | None]]]:
+        """[counter, power, power factor] x 4 quarters per device and hour: cached hours
+        from the cache, the others from the store in as few queries as their spans allow."""
+        complete = [h for h in hours if h + calc.HOUR_MS + SETTLE_MS <= now_ms]
+        records: dict[tuple[int, int], list[list[float | None]]] = {}
+        if self.cache and complete:
+            keys = [(d, h) for d in devices for h in complete]
+            raw = await self.cache.get_many([self._hour_key(d, h) for d, h in keys])
+            for (device, hour), value in zip(keys, raw, strict=True):
+                if value is not None:
+                    records[(device.id, hour)] = orjson.loads(value)
+        # Devices missing the same span of hours share one round of queries.
+        spans: dict[tuple[int, int], list[EnergyDevice]] = {}
+        for device in devices:
+            absent = [h for h in hours if (device.id, h) not in records]
+            if absent:
+                spans.setdefault((absent[0], absent[-1] + calc.HOUR_MS), []).append(device)
+        to_cache: dict[str, bytes] = {}
+        complete_set = set(complete)
+        for (span_start, span_end), group in spans.items():
+            fetched = await self._query_hours(group, span_start, span_end)
+            for device in group:
+                for hour in range(span_start, span_end, calc.HOUR_MS):
+                    record = fetched.get((device.id, hour)) or _empty_record()
+                    records[(device.id, hour)] = record
+                    if hour in complete_set:
+                        to_cache[self._hour_key(device, hour)] = orjson.dumps(record)
+        if self.cache:
+            await self.cache.set_many(to_cache, HOUR_TTL_SECONDS)
+        return records
+
+    async def _query_hours(self, devices: Sequence[EnergyDevice], start_ms: int, end_ms: int
+                           ) -> dict[tuple[int, int], list[list[float | None]]]:
+        last_series: list[SeriesKey] = [(d.id, d.counter_key) for d in devices if d.counter_key]
+        mean_series: list[SeriesKey] = [(d.id, key) for d in devices
+                                        for key in (d.power_key, d.power_factor_key) if key]
+        start, end = from_epoch_ms(start_ms), from_epoch_ms(end_ms)
+        interval = calc.QUARTER_MS // 1000
+        lasts = (await self.timeseries.aggregate(self.factory.id, last_series, start, end,
+                                                 interval, "last")) if last_series else {}
+        means = (await self.timeseries.aggregate(self.factory.id, mean_series, start, end,
+                                                 interval, "mean")) if mean_series else {}
+        records: dict[tuple[int, int], list[list[float | None]]] = {}
+
+        def put(device_id: int, slot: int, points) -> None:
+            for ts, value in points:
+                ms = to_epoch_ms(ts)
+                if not start_ms <= ms < end_ms:
+                    continue
+                hour = _floor_hour(ms)
+                record = records.get((device_id, hour))
+                if record is None:
+                    record = records[(device_id, hour)] = _empty_record()
+                record[slot][(ms - hour) // calc.QUARTER_MS] = value
+
+        for device in devices:
+            if device.counter_key:
+                put(device.id, 0, lasts.get((device.id, device.counter_key), ()))
+            if device.power_key:
+                put(device.id, 1, means.get((device.id, device.power_key), ()))
+            if device.power_factor_key:
+                put(device.id, 2, means.get((device.id, device.power_factor_key), ()))
+        return records
+
+
+def _empty_record() -> list[list[float | None]]:
+    return [[None] * calc.QUARTERS_PER_HOUR for _ in range(3)]

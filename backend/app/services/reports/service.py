@@ -1,0 +1,65 @@
+"""Report jobs as the API sees them: checked requests handed to the reporting queue. The
+rendering is `report_runner`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from app.core.errors import ValidationFailed
+from app.core.task_queue import QUEUE_REPORTING, RUN_REPORT_JOB
+from app.models.analytics_job import ReportJob
+from app.repositories.device_repo import DeviceRepository
+from app.repositories.report_repo import ReportJobRepository
+from app.schemas.report import ReportCreate
+from app.services.jobs.service import JobService
+
+REPORT_MIN_RANGE = timedelta(hours=1)
+# Hourly sheets come from the energy service in at most 2000 buckets per request.
+REPORT_MAX_RANGE = timedelta(days=62)
+
+
+class ReportService(JobService[ReportJob]):
+    repository_class = ReportJobRepository
+    entity = "report"
+    task = RUN_REPORT_JOB
+    queue = QUEUE_REPORTING
+
+    def extra_fields(self, job: ReportJob) -> dict[str, Any]:
+        return {"format": job.format, "schedule_id": job.schedule_id}
+
+    async def create(self, body: ReportCreate) -> dict[str, Any]:
+        check_report_range(body.start, body.end)
+        if body.device_ids is not None:
+            found = {d.id for d in await DeviceRepository(self.session, self.factory_id)
+                     .get_many(body.device_ids)}
+            missing = [i for i in body.device_ids if i not in found]
+            if missing:
+                raise ValidationFailed(
+                    f"Unknown device{'s' if len(missing) > 1 else ''}: "
+                    f"{', '.join(map(str, missing))}.", code="UNKNOWN_DEVICES",
+                    details={"device_ids": missing})
+        request = body.model_dump(mode="json", exclude={"kind", "format"})
+        return await self.submit(ReportJob(kind=body.kind, format=body.format,
+                                           parameters=request))
+
+    async def create_scheduled(self, *, kind: str, fmt: str, start: datetime, end: datetime,
+                               device_ids: list[int] | None, recipients: list[str],
+                               schedule_id: int, schedule_name: str) -> dict[str, Any]:
+        request = {"start": start.isoformat(), "end": end.isoformat(),
+                   "device_ids": device_ids, "recipients": recipients,
+                   "schedule_name": schedule_name}
+        return await self.submit(ReportJob(kind=kind, format=fmt, parameters=request,
+                                           schedule_id=schedule_id))
+
+
+def check_report_range(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise ValidationFailed("end must be after start.", code="INVALID_RANGE")
+    if start >= datetime.now(UTC):
+        raise ValidationFailed("start must be in the past.", code="INVALID_RANGE")
+    if end - start < REPORT_MIN_RANGE:
+        raise ValidationFailed("A report covers at least one hour.", code="RANGE_TOO_SHORT")
+    if end - start > REPORT_MAX_RANGE:
+        raise ValidationFailed(f"A report covers at most {REPORT_MAX_RANGE.days} days.",
+                               code="RANGE_TOO_LONG")

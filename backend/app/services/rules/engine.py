@@ -1,0 +1,253 @@
+"""The rule engine: evaluates the rules of each factory against a batch of fresh telemetry
+and raises, repeats or resolves alerts.
+
+The batch is what the ingester sends once per flush: `{factory_id: {device_id: {parameter:
+[ts_ms, value]}}}` with the newest values of the devices that changed. A condition sees the
+device's latest values (latest-values store) updated with the batch, newer wins, so batches
+evaluated out of order or twice never raise an alert from stale values. Time is the batch's:
+schedules, sustained durations, cooldowns and `triggered_at` all use the telemetry's own
+timestamps.
+
+Writes happen only on changes (a condition starts or stops holding, a trigger, a
+resolution), and every decision several workers could race on is taken by the database:
+the cooldown claim and the alert's unique `open_key`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.logging import get_logger
+from app.repositories.alert_repo import AlertRepository, Trigger, open_key
+from app.repositories.rule_repo import RuleStateRepository
+from app.repositories.sessions import read_committed_sessions
+from app.services.rules.cache import DeviceInfo, FactoryRules, RuleCache, RuleSnapshot
+from app.services.rules.conditions import describe, evaluate
+from app.services.rules.schedule import is_active_at
+from app.services.rules.triggers import Candidate, TriggerWriter
+from app.services.rules.versions import RuleVersions
+from app.stores.latest.base import LatestValuesStore
+from app.stores.timeseries.base import from_epoch_ms, to_epoch_ms
+
+log = get_logger(__name__)
+
+
+# {factory_id: {device_id: {parameter: (ts_ms, value)}}}
+Batch = dict[int, dict[int, dict[str, tuple[int, float]]]]
+
+
+@dataclass(frozen=True)
+class RaisedAlert:
+    factory_id: int
+    alert_id: int
+    notify: bool
+
+
+@dataclass
+class Observation:
+    """One rule against one device at one moment."""
+
+    rule: RuleSnapshot
+    device: DeviceInfo
+    at: datetime
+    in_schedule: bool
+    holds: bool
+    values: dict[str, float]
+
+
+@dataclass
+class BatchOutcome:
+    raised: list[RaisedAlert] = field(default_factory=list)
+    failed_factories: list[int] = field(default_factory=list)
+
+
+def parse_batch(raw: Any) -> Batch:
+    """The ingester's JSON batch with integer ids; anything malformed is skipped."""
+    batch: Batch = {}
+    if not isinstance(raw, Mapping):
+        return batch
+    for factory_key, devices in raw.items():
+        if not isinstance(devices, Mapping):
+            continue
+        for device_key, values in devices.items():
+            if not isinstance(values, Mapping):
+                continue
+            parsed = {}
+            for parameter, pair in values.items():
+                try:
+                    ts_ms, value = pair
+                    parsed[str(parameter)] = (int(ts_ms), float(value))
+                except (TypeError, ValueError):
+                    continue
+            try:
+                if parsed:
+                    batch.setdefault(int(factory_key), {})[int(device_key)] = parsed
+            except (TypeError, ValueError):
+                continue
+    return batch
+
+
+class RuleEngine:
+    def __init__(self, latest: LatestValuesStore, versions: RuleVersions) -> None:
+        self.latest = latest
+        self.cache = RuleCache(versions)
+
+    async def evaluate_batch(self, raw_batch: Any) -> BatchOutcome:
+        started = time.monotonic()
+        batch = parse_batch(raw_batch)
+        outcome = BatchOutcome()
+        if not batch:
+            return outcome
+        outcome = await self._evaluate(batch)
+        newest = max(ts for devices in batch.values() for values in devices.values()
+                     for ts, _ in values.values())
+        # How old the newest reading was on arrival, and how long evaluation took: the two
+        # halves of publish-to-alert latency.
+        log.debug("rules.batch_evaluated", devices=sum(len(d) for d in batch.values()),
+                  raised=len(outcome.raised),
+                  age_ms=round(to_epoch_ms(datetime.now(UTC)) - newest),
+                  elapsed_ms=round((time.monotonic() - started) * 1000, 1))
+        return outcome
+
+    async def _evaluate(self, batch: Batch) -> BatchOutcome:
+        outcome = BatchOutcome()
+        async with read_committed_sessions()() as session:
+            rules = await self.cache.rules_for(session, sorted(batch))
+            await session.rollback()
+        for factory_id, devices in batch.items():
+            factory_rules = rules[factory_id]
+            if not factory_rules.rules:
+                continue
+            try:
+                outcome.raised += await self._evaluate_factory(factory_id, factory_rules,
+                                                               devices)
+            except Exception:
+                # One factory's failure must not hold back the others; the task retries
+                # the batch, which is safe: evaluation is idempotent.
+                log.exception("rules.factory_failed", factory_id=factory_id)
+                outcome.failed_factories.append(factory_id)
+        return outcome
+
+    async def _evaluate_factory(self, factory_id: int, factory_rules: FactoryRules,
+                                batch: dict[int, dict[str, tuple[int, float]]]
+                                ) -> list[RaisedAlert]:
+        async with read_committed_sessions()() as session:
+            devices = await self.cache.devices(session, factory_id, batch)
+            watched = {device_id: [r for r in factory_rules.rules if r.covers(device)]
+                       for device_id, device in devices.items() if device.enabled}
+            watched = {d: rules for d, rules in watched.items() if rules}
+            if not watched:
+                return []
+            latest = await self.latest.get_many(factory_id, list(watched))
+            observations = []
+            for device_id, rules in watched.items():
+                values, at = _current_values(latest.get(device_id, {}), batch[device_id])
+                for rule in rules:
+                    observations.append(self._observe(rule, devices[device_id], values, at,
+                                                      factory_rules.timezone))
+            eligible = await self._sustained(session, factory_id, observations)
+            raised = await self._trigger(session, factory_id, eligible)
+            await self._auto_resolve(session, factory_id, observations)
+            return raised
+
+    @staticmethod
+    def _observe(rule: RuleSnapshot, device: DeviceInfo, values: dict[str, float],
+                 at: datetime, timezone: str) -> Observation:
+        if not is_active_at(rule.schedule, at, timezone):
+            # Outside its hours a rule neither raises nor resolves: it is not looking, and
+            # a sustained duration starts again when the hours begin.
+            return Observation(rule, device, at, in_schedule=False, holds=False, values={})
+        snapshot = {p: values[p] for p in rule.parameters if p in values}
+        return Observation(rule, device, at, in_schedule=True,
+                           holds=evaluate(rule.condition, values), values=snapshot)
+
+    async def _sustained(self, session: AsyncSession, factory_id: int,
+                         observations: list[Observation]) -> list[Observation]:
+        """The holding observations that may trigger: at once, or once the condition has
+        held for the rule's `for_seconds` (its start is kept in the database)."""
+        eligible = [o for o in observations if o.holds and not o.rule.for_seconds]
+        timed = [o for o in observations if o.rule.for_seconds]
+        if not timed:
+            return eligible
+        states = RuleStateRepository(session, factory_id)
+        pending = await states.pending_since([(o.rule.id, o.device.id) for o in timed])
+        starts, clears = [], []
+        for o in timed:
+            since = pending.get((o.rule.id, o.device.id))
+            if not o.holds:
+                if since is not None:
+                    clears.append((o.rule.id, o.device.id, o.at))
+            elif since is None or since > o.at:
+                starts.append((o.rule.id, o.device.id, o.at))
+            elif o.at - since >= timedelta(seconds=o.rule.for_seconds):
+                eligible.append(o)
+        if starts or clears:
+            await states.start_pending(starts)
+            await states.clear_pending(clears)
+            await session.commit()
+        else:
+            await session.rollback()
+        return eligible
+
+    async def _trigger(self, session: AsyncSession, factory_id: int,
+                       observations: list[Observation]) -> list[RaisedAlert]:
+        candidates = [Candidate(_trigger_of(o), o.rule.cooldown_seconds)
+                      for o in observations]
+        notifies = {(o.rule.id, o.device.id): o.rule.notifies for o in observations}
+        raised = []
+        for candidate, alert_id in await TriggerWriter(session, factory_id).write(candidates):
+            rule_id, device_id = candidate.pair
+            log.info("alert.raised", factory_id=factory_id, alert_id=alert_id,
+                     rule_id=rule_id, device_id=device_id)
+            raised.append(RaisedAlert(factory_id, alert_id, notifies[candidate.pair]))
+        return raised
+
+    async def _auto_resolve(self, session: AsyncSession, factory_id: int,
+                            observations: list[Observation]) -> None:
+        cleared = {open_key(o.rule.id, o.device.id): o for o in observations
+                   if o.rule.auto_resolve and o.in_schedule and not o.holds}
+        if not cleared:
+            return
+        alerts = AlertRepository(session, factory_id)
+        resolved = 0
+        for alert_id, key, triggered_at in await alerts.live_for(list(cleared)):
+            observation = cleared[key]
+            if triggered_at <= observation.at and await alerts.auto_resolve(alert_id,
+                                                                            observation.at):
+                resolved += 1
+                log.info("alert.auto_resolved", factory_id=factory_id, alert_id=alert_id)
+        if resolved:
+            await session.commit()
+        else:
+            await session.rollback()
+
+
+def _current_values(latest: Mapping[str, Any], fresh: Mapping[str, tuple[int, float]]
+                    ) -> tuple[dict[str, float], datetime]:
+    """The device's values with the batch applied (newer wins), and the batch's moment."""
+    merged: dict[str, tuple[int, float]] = {
+        parameter: (to_epoch_ms(v.ts), v.value) for parameter, v in latest.items()}
+    for parameter, (ts_ms, value) in fresh.items():
+        known = merged.get(parameter)
+        if known is None or known[0] <= ts_ms:
+            merged[parameter] = (ts_ms, value)
+    moment = max(ts_ms for ts_ms, _ in fresh.values())
+    return {p: v for p, (_, v) in merged.items()}, from_epoch_ms(moment)
+
+
+def _trigger_of(o: Observation) -> Trigger:
+    shown = ", ".join(f"{p} = {_number(v)}" for p, v in o.values.items()) or "no values"
+    return Trigger(
+        rule_id=o.rule.id, device_id=o.device.id, severity=o.rule.severity,
+        title=f"{o.rule.name} on {o.device.name}"[:300],
+        message=f"{describe(o.rule.condition)} holds on {o.device.name}: {shown}.",
+        values=o.values, at=o.at)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
