@@ -12,9 +12,9 @@ from collections import defaultdict
 
 from app.core.config import Settings
 from app.core.logging import get_logger
+from app.services.ingest.payload import PayloadRejected, parse_payload
 from app.stores.timeseries import Point
 from telemetry.handlers.parameter_discovery import ParameterDiscovery
-from telemetry.handlers.payload import PayloadRejected, parse_payload
 from telemetry.metrics import IngestStats
 from telemetry.registry import DeviceEntry, DeviceRegistry, Refusal
 from telemetry.writer import PointWriter

@@ -1,4 +1,5 @@
-"""Parsing of device payloads (PRODUCT.md, "MQTT contract"). Pure functions, no I/O.
+"""Parsing of device payloads (the MQTT contract in README.md), shared by the MQTT ingester
+and HTTP ingest. Pure functions, no I/O.
 
 Accepted shapes, alone or as a JSON array of them:
   {"ts": <ISO-8601 string | epoch ms>, "metrics": {"<parameter>": <number>, ...}}
@@ -14,6 +15,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
 import orjson
 
@@ -128,10 +130,18 @@ def _timestamp_ms(raw, received_ms: int, oldest_ms: int, newest_ms: int,
     return ts
 
 
-def _add_values(metrics: dict, ts_ms: int, skip_ts_key: bool, out: ParsedPayload) -> None:
+def _add_values(metrics: dict, ts_ms: int, skip_ts_key: bool, out: ParsedPayload,
+                max_values: int) -> None:
     values = out.values
     append = values.append
     drop = out.drop
+    if len(values) + len(metrics) > max_values:
+        if skip_ts_key:
+            metrics = {key: value for key, value in metrics.items()
+                       if key != "ts" and key not in IDENTITY_FIELDS}
+            skip_ts_key = False
+        if len(values) + len(metrics) > max_values:
+            metrics = _within_quota(metrics, max_values - len(values), out)
     for key, value in metrics.items():
         if skip_ts_key and (key == "ts" or key in IDENTITY_FIELDS):
             continue
@@ -154,16 +164,27 @@ def _add_values(metrics: dict, ts_ms: int, skip_ts_key: bool, out: ParsedPayload
         else:
             drop(NOT_A_NUMBER)
             continue
-        if len(values) >= MAX_VALUES:
-            drop(TOO_MANY_VALUES)
-            continue
         append((key, ts_ms, value))
 
 
+def _within_quota(metrics: dict, room: int, out: ParsedPayload) -> dict:
+    """The first `room` entries of an oversized record; the rest are counted in one step
+    rather than judged one by one, so that a flood of keys costs little beyond its JSON."""
+    kept = dict(islice(metrics.items(), max(room, 0)))
+    excess = len(metrics) - len(kept)
+    if out.dropped is None:
+        out.dropped = Counter()
+    out.dropped[TOO_MANY_VALUES] += excess
+    return kept
+
+
 def parse_payload(payload: bytes, *, received_ms: int, max_past_ms: int,
-                  max_future_ms: int, device_key: str | None = None) -> ParsedPayload:
-    """Values of one message, or `PayloadRejected` when nothing in it can be used."""
-    if len(payload) > MAX_PAYLOAD_BYTES:
+                  max_future_ms: int, device_key: str | None = None,
+                  max_bytes: int = MAX_PAYLOAD_BYTES,
+                  max_values: int = MAX_VALUES) -> ParsedPayload:
+    """Values of one message, or `PayloadRejected` when nothing in it can be used. Values
+    beyond `max_values` (a device's quota) are dropped and counted as `too_many_values`."""
+    if len(payload) > max_bytes:
         raise PayloadRejected(TOO_LARGE, f"{len(payload)} bytes")
     document = _loads(payload)
     records = document if isinstance(document, list) else [document]
@@ -189,11 +210,11 @@ def parse_payload(payload: bytes, *, received_ms: int, max_past_ms: int,
         ts_ms = _timestamp_ms(record.get("ts"), received_ms, oldest_ms, newest_ms, parsed)
         metrics = record.get("metrics")
         if isinstance(metrics, dict):
-            _add_values(metrics, ts_ms, False, parsed)
+            _add_values(metrics, ts_ms, False, parsed, max_values)
         elif metrics is not None:
             parsed.drop(BAD_SHAPE)
         else:
-            _add_values(record, ts_ms, True, parsed)
+            _add_values(record, ts_ms, True, parsed, max_values)
     if not parsed.values:
         raise PayloadRejected(BAD_SHAPE if not usable_records else NO_VALUES,
                               "no numeric values")

@@ -1,10 +1,10 @@
-"""Payload parsing rules from the MQTT contract (pure logic)."""
+"""Payload parsing rules from the MQTT contract (pure logic), shared by MQTT and HTTP ingest."""
 
 import json
 
 import pytest
 
-from telemetry.handlers.payload import (
+from app.services.ingest.payload import (
     BAD_JSON,
     BAD_SHAPE,
     BAD_TIMESTAMP,
@@ -16,6 +16,7 @@ from telemetry.handlers.payload import (
     NOT_FINITE,
     TIMESTAMP_OUT_OF_WINDOW,
     TOO_LARGE,
+    TOO_MANY_VALUES,
     PayloadRejected,
     parse_payload,
 )
@@ -136,3 +137,19 @@ def test_mixed_array_keeps_good_records():
     p = parse([{"a": 1}, "junk", 7, {"metrics": {"b": 2}}])
     assert sorted(v[0] for v in p.values) == ["a", "b"]
     assert p.dropped == {BAD_SHAPE: 2}
+
+
+def test_values_beyond_the_quota_are_dropped_and_counted_in_one_step():
+    flood = {f"k{i}": i for i in range(5000)}
+    p = parse({"ts": NOW, **flood}, max_values=100)
+    assert [v[0] for v in p.values] == [f"k{i}" for i in range(100)]
+    assert p.dropped == {TOO_MANY_VALUES: 4900}
+    # The quota spans the records of one message.
+    p = parse([{"metrics": {"a": 1, "b": 2}}, {"metrics": {"c": 3, "d": 4}}], max_values=3)
+    assert [v[0] for v in p.values] == ["a", "b", "c"] and p.dropped == {TOO_MANY_VALUES: 1}
+
+
+def test_payload_size_limit_is_a_parameter():
+    with pytest.raises(PayloadRejected) as info:
+        parse(b'{"a": 1, "pad": "' + b"x" * 2000 + b'"}', max_bytes=1024)
+    assert info.value.reason == TOO_LARGE
