@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     ingest_max_future_seconds: int = 300
     ingest_metrics_port: int = 9101
     ingest_cache_ttl_seconds: int = 30
+    # Per-device quotas (factories may override them in their settings, `device_quotas`).
+    ingest_max_payload_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
+    ingest_quota_values_per_message: int = Field(default=1000, ge=1, le=100_000)
+    ingest_quota_parameters_per_device: int = Field(default=1000, ge=1, le=1_000_000)
+    ingest_quota_messages_per_second: float = Field(default=20.0, gt=0, le=100_000)
+    ingest_quota_burst_messages: int = Field(default=300, ge=1, le=10_000_000)
 
     # --- devices --------------------------------------------------------------------------
     device_online_seconds: int = 120

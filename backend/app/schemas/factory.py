@@ -114,6 +114,20 @@ class TouTariff(TariffInput):
 Tariff = Annotated[FlatTariff | TouTariff, Field(discriminator="kind")]
 
 
+class DeviceQuotaSettings(BaseModel):
+    """A factory's own per-device intake limits; a field left out uses the platform default,
+    and the payload size never exceeds the platform's ceiling."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    messages_per_second: float | None = Field(default=None, gt=0, le=10_000,
+                                              allow_inf_nan=False)
+    burst_messages: int | None = Field(default=None, ge=1, le=1_000_000)
+    values_per_message: int | None = Field(default=None, ge=1, le=100_000)
+    parameters_per_device: int | None = Field(default=None, ge=1, le=100_000)
+    payload_bytes: int | None = Field(default=None, ge=1024, le=16 * 1024 * 1024)
+
+
 class FactoryUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -129,10 +143,13 @@ class FactoryUpdate(BaseModel):
                     "returns to the platform default")
     allow_auto_register: bool | None = Field(
         default=None, description="Register unknown device keys as discovered devices")
+    device_quotas: DeviceQuotaSettings | None = Field(
+        default=None, description="Per-device intake limits; null returns to the platform "
+                                  "defaults")
 
     @model_validator(mode="after")
     def _required_fields_stay_set(self) -> FactoryUpdate:
-        nullable = {"online_threshold_seconds"}
+        nullable = {"online_threshold_seconds", "device_quotas"}
         explicit_nulls = [f for f in self.model_fields_set
                           if f not in nullable and getattr(self, f) is None]
         if explicit_nulls:

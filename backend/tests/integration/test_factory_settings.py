@@ -169,3 +169,25 @@ async def test_online_threshold_drives_device_presence(client, make, tenant):
     assert (await client.get(url, headers=tenant.headers)).json()["data"]["online"] is True
     r = await client.get("/api/v1/devices", params={"online": "true"}, headers=tenant.headers)
     assert [d["id"] for d in r.json()["data"]] == [device.id]
+
+
+async def test_device_quotas_are_a_factory_setting_the_ingester_applies(client, tenant):
+    from app.core.config import get_settings
+    from app.services.ingest.quotas import DeviceQuota
+
+    r = await client.patch(URL, headers=tenant.headers, json={
+        "device_quotas": {"messages_per_second": 2.5, "parameters_per_device": 40}})
+    assert r.status_code == 200, r.text
+    stored = await _stored(tenant.id)
+    assert stored.settings["device_quotas"] == {"messages_per_second": 2.5,
+                                                "parameters_per_device": 40}
+    platform = get_settings()
+    quota = DeviceQuota.for_factory(platform, stored.settings)
+    assert (quota.messages_per_second, quota.parameters_per_device) == (2.5, 40)
+    assert quota.values_per_message == platform.ingest_quota_values_per_message
+    for bad in ({"messages_per_second": 0}, {"values_per_message": -1}, {"rows": 5},
+                {"payload_bytes": 10}):
+        r = await client.patch(URL, headers=tenant.headers, json={"device_quotas": bad})
+        assert r.status_code == 422, bad
+    r = await client.patch(URL, headers=tenant.headers, json={"device_quotas": None})
+    assert "device_quotas" not in r.json()["data"]["settings"]

@@ -22,7 +22,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 DEFAULT_SETTINGS = {"allow_auto_register": True}
 
 # Options kept in the factory's `settings` JSON rather than in columns of their own.
-SETTINGS_KEYS = ("online_threshold_seconds", "allow_auto_register")
+SETTINGS_KEYS = ("online_threshold_seconds", "allow_auto_register", "device_quotas")
 CO2_QUANTUM = Decimal("0.000001")
 
 
