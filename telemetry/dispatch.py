@@ -7,12 +7,10 @@ import asyncio
 
 from app.core.logging import get_logger
 from app.core.task_queue import EVALUATE_BATCH, QUEUE_RULE_ENGINE
+from app.schemas.rule_batch import RuleBatch
 from telemetry.metrics import IngestStats
 
 log = get_logger("telemetry.dispatch")
-
-# {factory_id: {device_id: {parameter: [ts_ms, value]}}}, JSON-ready (string keys).
-RuleBatch = dict[str, dict[str, dict[str, list]]]
 
 
 class RuleDispatcher:
@@ -21,7 +19,8 @@ class RuleDispatcher:
         self.stats = stats
 
     def _send(self, batch: RuleBatch) -> None:
-        self.celery.send_task(EVALUATE_BATCH, args=[batch], queue=QUEUE_RULE_ENGINE)
+        self.celery.send_task(EVALUATE_BATCH, args=[batch.to_message()],
+                              queue=QUEUE_RULE_ENGINE)
 
     async def send(self, batch: RuleBatch) -> None:
         if not batch:
@@ -33,4 +32,4 @@ class RuleDispatcher:
         except Exception as exc:  # a queue outage must not stop ingestion
             self.stats.rule_batches_failed += 1
             log.warning("telemetry.rule_dispatch_failed", error=str(exc)[:200],
-                        factories=list(batch)[:10])
+                        factories=list(batch.root)[:10])

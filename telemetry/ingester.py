@@ -10,9 +10,10 @@ import time
 from app.core.config import Settings
 from app.core.logging import get_logger
 from app.core.task_queue import create_celery
+from app.schemas.rule_batch import RuleBatch
 from app.stores.latest import LatestValuesStore, build_latest_store
 from app.stores.timeseries import TimeSeriesStore, build_timeseries_store
-from telemetry.dispatch import RuleBatch, RuleDispatcher
+from telemetry.dispatch import RuleDispatcher
 from telemetry.handlers.ingestion import Ingestion
 from telemetry.handlers.parameter_discovery import ParameterDiscovery
 from telemetry.metrics import IngestStats
@@ -112,7 +113,7 @@ class Ingester:
                 await self.latest.put_many(changed)
             except Exception as exc:
                 log.warning("telemetry.latest_values_failed", error=str(exc)[:200])
-            await self.dispatcher.send(_rule_batch(changed))
+            await self.dispatcher.send(RuleBatch.of_changes(changed))
         await self.writer.flush()
 
     async def _metadata_loop(self) -> None:
@@ -123,10 +124,3 @@ class Ingester:
             except Exception:
                 log.exception("telemetry.metadata_loop_error")
 
-
-def _rule_batch(changed) -> RuleBatch:
-    batch: RuleBatch = {}
-    for (factory_id, device_id), values in changed.items():
-        batch.setdefault(str(factory_id), {})[str(device_id)] = {
-            parameter: [ts_ms, value] for parameter, (ts_ms, value) in values.items()}
-    return batch

@@ -6,6 +6,7 @@ import os
 
 from app.core.logging import get_logger
 from app.core.task_queue import EVALUATE_BATCH, NOTIFY_ALERT, QUEUE_NOTIFICATIONS
+from app.schemas.rule_batch import Message, RuleBatch
 from app.services.rules.engine import RuleEngine
 from app.services.rules.versions import rule_versions_for
 from app.workers import runtime
@@ -31,7 +32,8 @@ def _engine_for_process() -> RuleEngine:
 
 
 @celery_app.task(name=EVALUATE_BATCH, bind=True, ignore_result=True, max_retries=MAX_RETRIES)
-def evaluate_batch(self, batch: dict) -> None:
+def evaluate_batch(self, message: Message) -> None:
+    batch = RuleBatch.from_message(message)
     engine = _engine_for_process()
     outcome = runtime.run(engine.evaluate_batch(batch))
     for raised in outcome.raised:
@@ -39,5 +41,5 @@ def evaluate_batch(self, batch: dict) -> None:
             celery_app.send_task(NOTIFY_ALERT, args=[raised.factory_id, raised.alert_id],
                                  queue=QUEUE_NOTIFICATIONS)
     if outcome.failed_factories:
-        retry = {str(f): batch[str(f)] for f in outcome.failed_factories if str(f) in batch}
-        raise self.retry(args=[retry], countdown=RETRY_SECONDS)
+        retry = batch.for_factories(outcome.failed_factories)
+        raise self.retry(args=[retry.to_message()], countdown=RETRY_SECONDS)

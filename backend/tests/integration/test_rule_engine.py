@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from app.core.database import session_scope
 from app.models import Alert, Rule, RuleCooldown, RuleState
-from app.services.rules.engine import RuleEngine, parse_batch
+from app.schemas.rule_batch import RuleBatch
+from app.services.rules.engine import RuleEngine
 from app.services.rules.versions import RuleVersions
 from app.stores.timeseries.base import to_epoch_ms
 
@@ -65,9 +66,11 @@ def at(seconds: float) -> datetime:
 # --- parsing -------------------------------------------------------------------------------
 def test_parse_batch_skips_anything_malformed():
     raw = {"1": {"2": {"a": [1000, 1.5], "b": ["x", 1], "c": [1], "d": None},
-                 "x": {"a": [1, 2]}, "3": "junk"}, "y": {"1": {}}, "4": None}
-    assert parse_batch(raw) == {1: {2: {"a": (1000, 1.5)}}}
-    assert parse_batch(None) == {} and parse_batch([1, 2]) == {}
+                 "x": {"a": [1, 2]}, "3": "junk"}, "y": {"1": {}}, "4": None,
+           "5": {"x": {"a": [1, 2]}}}
+    assert RuleBatch.from_message(raw).root == {1: {2: {"a": (1000, 1.5)}}}
+    assert RuleBatch.model_validate(raw) == RuleBatch.from_message(raw)
+    assert not RuleBatch.from_message(None) and not RuleBatch.from_message([1, 2])
 
 
 # --- triggering ----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The rule engine: evaluates the rules of each factory against a batch of fresh telemetry
 and raises, repeats or resolves alerts.
 
-The batch is what the ingester sends once per flush: `{factory_id: {device_id: {parameter:
-[ts_ms, value]}}}` with the newest values of the devices that changed. A condition sees the
+The batch is what the ingester sends once per flush (`app.schemas.rule_batch.RuleBatch`): the
+newest values of the devices that changed, per factory. A condition sees the
 device's latest values (latest-values store) updated with the batch, newer wins, so batches
 evaluated out of order or twice never raise an alert from stale values. Time is the batch's:
 schedules, sustained durations, cooldowns and `triggered_at` all use the telemetry's own
@@ -26,6 +26,7 @@ from app.core.logging import get_logger
 from app.repositories.alert_repo import AlertRepository, Trigger, open_key
 from app.repositories.rule_repo import RuleStateRepository
 from app.repositories.sessions import read_committed_sessions
+from app.schemas.rule_batch import DeviceReadings, RuleBatch
 from app.services.rules.cache import DeviceInfo, FactoryRules, RuleCache, RuleSnapshot
 from app.services.rules.conditions import describe, evaluate
 from app.services.rules.schedule import is_active_at
@@ -35,10 +36,6 @@ from app.stores.latest.base import LatestValuesStore
 from app.stores.timeseries.base import from_epoch_ms, to_epoch_ms
 
 log = get_logger(__name__)
-
-
-# {factory_id: {device_id: {parameter: (ts_ms, value)}}}
-Batch = dict[int, dict[int, dict[str, tuple[int, float]]]]
 
 
 @dataclass(frozen=True)
@@ -66,55 +63,29 @@ class BatchOutcome:
     failed_factories: list[int] = field(default_factory=list)
 
 
-def parse_batch(raw: Any) -> Batch:
-    """The ingester's JSON batch with integer ids; anything malformed is skipped."""
-    batch: Batch = {}
-    if not isinstance(raw, Mapping):
-        return batch
-    for factory_key, devices in raw.items():
-        if not isinstance(devices, Mapping):
-            continue
-        for device_key, values in devices.items():
-            if not isinstance(values, Mapping):
-                continue
-            parsed = {}
-            for parameter, pair in values.items():
-                try:
-                    ts_ms, value = pair
-                    parsed[str(parameter)] = (int(ts_ms), float(value))
-                except (TypeError, ValueError):
-                    continue
-            try:
-                if parsed:
-                    batch.setdefault(int(factory_key), {})[int(device_key)] = parsed
-            except (TypeError, ValueError):
-                continue
-    return batch
-
-
 class RuleEngine:
     def __init__(self, latest: LatestValuesStore, versions: RuleVersions) -> None:
         self.latest = latest
         self.cache = RuleCache(versions)
 
-    async def evaluate_batch(self, raw_batch: Any) -> BatchOutcome:
+    async def evaluate_batch(self, batch: RuleBatch | Mapping[str, Any]) -> BatchOutcome:
+        """`batch` may be the queue's message form, read with `RuleBatch.from_message`."""
         started = time.monotonic()
-        batch = parse_batch(raw_batch)
+        if not isinstance(batch, RuleBatch):
+            batch = RuleBatch.from_message(batch)
         outcome = BatchOutcome()
         if not batch:
             return outcome
-        outcome = await self._evaluate(batch)
-        newest = max(ts for devices in batch.values() for values in devices.values()
-                     for ts, _ in values.values())
+        outcome = await self._evaluate(batch.root)
         # How old the newest reading was on arrival, and how long evaluation took: the two
         # halves of publish-to-alert latency.
-        log.debug("rules.batch_evaluated", devices=sum(len(d) for d in batch.values()),
+        log.debug("rules.batch_evaluated", devices=batch.device_count(),
                   raised=len(outcome.raised),
-                  age_ms=round(to_epoch_ms(datetime.now(UTC)) - newest),
+                  age_ms=round(to_epoch_ms(datetime.now(UTC)) - batch.newest_ms()),
                   elapsed_ms=round((time.monotonic() - started) * 1000, 1))
         return outcome
 
-    async def _evaluate(self, batch: Batch) -> BatchOutcome:
+    async def _evaluate(self, batch: dict[int, dict[int, DeviceReadings]]) -> BatchOutcome:
         outcome = BatchOutcome()
         async with read_committed_sessions()() as session:
             rules = await self.cache.rules_for(session, sorted(batch))
@@ -134,7 +105,7 @@ class RuleEngine:
         return outcome
 
     async def _evaluate_factory(self, factory_id: int, factory_rules: FactoryRules,
-                                batch: dict[int, dict[str, tuple[int, float]]]
+                                batch: dict[int, DeviceReadings]
                                 ) -> list[RaisedAlert]:
         async with read_committed_sessions()() as session:
             devices = await self.cache.devices(session, factory_id, batch)
