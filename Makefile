@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 
 .PHONY: help install run test test-backend test-telemetry test-frontend test-e2e services \
-        services-stop lint bench bench-ingest bench-api bench-alerts bench-analytics up down \
+        services-stop lint api-types bench bench-ingest bench-api bench-alerts bench-analytics up down \
         compose-check clean
 
 help: ## list the targets
@@ -41,6 +41,10 @@ services: ## start the project's own test servers (idempotent)
 
 services-stop: ## stop the project's own test servers
 	@scripts/services.sh stop
+
+api-types: ## regenerate the web app's API types from the backend's OpenAPI document
+	@scripts/bootstrap.sh python node
+	@scripts/api_types.sh
 
 lint: ## static checks
 	@scripts/bootstrap.sh python node

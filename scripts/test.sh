@@ -28,8 +28,9 @@ telemetry() {
 }
 
 frontend() {
-  say "web app: lint, unit tests, build"
+  say "web app: API types up to date, lint, unit tests, build"
   scripts/bootstrap.sh node
+  scripts/api_types.sh --check
   (cd frontend && npm run -s lint && npm run -s test && npm run -s build >/dev/null)
 }
 
@@ -52,7 +53,7 @@ case "$part" in
     say "all suites passed"
     ;;
   backend|telemetry) scripts/bootstrap.sh python deploy; services; "$part" "$@" ;;
-  frontend) frontend ;;
+  frontend) scripts/bootstrap.sh python; frontend ;;
   e2e) scripts/bootstrap.sh python; services; e2e ;;
   *) echo "unknown part: $part" >&2; exit 2 ;;
 esac

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, StringConstraints, model_validator
 
 from app.schemas.common import Schema
 from app.schemas.factory import FactoryBrief
+from app.schemas.user import Role
 
 
 class LoginRequest(Schema):
@@ -31,7 +32,7 @@ class CurrentUserRead(Schema):
     factory_id: int
     email: str
     full_name: str
-    role: str
+    role: Role
     permissions: list[str]
     is_active: bool
     last_login_at: datetime | None
@@ -41,7 +42,7 @@ class CurrentUserRead(Schema):
 class TokenPair(Schema):
     access_token: str
     refresh_token: str
-    token_type: str = "bearer"
+    token_type: Literal["bearer"] = "bearer"
     expires_in: int
     user: CurrentUserRead
 

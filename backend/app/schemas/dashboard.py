@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.schemas.alert import AlertStatus, Severity
 from app.schemas.common import Schema
 
 
@@ -19,7 +20,7 @@ class OpenBySeverity(Schema):
     critical: int
 
 
-class AlertCounts(Schema):
+class OpenAlertCounts(Schema):
     open_total: int
     open_by_severity: OpenBySeverity
 
@@ -47,9 +48,9 @@ class AlertBrief(Schema):
     device_id: int | None
     device_name: str | None
     rule_id: int | None
-    severity: str
+    severity: Severity
     title: str
-    status: str
+    status: AlertStatus
     triggered_at: datetime
 
 
@@ -57,7 +58,7 @@ class DashboardSummary(Schema):
     timezone: str
     currency: str
     devices: DeviceCounts
-    alerts: AlertCounts
+    alerts: OpenAlertCounts
     energy: EnergyPeriods
     current_load_kw: float | None
     peak_demand_today_kw: float | None

@@ -180,14 +180,14 @@ class RuleRead(Schema):
     id: int
     name: str
     description: str
-    scope: dict[str, Any]
-    condition: Any
+    scope: Scope
+    condition: Any = Field(description=CONDITION_DESCRIPTION)
     severity: Severity
     cooldown_minutes: int
     for_seconds: int
-    schedule: dict[str, Any] | None
-    channels: list[str]
-    recipients: dict[str, Any]
+    schedule: Schedule | None
+    channels: list[Channel]
+    recipients: Recipients
     auto_resolve: bool
     allow_unseen_parameters: bool
     is_active: bool

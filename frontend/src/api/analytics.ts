@@ -1,10 +1,10 @@
 import { api } from '@/api/client';
 import { compactParams } from '@/api/params';
 import type { ItemResponse, ListResponse } from '@/types/api';
-import type { AnalyticsJob, AnalyticsJobCreate, AnalyticsKind, JobListParams } from '@/types/jobs';
+import type { AnalyticsJob, AnalyticsJobCreate, AnalyticsJobListParams } from '@/types/jobs';
 
 export async function listAnalyticsJobs(
-  params: JobListParams<AnalyticsKind>,
+  params: AnalyticsJobListParams,
   signal?: AbortSignal,
 ): Promise<ListResponse<AnalyticsJob>> {
   const res = await api.get<ListResponse<AnalyticsJob>>('/analytics/jobs', { params: compactParams(params), signal });

@@ -1,9 +1,9 @@
 import { api } from '@/api/client';
 import { compactParams } from '@/api/params';
 import type { ItemResponse, ListResponse, PageParams } from '@/types/api';
-import type { JobListParams, Report, ReportCreate, ReportKind, ReportSchedule, ReportScheduleWrite } from '@/types/jobs';
+import type { Report, ReportCreate, ReportListParams, ReportSchedule, ReportScheduleWrite } from '@/types/jobs';
 
-export async function listReports(params: JobListParams<ReportKind>, signal?: AbortSignal): Promise<ListResponse<Report>> {
+export async function listReports(params: ReportListParams, signal?: AbortSignal): Promise<ListResponse<Report>> {
   const res = await api.get<ListResponse<Report>>('/reports', { params: compactParams(params), signal });
   return res.data;
 }

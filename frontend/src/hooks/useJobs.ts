@@ -13,10 +13,10 @@ import {
 } from '@/api/reports';
 import { jobsPollInterval } from '@/lib/jobResults';
 import type { PageParams } from '@/types/api';
-import type { AnalyticsKind, JobListParams, ReportKind, ReportScheduleWrite } from '@/types/jobs';
+import type { AnalyticsJobListParams, ReportListParams, ReportScheduleWrite } from '@/types/jobs';
 
 // --- analytics -------------------------------------------------------------------------------
-export function useAnalyticsJobs(params: JobListParams<AnalyticsKind>) {
+export function useAnalyticsJobs(params: AnalyticsJobListParams) {
   return useQuery({
     queryKey: ['analytics', 'jobs', params],
     queryFn: ({ signal }) => listAnalyticsJobs(params, signal),
@@ -57,7 +57,7 @@ export function useResultFileText(jobId: number, key: string | null | undefined,
 }
 
 // --- reports ---------------------------------------------------------------------------------
-export function useReports(params: JobListParams<ReportKind>) {
+export function useReports(params: ReportListParams) {
   return useQuery({
     queryKey: ['reports', 'list', params],
     queryFn: ({ signal }) => listReports(params, signal),

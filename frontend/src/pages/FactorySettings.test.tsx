@@ -18,16 +18,17 @@ function setup(factory: Factory = makeFactory(), patchReply?: MockReply) {
     patchReply ??
       ((config) => {
         const body = JSON.parse(config.data as string) as FactoryUpdate;
-        const { online_threshold_seconds, allow_auto_register, co2_kg_per_kwh, ...rest } = body;
+        const { online_threshold_seconds, allow_auto_register, co2_kg_per_kwh, tariff, ...names } = body;
         const settings = { ...factory.settings };
-        if (allow_auto_register !== undefined) settings.allow_auto_register = allow_auto_register;
-        if (online_threshold_seconds !== undefined && online_threshold_seconds !== null) {
-          settings.online_threshold_seconds = online_threshold_seconds;
-        }
+        if (allow_auto_register != null) settings.allow_auto_register = allow_auto_register;
+        if (online_threshold_seconds != null) settings.online_threshold_seconds = online_threshold_seconds;
         const next: Factory = {
           ...factory,
-          ...rest,
-          co2_kg_per_kwh: co2_kg_per_kwh !== undefined ? co2_kg_per_kwh.toFixed(6) : factory.co2_kg_per_kwh,
+          name: names.name ?? factory.name,
+          timezone: names.timezone ?? factory.timezone,
+          currency: names.currency ?? factory.currency,
+          tariff: tariff?.kind === 'tou' ? { ...tariff, periods: tariff.periods ?? [] } : (tariff ?? factory.tariff),
+          co2_kg_per_kwh: co2_kg_per_kwh != null ? Number(co2_kg_per_kwh).toFixed(6) : factory.co2_kg_per_kwh,
           settings,
         };
         return { status: 200, data: { data: next } };

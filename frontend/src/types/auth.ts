@@ -1,26 +1,21 @@
-export type Role = 'super_admin' | 'user';
+/** Signing in and the signed-in user (POST /auth/login, GET /auth/me, GET /factories). */
+import { membersOf } from '@/types/api';
+import type { Schema } from '@/types/api';
 
-export const PERMISSIONS = [
+export type Role = Schema<'UserRead'>['role'];
+
+export type Permission = NonNullable<Schema<'UserInvite'>['permissions']>[number];
+export const PERMISSIONS = membersOf<Permission>()([
   'manage_devices',
   'manage_rules',
   'acknowledge_alerts',
   'run_analytics',
   'generate_reports',
-] as const;
-
-export type Permission = (typeof PERMISSIONS)[number];
+]);
 
 /** What the public factory directory reveals: nothing beyond id, name and slug. */
-export interface FactorySummary {
-  id: number;
-  name: string;
-  slug: string;
-}
-
-export interface FactoryDetail extends FactorySummary {
-  timezone: string;
-  currency: string;
-}
+export type FactorySummary = Schema<'FactoryPublic'>;
+export type FactoryDetail = Schema<'FactoryBrief'>;
 
 /**
  * The factory chosen before signing in. `id` is null when the directory is switched off and
@@ -32,30 +27,15 @@ export interface SelectedFactory {
   slug: string;
 }
 
-export interface User {
-  id: number;
-  factory_id: number;
-  email: string;
-  full_name: string;
-  role: Role;
-  // Kept as plain strings: the backend may grow permissions before the UI knows them.
-  permissions: string[];
-  is_active: boolean;
-  last_login_at: string | null;
-  factory: FactoryDetail;
-}
+/** Permissions stay plain strings: the backend may grow permissions before the UI knows them. */
+export type User = Schema<'CurrentUserRead'>;
 
-export interface TokenPair {
-  access_token: string;
-  refresh_token: string;
-  token_type: 'bearer';
-  expires_in: number;
-}
+/** A sign-in, a refresh or a password change: the tokens and who they belong to. */
+export type AuthSession = Schema<'TokenPair'>;
+export type TokenPair = Omit<AuthSession, 'user'>;
 
-export interface AuthSession extends TokenPair {
-  user: User;
-}
-
+/** The API takes either factory reference and refuses neither; the web app sends exactly one. */
+type Credentials = Pick<Schema<'LoginRequest'>, 'email' | 'password'>;
 export type LoginRequest =
-  | { factory_id: number; email: string; password: string }
-  | { factory_slug: string; email: string; password: string };
+  | (Credentials & { factory_id: number })
+  | (Credentials & { factory_slug: string });

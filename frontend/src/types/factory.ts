@@ -1,27 +1,10 @@
-/** The factory's settings (GET/PATCH /factories/current, backend/app/schemas/factory.py). */
+/** The factory's settings (GET/PATCH /factories/current). */
+import type { Schema } from '@/types/api';
 
-export interface FlatTariff {
-  kind: 'flat';
-  price_per_kwh: number;
-}
-
-export interface TouPeriod {
-  name: string;
-  /** Monday = 0. */
-  days: number[];
-  /** HH:MM */
-  start: string;
-  /** HH:MM, or 24:00 for the end of the day. */
-  end: string;
-  price_per_kwh: number;
-}
-
-export interface TouTariff {
-  kind: 'tou';
-  default_price_per_kwh: number;
-  periods: TouPeriod[];
-}
-
+export type FlatTariff = Schema<'FlatTariff'>;
+export type TouPeriod = Schema<'TouPeriod'>;
+/** As read back: the API fills in an omitted period list. */
+export type TouTariff = Required<Schema<'TouTariff'>>;
 export type Tariff = FlatTariff | TouTariff;
 
 export interface FactorySettings {
@@ -30,24 +13,13 @@ export interface FactorySettings {
   [key: string]: unknown;
 }
 
-export interface Factory {
-  id: number;
-  name: string;
-  slug: string;
-  timezone: string;
-  currency: string;
+/**
+ * The API declares `tariff` and `settings` as open objects (a factory without a tariff has
+ * `{}`); the web app reads them as what PATCH accepts.
+ */
+export type Factory = Omit<Schema<'FactoryRead'>, 'tariff' | 'settings'> & {
   tariff: Tariff | Record<string, never>;
-  /** A decimal: the API sends it as a string to keep its precision. */
-  co2_kg_per_kwh: string | number;
   settings: FactorySettings;
-}
+};
 
-export interface FactoryUpdate {
-  name?: string;
-  timezone?: string;
-  currency?: string;
-  co2_kg_per_kwh?: number;
-  tariff?: Tariff;
-  online_threshold_seconds?: number | null;
-  allow_auto_register?: boolean;
-}
+export type FactoryUpdate = Schema<'FactoryUpdate'>;

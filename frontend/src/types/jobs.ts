@@ -1,63 +1,26 @@
-/** Analytics and report jobs (backend/app/schemas/job.py, analytics.py, report.py, report_schedule.py). */
+/** Analytics and report jobs (/analytics/jobs, /reports, /reports/schedules). */
+import { membersOf } from '@/types/api';
+import type { QueryOf, Schema } from '@/types/api';
 
-export const JOB_STATUSES = ['pending', 'running', 'complete', 'failed', 'cancelled'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-
-export interface JobFile {
-  /** The object key, e.g. `factories/1/reports/9/report-9.pdf`: GET /files/{key} streams it. */
-  key: string;
-  name: string;
-  content_type: string;
-  size: number;
-  /** A signed link valid for a while; null when the store could not create one. */
-  url: string | null;
-}
-
-export interface JobRead<Kind extends string = string> {
-  id: number;
-  kind: Kind;
-  status: JobStatus;
-  progress: number;
-  /** What was asked for, as submitted. */
-  request: Record<string, unknown>;
-  /** Summary of a complete job. */
-  result: Record<string, unknown> | null;
-  error: string | null;
-  attempts: number;
-  created_by: number | null;
-  created_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-  download_url: string | null;
-  files: JobFile[];
-}
+export type JobFile = Schema<'JobFile'>;
 
 // --- analytics ---------------------------------------------------------------------------
-export type AnalyticsKind = 'anomaly' | 'forecast';
-export const ANOMALY_RESOLUTIONS = ['auto', '1m', '5m', '15m', '1h'] as const;
-export type AnomalyResolution = (typeof ANOMALY_RESOLUTIONS)[number];
-export type ForecastGranularity = 'hourly' | 'daily';
+export type AnalyticsJob = Schema<'AnalyticsJobRead'>;
+export type AnalyticsKind = AnalyticsJob['kind'];
+export type JobStatus = AnalyticsJob['status'];
+export const JOB_STATUSES = membersOf<JobStatus>()(['pending', 'running', 'complete', 'failed', 'cancelled']);
 
-export type AnalyticsJob = JobRead<AnalyticsKind>;
+export type AnomalyResolution = Schema<'AnomalyOptions'>['resolution'];
+export const ANOMALY_RESOLUTIONS = membersOf<AnomalyResolution>()(['auto', '1m', '5m', '15m', '1h']);
+export type ForecastGranularity = Schema<'ForecastOptions'>['granularity'];
 
-export type AnalyticsJobCreate =
-  | {
-      kind: 'anomaly';
-      device_ids: number[];
-      start: string;
-      end: string;
-      parameters: string[];
-      options: { contamination: number; resolution: AnomalyResolution };
-    }
-  | {
-      kind: 'forecast';
-      device_ids: number[];
-      start: string;
-      end: string;
-      parameters: [];
-      options: { horizon_days: number; granularity: ForecastGranularity };
-    };
+export type AnalyticsJobCreate = Schema<'AnomalyJobCreate'> | Schema<'ForecastJobCreate'>;
+export type AnalyticsJobListParams = QueryOf<'/api/v1/analytics/jobs'>;
 
+/*
+ * A complete job's `result` is a free-form object in the API (each kind writes its own
+ * summary); these are the summaries the analytics workers write.
+ */
 export interface AnomalyWindow {
   start: string;
   end: string;
@@ -87,54 +50,19 @@ export interface ForecastSummary {
   forecast: { total_kwh: number; daily: { date: string; kwh: number }[] };
 }
 
-export interface JobListParams<Kind extends string> {
-  kind?: Kind;
-  status?: JobStatus;
-  page?: number;
-  per_page?: number;
-}
-
 // --- reports -----------------------------------------------------------------------------
-export const REPORT_KINDS = ['energy_summary', 'device_detail', 'alerts'] as const;
-export type ReportKind = (typeof REPORT_KINDS)[number];
-export type ReportFormat = 'pdf' | 'xlsx';
+export type Report = Schema<'ReportRead'>;
+export type ReportKind = Report['kind'];
+export const REPORT_KINDS = membersOf<ReportKind>()(['energy_summary', 'device_detail', 'alerts']);
+export type ReportFormat = Report['format'];
+export type ReportCreate = Schema<'ReportCreate'>;
+export type ReportListParams = QueryOf<'/api/v1/reports'>;
 
-export interface Report extends JobRead<ReportKind> {
-  format: ReportFormat;
-  schedule_id: number | null;
-}
+export type ReportSchedule = Schema<'ScheduleRead'>;
+export type Cadence = ReportSchedule['cadence'];
+export const CADENCES = membersOf<Cadence>()(['daily', 'weekly', 'monthly']);
+/** The web app always sends every field, `device_ids: null` for every device. */
+export type ReportScheduleWrite = Required<Schema<'ScheduleCreate'>>;
 
-export interface ReportCreate {
-  kind: ReportKind;
-  format: ReportFormat;
-  start: string;
-  end: string;
-  /** Omitted: every device of the factory. */
-  device_ids?: number[] | null;
-}
-
-export const CADENCES = ['daily', 'weekly', 'monthly'] as const;
-export type Cadence = (typeof CADENCES)[number];
-
-export interface ReportScheduleWrite {
-  name: string;
-  kind: ReportKind;
-  format: ReportFormat;
-  device_ids: number[] | null;
-  cadence: Cadence;
-  recipients: string[];
-  is_active: boolean;
-}
-
-export interface ReportSchedule extends ReportScheduleWrite {
-  id: number;
-  timezone: string;
-  run_at_local: string;
-  next_run_at: string | null;
-  next_period: { start: string; end: string } | null;
-  last_run_at: string | null;
-  last_report_id: number | null;
-  created_by: number | null;
-  created_at: string;
-  updated_at: string;
-}
+/** What analytics jobs and reports share: the job lifecycle and its files. */
+export type JobRead = AnalyticsJob | Report;

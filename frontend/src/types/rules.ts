@@ -1,9 +1,14 @@
-/** Alert rules (backend/app/schemas/rule.py) and their condition trees. */
-import type { Permission } from '@/types/auth';
+/** Alert rules (/rules) and their condition trees. */
+import { membersOf } from '@/types/api';
+import type { QueryOf, Schema } from '@/types/api';
 
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export type Severity = Schema<'RuleRead'>['severity'];
+export const SEVERITIES = membersOf<Severity>()(['info', 'warning', 'critical']);
 
+/*
+ * The API takes the condition as a free-form object that it checks itself (422
+ * INVALID_CONDITION with the path of the bad node); these types are the tree it accepts.
+ */
 export const COMPARISON_OPERATORS = ['>', '>=', '<', '<=', '==', '!='] as const;
 export const RANGE_OPERATORS = ['between', 'outside'] as const;
 export const OPERATORS = [...COMPARISON_OPERATORS, ...RANGE_OPERATORS] as const;
@@ -23,74 +28,27 @@ export interface ConditionGroup {
 
 export type ConditionNode = ConditionLeaf | ConditionGroup;
 
-export type RuleScope =
-  | { kind: 'all' }
-  | { kind: 'devices'; device_ids: number[] }
-  | { kind: 'type'; value: string }
-  | { kind: 'area'; value: string };
-
+export type RuleScope = Schema<'RuleRead'>['scope'];
 export type ScopeKind = RuleScope['kind'];
 
 /** Active hours on the factory's clock; Monday is 0; `end` may be "24:00". */
-export interface RuleSchedule {
-  days: number[];
-  start: string;
-  end: string;
-}
+export type RuleSchedule = Schema<'Schedule'>;
+export type Channel = Schema<'RuleRead'>['channels'][number];
+export type Recipients = Required<Schema<'Recipients'>>;
 
-export type Channel = 'email' | 'whatsapp';
-
-export interface Recipients {
-  user_permissions: Permission[];
-  user_ids: number[];
-  emails: string[];
-  phones: string[];
-}
-
-export interface RuleWrite {
-  name: string;
-  description: string;
-  scope: RuleScope;
+/** What the rule form sends: every field, the condition as the tree above. */
+export type RuleWrite = Omit<Required<Schema<'RuleCreate'>>, 'condition' | 'recipients'> & {
   condition: ConditionNode;
-  severity: Severity;
-  cooldown_minutes: number;
-  for_seconds: number;
-  schedule: RuleSchedule | null;
-  channels: Channel[];
   recipients: Recipients;
-  auto_resolve: boolean;
-  allow_unseen_parameters: boolean;
-  is_active: boolean;
-}
+};
 
-export interface Rule extends RuleWrite {
-  id: number;
-  created_by: number | null;
-  created_at: string;
-  updated_at: string;
-}
+export type Rule = Omit<Schema<'RuleRead'>, 'condition' | 'recipients'> & {
+  condition: ConditionNode;
+  recipients: Recipients;
+};
 
-export interface RuleListParams {
-  q?: string;
-  severity?: Severity;
-  is_active?: boolean;
-  page?: number;
-  per_page?: number;
-}
+export type RuleListParams = QueryOf<'/api/v1/rules'>;
 
 /** One parameter key reported across the enabled devices of a scope (POST /rules/parameters). */
-export interface ScopeParameterSummary {
-  parameter_key: string;
-  /** A name given to it on one of the devices. */
-  display_name: string | null;
-  unit: string | null;
-  device_count: number;
-}
-
-export interface DryRunResult {
-  device_id: number;
-  device_name: string;
-  matched: boolean;
-  values: Record<string, number>;
-  missing: string[];
-}
+export type ScopeParameterSummary = Schema<'ScopeParameter'>;
+export type DryRunResult = Schema<'DryRunResult'>;
