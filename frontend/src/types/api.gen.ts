@@ -1475,6 +1475,23 @@ export interface components {
             buckets: components["schemas"]["EnergyBucket"][];
             totals: components["schemas"]["EnergyFigures"];
         };
+        /**
+         * DeviceQuotaSettings
+         * @description A factory's own per-device intake limits; a field left out uses the platform default,
+         *     and the payload size never exceeds the platform's ceiling.
+         */
+        DeviceQuotaSettings: {
+            /** Messages Per Second */
+            messages_per_second?: number | null;
+            /** Burst Messages */
+            burst_messages?: number | null;
+            /** Values Per Message */
+            values_per_message?: number | null;
+            /** Parameters Per Device */
+            parameters_per_device?: number | null;
+            /** Payload Bytes */
+            payload_bytes?: number | null;
+        };
         /** DeviceRead */
         DeviceRead: {
             /** Id */
@@ -1881,6 +1898,8 @@ export interface components {
              * @description Register unknown device keys as discovered devices
              */
             allow_auto_register?: boolean | null;
+            /** @description Per-device intake limits; null returns to the platform defaults */
+            device_quotas?: components["schemas"]["DeviceQuotaSettings"] | null;
         };
         /** FlatTariff */
         FlatTariff: {
