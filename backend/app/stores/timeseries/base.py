@@ -9,19 +9,26 @@ same device ids and parameter keys never see each other's data."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Literal, NamedTuple, Self, get_args
+
+from app.stores.timeseries.rollups import (
+    Coverage,
+    RollupRow,
+    SeriesKey,
+    StorageUse,
+    read_plan,
+)
 
 MEASUREMENT = "telemetry"
 VALUE_FIELD = "value"
 
 Aggregation = Literal["mean", "min", "max", "last", "first", "sum", "count"]
 AGGREGATIONS: frozenset[str] = frozenset(get_args(Aggregation))
-
-SeriesKey = tuple[int, str]
-"""(device_id, parameter)."""
 
 RawRow = tuple[int, str, datetime, float]
 """(device_id, parameter, timestamp, value)."""
@@ -86,10 +93,24 @@ def unique_series(series: Sequence[SeriesKey]) -> list[SeriesKey]:
     return list(dict.fromkeys((int(device_id), parameter) for device_id, parameter in series))
 
 
+# How long a process trusts the coverage it read: coverage only grows between runs, so an
+# older copy just sends a little more to raw points.
+COVERAGE_TTL_SECONDS = 5.0
+
+RollupSource = Literal["raw", "1m", "15m", "1h"]
+
+
 class TimeSeriesStore(ABC):
     """One interface, one adapter per backend. Writes skip points whose value is not finite
     or whose parameter cannot be stored (see `line_protocol.is_storable_key`); callers that
-    want to count those validate before writing."""
+    want to count those validate before writing.
+
+    Every write also records which minutes of which devices it touched, and the rollup
+    maintenance (`rollup_engine.refresh`) keeps 1-minute, 15-minute and hourly aggregates
+    from those records; `aggregate` answers from them wherever they are complete."""
+
+    def __init__(self) -> None:
+        self._coverage_copies: dict[int, tuple[float, Coverage | None]] = {}
 
     @abstractmethod
     async def start(self) -> None:
@@ -131,7 +152,6 @@ class TimeSeriesStore(ABC):
         """`latest` for several devices at once; every requested device is a key, with an
         empty dict when it has no data."""
 
-    @abstractmethod
     async def aggregate(
         self,
         factory_id: int,
@@ -144,7 +164,132 @@ class TimeSeriesStore(ABC):
         """Windowed aggregate per series over [start, end). Buckets are aligned to multiples
         of the interval since the epoch and stamped with their start (the first one may
         start before `start`, but only holds points from `start` on); empty buckets are
-        left out. Every requested series is a key, each list sorted by time."""
+        left out. Every requested series is a key, each list sorted by time.
+
+        Whole buckets inside the rollup coverage come from the coarsest rollup level that
+        tiles the interval (hours for 12 h, quarters for 15 min or 45 min, minutes for 5
+        min); the buckets at either side of it from raw points."""
+        check_aggregate_arguments(interval_seconds, agg)
+        keys = unique_series(series)
+        start_ms, end_ms = to_epoch_ms(start), to_epoch_ms(end)
+        if not keys or start_ms >= end_ms:
+            return {key: [] for key in keys}
+        level, window = read_plan(start_ms, end_ms, interval_seconds,
+                                  await self.cached_coverage(factory_id))
+        if level is None or window is None:
+            return await self.aggregate_raw(factory_id, keys, start, end, interval_seconds, agg)
+        lo, hi = window
+        parts = [self.aggregate_rollup(factory_id, level, keys, lo, hi, interval_seconds, agg)]
+        if start_ms < lo:
+            parts.append(self.aggregate_raw(factory_id, keys, start, from_epoch_ms(lo),
+                                            interval_seconds, agg))
+        if hi < end_ms:
+            parts.append(self.aggregate_raw(factory_id, keys, from_epoch_ms(hi), end,
+                                            interval_seconds, agg))
+        answers = await asyncio.gather(*parts)
+        merged: dict[SeriesKey, list[tuple[datetime, float]]] = {key: [] for key in keys}
+        for answer in answers:
+            for key, points in answer.items():
+                merged[key].extend(points)
+        if len(answers) > 1:
+            for points in merged.values():
+                points.sort(key=lambda point: point[0])
+        return merged
+
+    @abstractmethod
+    async def aggregate_raw(
+        self,
+        factory_id: int,
+        series: Sequence[SeriesKey],
+        start: datetime,
+        end: datetime,
+        interval_seconds: int,
+        agg: Aggregation,
+    ) -> dict[SeriesKey, list[tuple[datetime, float]]]:
+        """`aggregate` computed from raw points only (series already unique)."""
+
+    @abstractmethod
+    async def aggregate_rollup(
+        self,
+        factory_id: int,
+        level: int,
+        series: Sequence[SeriesKey],
+        start_ms: int,
+        end_ms: int,
+        interval_seconds: int,
+        agg: Aggregation,
+    ) -> dict[SeriesKey, list[tuple[datetime, float]]]:
+        """`aggregate` from the rows of one rollup level; [start, end) and the interval are
+        multiples of the level."""
+
+    # --- rollup maintenance primitives (used by rollup_engine) ------------------------------
+    @abstractmethod
+    async def compute_rollup_rows(self, factory_id: int, level: int,
+                                  devices: Sequence[int] | None, start_ms: int, end_ms: int
+                                  ) -> list[RollupRow]:
+        """Rows of `level` over [start, end) for the devices (None: every device of the
+        factory), computed from the level below (minutes from raw points, without counter
+        increase)."""
+
+    @abstractmethod
+    async def write_rollup_rows(self, factory_id: int, level: int,
+                                rows: Sequence[RollupRow]) -> None:
+        """Store rows of `level`, replacing rows of the same series and bucket."""
+
+    @abstractmethod
+    async def rollup_rows(self, factory_id: int, level: int, series: Sequence[SeriesKey],
+                          start_ms: int, end_ms: int) -> list[RollupRow]:
+        """Stored rows of `level` for the series over [start, end), in time order per
+        series."""
+
+    @abstractmethod
+    async def readings_near(self, factory_id: int, series: Sequence[SeriesKey],
+                            start_ms: int, end_ms: int, which: Literal["first", "last"]
+                            ) -> dict[SeriesKey, tuple[int, float]]:
+        """The first or last raw reading of each series in [start, end), where it has one."""
+
+    @abstractmethod
+    async def changes(self, factory_id: int, written_from_ms: int, written_until_ms: int
+                      ) -> dict[int, set[int]]:
+        """device → minute starts touched by writes recorded in [from, until) (write time)."""
+
+    @abstractmethod
+    async def coverage(self, factory_id: int) -> Coverage | None:
+        """The saved rollup coverage, None before the first maintenance run."""
+
+    @abstractmethod
+    async def save_coverage(self, factory_id: int, coverage: Coverage) -> None: ...
+
+    @abstractmethod
+    async def oldest_raw_ms(self, factory_id: int, before_ms: int) -> int | None:
+        """Time of the factory's oldest raw point before `before_ms`, if any."""
+
+    @abstractmethod
+    async def purge_before(self, factory_id: int, cutoffs: Mapping[RollupSource, int]
+                           ) -> None:
+        """Delete the factory's raw points, rollup rows (by level name) and change records
+        older than each cutoff (epoch ms)."""
+
+    @abstractmethod
+    async def storage_use(self, factory_id: int, raw_from_ms: int, quarters_from_ms: int
+                          ) -> StorageUse:
+        """The factory's points and rows, counted from its hour rows: raw points and minute
+        rows from `raw_from_ms` on, quarter rows from `quarters_from_ms` on."""
+
+    async def cached_coverage(self, factory_id: int) -> Coverage | None:
+        now = time.monotonic()
+        copy = self._coverage_copies.get(factory_id)
+        if copy is not None and copy[0] > now:
+            return copy[1]
+        coverage = await self.coverage(factory_id)
+        if len(self._coverage_copies) > 10_000:
+            self._coverage_copies.clear()
+        self._coverage_copies[factory_id] = (now + COVERAGE_TTL_SECONDS, coverage)
+        return coverage
+
+    def forget_coverage(self, factory_id: int) -> None:
+        """Drop this process's copy (after a maintenance run or a restore)."""
+        self._coverage_copies.pop(factory_id, None)
 
     @abstractmethod
     def raw(

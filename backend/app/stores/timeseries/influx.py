@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from collections.abc import AsyncIterator, Sequence
+import time
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 import orjson
@@ -30,6 +32,7 @@ from app.stores.timeseries.base import (
     LatestValue,
     Point,
     RawRow,
+    RollupSource,
     SeriesKey,
     TimeSeriesQueryError,
     TimeSeriesStore,
@@ -39,8 +42,29 @@ from app.stores.timeseries.base import (
     to_epoch_ms,
     unique_series,
 )
-from app.stores.timeseries.line_protocol import LineProtocolEncoder
+from app.stores.timeseries.line_protocol import (
+    LineProtocolEncoder,
+    encode_changes,
+    encode_coverage,
+    encode_rollup_rows,
+)
 from app.stores.timeseries.ordered_merge import merge_in_time_order
+from app.stores.timeseries.rollups import (
+    BOOKKEEPING_KEEP_MS,
+    CHANGES_MEASUREMENT,
+    COVERAGE_MEASUREMENT,
+    LEVEL_BY_NAME,
+    LEVEL_HOUR,
+    LEVEL_MEASUREMENTS,
+    LEVEL_MINUTE,
+    SOURCE_OF,
+    Coverage,
+    RollupRow,
+    StorageUse,
+    decode_touched,
+    encode_touched,
+    touched_minutes,
+)
 
 if TYPE_CHECKING:
     from app.core.config import Settings
@@ -55,6 +79,8 @@ _COMPRESS_IN_THREAD_BYTES = 256 * 1024
 # InfluxDB's representable time range, for deletes that must cover every point.
 _MIN_TIME = "1677-09-21T00:12:44Z"
 _MAX_TIME = "2262-04-11T23:47:16Z"
+# Rollup rows per write request.
+_ROLLUP_WRITE_ROWS = 5_000
 
 
 def server_generation(version: str | None) -> int | None:
@@ -133,6 +159,7 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
         gzip_writes: bool = True,
         max_connections: int = 32,
     ) -> None:
+        super().__init__()
         self.url = url.rstrip("/")
         self.database = database
         self.retention_policy = retention_policy
@@ -146,6 +173,8 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
         self._client_loop: asyncio.AbstractEventLoop | None = None
         self._generation: int | None = None
         self._encoders: dict[bool, LineProtocolEncoder] = {}
+        # Tags this process's change records (see line_protocol.encode_changes).
+        self._writer_id = uuid.uuid4().hex[:8]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> InfluxTimeSeriesStore:
@@ -271,6 +300,14 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
         body = (await self._encoder()).encode(points)
         if not body:
             return
+        # The change record travels in the same request, so a stored point always has one.
+        touched = {factory_id: encode_touched(devices)
+                   for factory_id, devices in touched_minutes(points).items()}
+        body += b"\n" + encode_changes(CHANGES_MEASUREMENT, self._writer_id, touched,
+                                       int(time.time() * 1000))
+        await self._post_lines(body)
+
+    async def _post_lines(self, body: bytes) -> None:
         headers = {"Content-Type": "text/plain; charset=utf-8"}
         if self._gzip_writes:
             if len(body) > _COMPRESS_IN_THREAD_BYTES:
@@ -340,7 +377,7 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
         await self._latest_where(factory_id, influxql.device_conditions(found), found)
         return found
 
-    async def aggregate(
+    async def aggregate_raw(
         self,
         factory_id: int,
         series: Sequence[SeriesKey],
@@ -446,18 +483,36 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
     async def delete_device(self, factory_id: int, device_id: int) -> None:
         generation = await self._server_generation()
         if generation == 1:
-            await self._query(influxql.drop_device_series(factory_id, device_id), modifies=True)
+            await self._query(influxql.drop_device_series_everywhere(factory_id, device_id),
+                              modifies=True)
         elif generation == 2:
-            await self._delete_v2(factory_id, device_id)
+            for measurement in (MEASUREMENT, *LEVEL_MEASUREMENTS.values()):
+                await self._delete_v2(measurement, factory_id, _MAX_TIME,
+                                      f'{influxql.DEVICE_TAG}="{int(device_id)}"')
         else:
             raise TimeSeriesQueryError(
                 f"InfluxDB {generation}.x cannot delete one device's series; "
                 "its data stays until the retention period removes it"
             )
 
-    async def _delete_v2(self, factory_id: int, device_id: int) -> None:
-        # 2.x's /query refuses DROP SERIES; its own delete API needs the bucket's ids, found
-        # by name (the v1 database name is the bucket's, through its virtual DBRP mapping).
+    async def _delete_before(self, measurement: str, factory_id: int, before_ms: int) -> None:
+        generation = await self._server_generation()
+        if generation == 1:
+            await self._query(influxql.delete_before(factory_id, measurement, before_ms),
+                              modifies=True)
+        elif generation == 2:
+            stop = from_epoch_ms(before_ms).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            await self._delete_v2(measurement, factory_id, stop)
+        else:
+            raise TimeSeriesQueryError(
+                f"InfluxDB {generation}.x cannot delete by time and factory; set the "
+                "database's retention period instead"
+            )
+
+    async def _delete_v2(self, measurement: str, factory_id: int, stop: str,
+                         extra_predicate: str | None = None) -> None:
+        # 2.x's /query refuses DROP SERIES and DELETE; its own delete API needs the bucket's
+        # ids, found by name (the v1 database name is the bucket's, through its DBRP mapping).
         response = await self._request(
             "GET", "/api/v2/buckets", "bucket lookup", params={"name": self.database}
         )
@@ -465,19 +520,174 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
         if not buckets:
             raise TimeSeriesQueryError(f"no InfluxDB bucket named {self.database!r}")
         bucket = buckets[0]
-        predicate = (
-            f'_measurement="{MEASUREMENT}" AND '
-            f'{influxql.FACTORY_TAG}="{int(factory_id)}" AND '
-            f'{influxql.DEVICE_TAG}="{int(device_id)}"'
-        )
+        predicate = (f'_measurement="{measurement}" AND '
+                     f'{influxql.FACTORY_TAG}="{int(factory_id)}"')
+        if extra_predicate:
+            predicate += f" AND {extra_predicate}"
         await self._request(
             "POST",
             "/api/v2/delete",
             "delete",
             params={"orgID": bucket["orgID"], "bucketID": bucket["id"]},
-            content=orjson.dumps({"start": _MIN_TIME, "stop": _MAX_TIME, "predicate": predicate}),
+            content=orjson.dumps({"start": _MIN_TIME, "stop": stop, "predicate": predicate}),
             headers={"Content-Type": "application/json"},
         )
+
+    # --- rollups -----------------------------------------------------------------------------
+
+    def _device_conditions(self, devices: Sequence[int] | None) -> list[str | None]:
+        return [None] if devices is None else list(influxql.device_conditions(devices))
+
+    async def compute_rollup_rows(self, factory_id: int, level: int,
+                                  devices: Sequence[int] | None, start_ms: int, end_ms: int
+                                  ) -> list[RollupRow]:
+        if devices is not None and not devices or start_ms >= end_ms:
+            return []
+        source = SOURCE_OF[level]
+        rows: list[RollupRow] = []
+        for condition in self._device_conditions(devices):
+            if source is None:
+                statement = influxql.select_minute_rows(factory_id, condition, start_ms, end_ms)
+            else:
+                statement = influxql.select_folded_rows(
+                    factory_id, LEVEL_MEASUREMENTS[source], condition, start_ms, end_ms, level,
+                    count_quarters=level == LEVEL_HOUR)
+            rows.extend(_rollup_rows_of(await self._query(statement)))
+        return rows
+
+    async def write_rollup_rows(self, factory_id: int, level: int,
+                                rows: Sequence[RollupRow]) -> None:
+        escape_backslash = await self._server_generation() >= 3
+        for offset in range(0, len(rows), _ROLLUP_WRITE_ROWS):
+            body = encode_rollup_rows(
+                factory_id, LEVEL_MEASUREMENTS[level], rows[offset:offset + _ROLLUP_WRITE_ROWS],
+                with_minutes=level != LEVEL_MINUTE, with_quarters=level == LEVEL_HOUR,
+                escape_backslash=escape_backslash)
+            await self._post_lines(body)
+
+    async def rollup_rows(self, factory_id: int, level: int, series: Sequence[SeriesKey],
+                          start_ms: int, end_ms: int) -> list[RollupRow]:
+        rows: list[RollupRow] = []
+        for condition in influxql.series_conditions(unique_series(series)):
+            statement = influxql.select_rollup_rows(factory_id, LEVEL_MEASUREMENTS[level],
+                                                    condition, start_ms, end_ms)
+            rows.extend(_rollup_rows_of(await self._query(statement)))
+        return rows
+
+    async def aggregate_rollup(self, factory_id: int, level: int, series: Sequence[SeriesKey],
+                               start_ms: int, end_ms: int, interval_seconds: int,
+                               agg: Aggregation) -> dict[SeriesKey, list[tuple[datetime, float]]]:
+        found: dict[SeriesKey, list[tuple[datetime, float]]] = {key: [] for key in series}
+        for condition in influxql.series_conditions(list(found)):
+            statement = influxql.select_rollup_aggregate(
+                factory_id, LEVEL_MEASUREMENTS[level], level, condition, start_ms, end_ms,
+                interval_seconds, agg)
+            for tags, columns, rows in _series_of(await self._query(statement)):
+                bucket = found.get((int(tags[influxql.DEVICE_TAG]), tags[influxql.PARAMETER_TAG]))
+                if bucket is None:
+                    continue
+                t, v, w = columns["time"], columns["value"], columns.get("weight")
+                for row in rows:
+                    value = row[v]
+                    if value is None:
+                        continue
+                    if w is not None:
+                        if not row[w]:
+                            continue
+                        value = value / row[w]
+                    bucket.append((from_epoch_ms(int(row[t])), float(value)))
+        for points in found.values():
+            points.sort(key=lambda point: point[0])
+        return found
+
+    async def readings_near(self, factory_id: int, series: Sequence[SeriesKey],
+                            start_ms: int, end_ms: int, which: Literal["first", "last"]
+                            ) -> dict[SeriesKey, tuple[int, float]]:
+        found: dict[SeriesKey, tuple[int, float]] = {}
+        if start_ms >= end_ms:
+            return found
+        for condition in influxql.series_conditions(unique_series(series)):
+            statement = influxql.select_reading(factory_id, condition, start_ms, end_ms, which)
+            for tags, columns, rows in _series_of(await self._query(statement)):
+                key = (int(tags[influxql.DEVICE_TAG]), tags[influxql.PARAMETER_TAG])
+                for row in rows:
+                    if row[columns[which]] is not None:
+                        found[key] = (int(row[columns["time"]]), float(row[columns[which]]))
+        return found
+
+    async def changes(self, factory_id: int, written_from_ms: int, written_until_ms: int
+                      ) -> dict[int, set[int]]:
+        touched: dict[int, set[int]] = {}
+        statement = influxql.select_changes(factory_id, CHANGES_MEASUREMENT, written_from_ms,
+                                            written_until_ms)
+        for _tags, columns, rows in _series_of(await self._query(statement)):
+            for row in rows:
+                if row[columns["touched"]]:
+                    decode_touched(row[columns["touched"]], touched)
+        return touched
+
+    async def coverage(self, factory_id: int) -> Coverage | None:
+        statement = influxql.select_coverage(factory_id, COVERAGE_MEASUREMENT)
+        for _tags, columns, rows in _series_of(await self._query(statement)):
+            for row in rows:
+                return Coverage(start_ms=int(row[columns["start"]]),
+                                end_ms=int(row[columns["end"]]),
+                                changes_until=int(row[columns["changes_until"]]),
+                                backfilled=bool(row[columns["backfilled"]]))
+        return None
+
+    async def save_coverage(self, factory_id: int, coverage: Coverage) -> None:
+        # Stamped with the time it was saved, so a finite retention period keeps it; the
+        # newest record is the coverage, older ones go with the change records.
+        await self._post_lines(encode_coverage(COVERAGE_MEASUREMENT, factory_id, coverage,
+                                               int(time.time() * 1000)))
+        self.forget_coverage(factory_id)
+
+    async def oldest_raw_ms(self, factory_id: int, before_ms: int) -> int | None:
+        results = await self._query(influxql.select_oldest(factory_id, before_ms))
+        for _tags, columns, rows in _series_of(results):
+            for row in rows:
+                return int(row[columns["time"]])
+        return None
+
+    async def purge_before(self, factory_id: int, cutoffs: Mapping[RollupSource, int]
+                           ) -> None:
+        for source, before_ms in cutoffs.items():
+            measurement = MEASUREMENT if source == "raw" \
+                else LEVEL_MEASUREMENTS[LEVEL_BY_NAME[source]]
+            await self._delete_before(measurement, factory_id, before_ms)
+        coverage = await self.coverage(factory_id)
+        if coverage is not None:
+            kept_from = coverage.changes_until - BOOKKEEPING_KEEP_MS
+            for measurement in (CHANGES_MEASUREMENT, COVERAGE_MEASUREMENT):
+                await self._delete_before(measurement, factory_id, kept_from)
+
+    async def storage_use(self, factory_id: int, raw_from_ms: int, quarters_from_ms: int
+                          ) -> StorageUse:
+        hours = LEVEL_MEASUREMENTS[LEVEL_HOUR]
+        use = StorageUse()
+        for _tags, _columns, rows in _series_of(
+                await self._query(influxql.select_series_hours(factory_id, hours))):
+            use.series += 1
+            use.hour_rows += sum(int(row[1] or 0) for row in rows)
+
+        async def total(start_ms: int | None, *columns: str) -> list[int]:
+            results = await self._query(
+                influxql.select_hour_totals(factory_id, hours, start_ms, columns))
+            for _tags, names, rows in _series_of(results):
+                for row in rows:
+                    return [int(row[i] or 0) for i in range(1, len(names))]
+            return [0] * len(columns)
+
+        use.raw_points, use.minute_rows = await total(
+            raw_from_ms, 'sum("count")', 'sum("minutes")')
+        [use.quarter_rows] = await total(quarters_from_ms, 'sum("quarters")')
+        results = await self._query(influxql.select_hour_totals(
+            factory_id, hours, None, ['first("count")']))
+        for _tags, columns, rows in _series_of(results):
+            for row in rows:
+                use.oldest_ms = int(row[columns["time"]])
+        return use
 
 
 def _without_last_timestamp(
@@ -493,3 +703,24 @@ def _without_last_timestamp(
 def _as_raw_rows(rows: list[tuple[int, int, str, float]]) -> list[RawRow]:
     return [(device_id, parameter, from_epoch_ms(ts), value) for ts, device_id, parameter, value
             in rows]
+
+
+def _rollup_rows_of(results: list[dict[str, Any]]) -> list[RollupRow]:
+    rows: list[RollupRow] = []
+    for tags, columns, values in _series_of(results):
+        device_id, parameter = int(tags[influxql.DEVICE_TAG]), tags[influxql.PARAMETER_TAG]
+        t, n, total = columns["time"], columns["count"], columns["sum"]
+        low, high, first, last = columns["min"], columns["max"], columns["first"], columns["last"]
+        increase, minutes, quarters = (columns.get("increase"), columns.get("minutes"),
+                                       columns.get("quarters"))
+        for row in values:
+            if not row[n]:
+                continue
+            rows.append(RollupRow(
+                device_id, parameter, int(row[t]), int(row[n]), float(row[total]),
+                float(row[low]), float(row[high]), float(row[first]), float(row[last]),
+                None if increase is None or row[increase] is None else float(row[increase]),
+                int(row[minutes]) if minutes is not None and row[minutes] is not None else 1,
+                int(row[quarters]) if quarters is not None and row[quarters] is not None
+                else 0))
+    return rows

@@ -187,3 +187,140 @@ def drop_device_series(factory_id: int, device_id: int) -> str:
 
 def create_database(name: str) -> str:
     return f"CREATE DATABASE {quote_identifier(name)}"
+
+
+# --- rollups ---------------------------------------------------------------------------------
+# Rollup rows keep the raw series' tags; their fields are the statistics of each bucket.
+ROLLUP_FIELDS = ("count", "sum", "mean", "min", "max", "first", "last", "increase",
+                 "minutes", "quarters")
+
+
+def _optional(condition: str | None) -> tuple[str, ...]:
+    return (condition,) if condition else ()
+
+
+def _group_by_series(interval_seconds: int | None = None) -> str:
+    tags = f"{quote_identifier(DEVICE_TAG)}, {quote_identifier(PARAMETER_TAG)}"
+    if interval_seconds is None:
+        return f"GROUP BY {tags}"
+    return f"GROUP BY time({int(interval_seconds)}s), {tags} fill(none)"
+
+
+def select_minute_rows(factory_id: int, device_condition: str | None, start_ms: int,
+                       end_ms: int) -> str:
+    """Minute statistics of raw points, one row per series and minute with data."""
+    value = quote_identifier(VALUE_FIELD)
+    columns = ", ".join(f"{name}({value}) AS {quote_identifier(name)}"
+                        for name in ("count", "sum", "min", "max", "first", "last"))
+    where = _where(factory_id, *_optional(device_condition), time_range(start_ms, end_ms))
+    return f"SELECT {columns} FROM {_from()} WHERE {where} {_group_by_series(60)}"
+
+
+def select_folded_rows(factory_id: int, source: str, device_condition: str | None,
+                       start_ms: int, end_ms: int, interval_seconds: int,
+                       count_quarters: bool) -> str:
+    """Coarser rollup rows from the rows of `source`: sums of counts, sums and increases,
+    extremes of extremes, the first first and the last last."""
+    def q(name: str) -> str:
+        return quote_identifier(name)
+
+    columns = [f"sum({q('count')}) AS {q('count')}", f"sum({q('sum')}) AS {q('sum')}",
+               f"min({q('min')}) AS {q('min')}", f"max({q('max')}) AS {q('max')}",
+               f"first({q('first')}) AS {q('first')}", f"last({q('last')}) AS {q('last')}",
+               f"sum({q('increase')}) AS {q('increase')}"]
+    if count_quarters:
+        columns += [f"sum({q('minutes')}) AS {q('minutes')}",
+                    f"count({q('count')}) AS {q('quarters')}"]
+    else:
+        columns.append(f"count({q('count')}) AS {q('minutes')}")
+    where = _where(factory_id, *_optional(device_condition), time_range(start_ms, end_ms))
+    return (f"SELECT {', '.join(columns)} FROM {quote_identifier(source)} WHERE {where} "
+            f"{_group_by_series(interval_seconds)}")
+
+
+def select_rollup_rows(factory_id: int, measurement: str, series_condition: str,
+                       start_ms: int, end_ms: int) -> str:
+    columns = ", ".join(quote_identifier(name) for name in ROLLUP_FIELDS)
+    where = _where(factory_id, series_condition, time_range(start_ms, end_ms))
+    return (f"SELECT {columns} FROM {quote_identifier(measurement)} WHERE {where} "
+            f"{_group_by_series()}")
+
+
+# What each aggregation reads from rollup rows when a bucket spans several of them; the mean
+# is the sum of sums over the sum of counts, divided by the caller.
+_FOLDED_AGGREGATES = {"mean": ("sum(\"sum\")", "sum(\"count\")"), "sum": ("sum(\"sum\")",),
+                      "count": ("sum(\"count\")",), "min": ("min(\"min\")",),
+                      "max": ("max(\"max\")",), "first": ("first(\"first\")",),
+                      "last": ("last(\"last\")",)}
+
+
+def select_rollup_aggregate(factory_id: int, measurement: str, level_seconds: int,
+                            series_condition: str, start_ms: int, end_ms: int,
+                            interval_seconds: int, agg: str) -> str:
+    """An aggregate from rollup rows. At the level's own interval each row is a bucket, read
+    as stored (the `value` column); coarser buckets combine rows (columns `value` and, for
+    the mean, `weight`)."""
+    if agg not in AGGREGATIONS:
+        raise ValueError(f"unknown aggregation {agg!r}")
+    where = _where(factory_id, series_condition, time_range(start_ms, end_ms))
+    source = quote_identifier(measurement)
+    if int(interval_seconds) == int(level_seconds):
+        column = quote_identifier(agg)
+        return (f"SELECT {column} AS {quote_identifier('value')} FROM {source} "
+                f"WHERE {where} {_group_by_series()}")
+    parts = _FOLDED_AGGREGATES[agg]
+    columns = [f"{parts[0]} AS {quote_identifier('value')}"]
+    if len(parts) > 1:
+        columns.append(f"{parts[1]} AS {quote_identifier('weight')}")
+    return (f"SELECT {', '.join(columns)} FROM {source} WHERE {where} "
+            f"{_group_by_series(interval_seconds)}")
+
+
+def select_reading(factory_id: int, series_condition: str, start_ms: int, end_ms: int,
+                   which: str) -> str:
+    """Each series' first or last raw reading in the range, stamped with its own time."""
+    if which not in ("first", "last"):
+        raise ValueError(f"unknown reading {which!r}")
+    where = _where(factory_id, series_condition, time_range(start_ms, end_ms))
+    return (f"SELECT {which}({quote_identifier(VALUE_FIELD)}) FROM {_from()} WHERE {where} "
+            f"{_group_by_series()}")
+
+
+def select_oldest(factory_id: int, before_ms: int) -> str:
+    return (f"SELECT first({quote_identifier(VALUE_FIELD)}) FROM {_from()} "
+            f"WHERE {_where(factory_id, f'time < {int(before_ms) * 1_000_000}')}")
+
+
+def select_changes(factory_id: int, measurement: str, start_ms: int, end_ms: int) -> str:
+    return (f"SELECT {quote_identifier('touched')} FROM {quote_identifier(measurement)} "
+            f"WHERE {_where(factory_id, time_range(start_ms, end_ms))}")
+
+
+def select_coverage(factory_id: int, measurement: str) -> str:
+    columns = ", ".join(quote_identifier(name)
+                        for name in ("start", "end", "changes_until", "backfilled"))
+    return (f"SELECT {columns} FROM {quote_identifier(measurement)} "
+            f"WHERE {_where(factory_id)} ORDER BY time DESC LIMIT 1")
+
+
+def select_hour_totals(factory_id: int, measurement: str, start_ms: int | None,
+                       columns: Sequence[str]) -> str:
+    """Sums (and counts) over a factory's hour rows, for its storage use."""
+    conditions = () if start_ms is None else (f"time >= {int(start_ms) * 1_000_000}",)
+    return (f"SELECT {', '.join(columns)} FROM {quote_identifier(measurement)} "
+            f"WHERE {_where(factory_id, *conditions)}")
+
+
+def select_series_hours(factory_id: int, measurement: str) -> str:
+    return (f"SELECT count({quote_identifier('count')}) FROM {quote_identifier(measurement)} "
+            f"WHERE {_where(factory_id)} {_group_by_series()}")
+
+
+def delete_before(factory_id: int, measurement: str, before_ms: int) -> str:
+    return (f"DELETE FROM {quote_identifier(measurement)} "
+            f"WHERE {_where(factory_id, f'time < {int(before_ms) * 1_000_000}')}")
+
+
+def drop_device_series_everywhere(factory_id: int, device_id: int) -> str:
+    """Raw and rollup series of one device (DROP SERIES without FROM spans measurements)."""
+    return f"DROP SERIES WHERE {_where(factory_id, tag_equals(DEVICE_TAG, int(device_id)))}"

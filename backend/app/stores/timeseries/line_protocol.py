@@ -15,9 +15,10 @@ Backslashes differ between server generations (verified on influxd 1.6.7, read f
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from app.stores.timeseries.base import MEASUREMENT, VALUE_FIELD, Point
+from app.stores.timeseries.rollups import Coverage, RollupRow
 
 MAX_KEY_LENGTH = 64
 
@@ -105,3 +106,57 @@ _default_encoder = LineProtocolEncoder()
 def encode_points(points: Iterable[Point]) -> bytes:
     """Encode for InfluxDB 1.x/2.x, the generations that keep backslashes literally."""
     return _default_encoder.encode(points)
+
+
+# --- rollups and their bookkeeping ----------------------------------------------------------
+_STRING_FIELD_ESCAPES = str.maketrans({'"': '\\"', "\\": "\\\\"})
+
+
+def _string_field(text: str) -> str:
+    return '"' + text.translate(_STRING_FIELD_ESCAPES) + '"'
+
+
+def encode_rollup_rows(factory_id: int, measurement: str, rows: Iterable[RollupRow], *,
+                       with_minutes: bool, with_quarters: bool,
+                       escape_backslash: bool = False) -> bytes:
+    """One line per row: the count as an integer field, the statistics as floats, the counter
+    increase where there is one; the parameter must be storable (rows come from stored
+    points)."""
+    head = f"{escape_measurement(measurement)},device_id="
+    factory = int(factory_id)
+    lines: list[str] = []
+    append = lines.append
+    for row in rows:
+        fields = (f"count={int(row.count)}i,sum={float(row.sum)!r},mean={row.mean!r},"
+                  f"min={float(row.min)!r},max={float(row.max)!r},"
+                  f"first={float(row.first)!r},last={float(row.last)!r}")
+        if row.increase is not None:
+            fields += f",increase={float(row.increase)!r}"
+        if with_minutes:
+            fields += f",minutes={int(row.minutes)}i"
+        if with_quarters:
+            fields += f",quarters={int(row.quarters)}i"
+        parameter = escape_tag(row.parameter, escape_backslash=escape_backslash)
+        append(f"{head}{int(row.device_id)},factory_id={factory},parameter={parameter} "
+               f"{fields} {int(row.ts_ms)}")
+    return "\n".join(lines).encode()
+
+
+def encode_changes(measurement: str, writer: str, touched: Mapping[int, str], ts_ms: int
+                   ) -> bytes:
+    """One change record per factory: which minutes of which devices a write touched (text
+    from `rollups.encode_touched`). The writer tag keeps records of two processes writing
+    in the same millisecond apart."""
+    return "\n".join(
+        f"{escape_measurement(measurement)},factory_id={int(factory_id)},"
+        f"writer={escape_tag(writer)} touched={_string_field(text)} {int(ts_ms)}"
+        for factory_id, text in touched.items()
+    ).encode()
+
+
+def encode_coverage(measurement: str, factory_id: int, coverage: Coverage, ts_ms: int
+                    ) -> bytes:
+    return (f"{escape_measurement(measurement)},factory_id={int(factory_id)} "
+            f"start={int(coverage.start_ms)}i,end={int(coverage.end_ms)}i,"
+            f"changes_until={int(coverage.changes_until)}i,"
+            f"backfilled={'true' if coverage.backfilled else 'false'} {int(ts_ms)}").encode()

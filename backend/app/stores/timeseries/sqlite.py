@@ -13,19 +13,22 @@ import asyncio
 import math
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Callable, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import orjson
 
+from app.stores.timeseries import sqlite_rollups as rollup_sql
 from app.stores.timeseries.base import (
     Aggregation,
     LatestValue,
     Point,
     RawRow,
+    RollupSource,
     SeriesKey,
     TimeSeriesQueryError,
     TimeSeriesStore,
@@ -37,6 +40,14 @@ from app.stores.timeseries.base import (
 )
 from app.stores.timeseries.line_protocol import is_storable_key
 from app.stores.timeseries.ordered_merge import merge_in_time_order
+from app.stores.timeseries.rollups import (
+    LEVEL_BY_NAME,
+    LEVEL_MEASUREMENTS,
+    Coverage,
+    RollupRow,
+    StorageUse,
+    touched_minutes,
+)
 
 if TYPE_CHECKING:
     from app.core.config import Settings
@@ -61,7 +72,10 @@ _SCHEMA = (
         value REAL NOT NULL,
         PRIMARY KEY (factory_id, device_id, parameter)
     ) WITHOUT ROWID""",
+    *rollup_sql.ROLLUP_SCHEMA,
 )
+# Rows per transaction when purging, so that the ingester never waits long for the lock.
+_PURGE_BATCH = 10_000
 
 _UPSERT_POINT = """
     INSERT INTO telemetry (factory_id, device_id, parameter, ts, value) VALUES (?, ?, ?, ?, ?)
@@ -128,6 +142,7 @@ class SqliteTimeSeriesStore(TimeSeriesStore):
     def __init__(
         self, path: Path | str, *, reader_threads: int = 2, busy_timeout_ms: int = 15_000
     ) -> None:
+        super().__init__()
         self.path = Path(path)
         self._reader_threads = reader_threads
         self._busy_timeout_ms = busy_timeout_ms
@@ -245,10 +260,13 @@ class SqliteTimeSeriesStore(TimeSeriesStore):
                 newest[key] = row
         if not rows:
             return
+        touched = touched_minutes(rows)
         connection.execute("BEGIN IMMEDIATE")
         try:
             connection.executemany(_UPSERT_POINT, rows)
             connection.executemany(_UPSERT_LATEST, list(newest.values()))
+            # In the same transaction: a stored point always has its change record.
+            rollup_sql.record_changes(connection, int(time.time() * 1000), touched)
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
@@ -263,7 +281,7 @@ class SqliteTimeSeriesStore(TimeSeriesStore):
         def delete(connection: sqlite3.Connection) -> None:
             connection.execute("BEGIN IMMEDIATE")
             try:
-                for table in ("telemetry", "telemetry_latest"):
+                for table in ("telemetry", "telemetry_latest", *LEVEL_MEASUREMENTS.values()):
                     connection.execute(
                         f"DELETE FROM {table} WHERE factory_id = ? AND device_id = ?",
                         (int(factory_id), int(device_id)),
@@ -310,7 +328,7 @@ class SqliteTimeSeriesStore(TimeSeriesStore):
             found[device_id][parameter] = LatestValue(from_epoch_ms(ts), value)
         return found
 
-    async def aggregate(
+    async def aggregate_raw(
         self,
         factory_id: int,
         series: Sequence[SeriesKey],
@@ -381,3 +399,76 @@ class SqliteTimeSeriesStore(TimeSeriesStore):
         ]
         async for chunk in merge_in_time_order(streams, chunk_size):
             yield chunk
+
+    # --- rollups -----------------------------------------------------------------------------
+
+    async def compute_rollup_rows(self, factory_id: int, level: int,
+                                  devices: Sequence[int] | None, start_ms: int, end_ms: int
+                                  ) -> list[RollupRow]:
+        if devices is not None and not devices or start_ms >= end_ms:
+            return []
+        return await self._read(rollup_sql.compute_rows, factory_id, level, devices, start_ms,
+                                end_ms)
+
+    async def write_rollup_rows(self, factory_id: int, level: int,
+                                rows: Sequence[RollupRow]) -> None:
+        if rows:
+            await self._write(rollup_sql.write_rows, factory_id, level, rows)
+
+    async def rollup_rows(self, factory_id: int, level: int, series: Sequence[SeriesKey],
+                          start_ms: int, end_ms: int) -> list[RollupRow]:
+        keys = unique_series(series)
+        if not keys:
+            return []
+        return await self._read(rollup_sql.read_rows, factory_id, level, keys, start_ms,
+                                end_ms)
+
+    async def aggregate_rollup(self, factory_id: int, level: int, series: Sequence[SeriesKey],
+                               start_ms: int, end_ms: int, interval_seconds: int,
+                               agg: Aggregation) -> dict[SeriesKey, list[tuple[datetime, float]]]:
+        found: dict[SeriesKey, list[tuple[datetime, float]]] = {key: [] for key in series}
+        rows = await self._read(rollup_sql.aggregate, factory_id, level, list(found), start_ms,
+                                end_ms, interval_seconds, agg)
+        for row in rows:
+            if row[3] is not None:
+                found[(row[0], row[1])].append((from_epoch_ms(row[2]), float(row[3])))
+        return found
+
+    async def readings_near(self, factory_id: int, series: Sequence[SeriesKey],
+                            start_ms: int, end_ms: int, which: Literal["first", "last"]
+                            ) -> dict[SeriesKey, tuple[int, float]]:
+        if start_ms >= end_ms:
+            return {}
+        return await self._read(rollup_sql.readings_near, factory_id, unique_series(series),
+                                start_ms, end_ms, which)
+
+    async def changes(self, factory_id: int, written_from_ms: int, written_until_ms: int
+                      ) -> dict[int, set[int]]:
+        return await self._read(rollup_sql.changes, factory_id, written_from_ms,
+                                written_until_ms)
+
+    async def coverage(self, factory_id: int) -> Coverage | None:
+        return await self._read(rollup_sql.coverage, factory_id)
+
+    async def save_coverage(self, factory_id: int, coverage: Coverage) -> None:
+        await self._write(rollup_sql.save_coverage, factory_id, coverage)
+        self.forget_coverage(factory_id)
+
+    async def oldest_raw_ms(self, factory_id: int, before_ms: int) -> int | None:
+        return await self._read(rollup_sql.oldest_raw_ms, factory_id, before_ms)
+
+    async def purge_before(self, factory_id: int, cutoffs: Mapping[RollupSource, int]
+                           ) -> None:
+        series = await self._read(rollup_sql.factory_series, factory_id)
+        for source, before_ms in cutoffs.items():
+            table = "telemetry" if source == "raw" \
+                else LEVEL_MEASUREMENTS[LEVEL_BY_NAME[source]]
+            for key in series:
+                await self._write(rollup_sql.delete_series_before, table, factory_id, key,
+                                  before_ms, _PURGE_BATCH)
+        await self._write(rollup_sql.delete_bookkeeping, factory_id)
+
+    async def storage_use(self, factory_id: int, raw_from_ms: int, quarters_from_ms: int
+                          ) -> StorageUse:
+        return await self._read(rollup_sql.storage_use, factory_id, raw_from_ms,
+                                quarters_from_ms)
