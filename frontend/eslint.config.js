@@ -3,6 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import reactRefresh from 'eslint-plugin-react-refresh';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { importDirection } from './eslint.layers.js';
 
 export default tseslint.config(
   {
@@ -41,6 +42,7 @@ export default tseslint.config(
       'no-console': ['warn', { allow: ['warn', 'error'] }],
     },
   },
+  ...importDirection(),
   {
     files: ['src/**/*.test.{ts,tsx}', 'src/test/**'],
     rules: {
@@ -54,7 +56,7 @@ export default tseslint.config(
     rules: { 'react-refresh/only-export-components': 'off' },
   },
   {
-    files: ['vite.config.ts', 'playwright.config.ts', 'e2e/**'],
+    files: ['vite.config.ts', 'playwright.config.ts', 'e2e/**', 'eslint.*.js'],
     languageOptions: { globals: { ...globals.node } },
   },
   {

@@ -1,23 +1,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getKPIHistory } from '@/api/kpis';
 import { LIVE_REFRESH_MS } from '@/hooks/useKPIsLive';
+import { resolveWindow, type TimeWindow } from '@/lib/ranges';
 import type { Aggregation, HistoryInterval } from '@/types/kpi';
-
-/**
- * A time window: either the last N seconds up to now (moves with every refetch) or a fixed
- * start and end.
- */
-export type TimeWindow =
-  | { kind: 'relative'; seconds: number }
-  | { kind: 'absolute'; start: string; end: string };
-
-export function resolveWindow(window: TimeWindow, now: number = Date.now()): { start: string; end: string } {
-  if (window.kind === 'absolute') return { start: window.start, end: window.end };
-  return {
-    start: new Date(now - window.seconds * 1000).toISOString(),
-    end: new Date(now).toISOString(),
-  };
-}
 
 export interface HistoryQuery {
   window: TimeWindow;

@@ -1,4 +1,18 @@
-import type { TimeWindow } from '@/hooks/useKPIHistory';
+/**
+ * A time window: either the last N seconds up to now (moves with every refetch) or a fixed
+ * start and end.
+ */
+export type TimeWindow =
+  | { kind: 'relative'; seconds: number }
+  | { kind: 'absolute'; start: string; end: string };
+
+export function resolveWindow(window: TimeWindow, now: number = Date.now()): { start: string; end: string } {
+  if (window.kind === 'absolute') return { start: window.start, end: window.end };
+  return {
+    start: new Date(now - window.seconds * 1000).toISOString(),
+    end: new Date(now).toISOString(),
+  };
+}
 
 export const RANGE_PRESETS = [
   { id: '1h', label: '1h', seconds: 3600 },

@@ -1,8 +1,12 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, beforeEach } from 'vitest';
 import { api, resetAuthRefreshState } from '@/api/client';
 import { useAuthStore } from '@/stores/authStore';
+
+// The default second for findBy/waitFor is too short for a lazy page's first import when the
+// machine's cores are busy with other suites; a wait ends as soon as its condition holds.
+configure({ asyncUtilTimeout: 5000 });
 
 beforeEach(() => {
   // No test may reach a real network: an unmocked call fails loudly.
