@@ -26,8 +26,10 @@ FROM runtime AS api
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=5 \
     CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"
+# One process per container: scale with replicas. TRUSTED_PROXIES decides whose
+# X-Forwarded-For is believed, so uvicorn's own proxy-header handling is off.
 CMD ["uvicorn", "app.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", \
-     "--workers", "2", "--proxy-headers", "--forwarded-allow-ips", "*", "--no-access-log"]
+     "--no-proxy-headers", "--no-access-log"]
 
 FROM runtime AS telemetry
 ENV INGEST_SPOOL_DIR=/var/lib/factoryops/spool

@@ -10,6 +10,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.client_address import client_address
 from app.core.config import Settings
 from app.core.database import get_database
 from app.core.errors import Forbidden, Unauthorized
@@ -119,14 +120,8 @@ Pagination = Annotated[PageParams, Depends(page_params)]
 
 
 async def client_ip(request: Request, settings: AppSettings) -> str:
-    if settings.trust_forwarded_for:
-        forwarded = request.headers.get("x-forwarded-for")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-        real_ip = request.headers.get("x-real-ip")
-        if real_ip:
-            return real_ip.strip()
-    return request.client.host if request.client else "unknown"
+    return client_address(request.client.host if request.client else None,
+                          request.headers.get("x-forwarded-for"), settings.trusted_proxies)
 
 
 ClientIp = Annotated[str, Depends(client_ip)]

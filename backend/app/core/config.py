@@ -7,8 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.core.client_address import parse_networks
 
 INSECURE_DEFAULT_SECRET = "dev-only-secret-change-me-in-production-0123456789"
 
@@ -41,10 +43,16 @@ class Settings(BaseSettings):
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     access_token_minutes: int = 15
     refresh_token_days: int = 7
+    # A refresh token presented again within this many seconds of its rotation is refused as
+    # the loser of a race (two tabs refreshing at once); later, as a leaked copy, which ends
+    # every session of its user.
+    refresh_reuse_grace_seconds: float = Field(default=10, ge=0, le=120)
     login_rate_limit: str = "5/minute"
     login_ip_rate_limit: str = "30/minute"
     public_factory_directory: bool = True
-    trust_forwarded_for: bool = False
+    # Networks (CIDRs) of the reverse proxies whose X-Forwarded-For is believed: in the
+    # compose stack, nginx's network. Empty: the connecting address is the client's.
+    trusted_proxies: list[str] = Field(default_factory=list)
     invite_token_hours: int = Field(default=72, ge=1, le=24 * 30)
     password_reset_token_minutes: int = Field(default=60, ge=5, le=24 * 60)
 
@@ -131,6 +139,12 @@ class Settings(BaseSettings):
     notification_digest_window_seconds: int = 600
     notification_max_attempts: int = 5
     notification_retry_base_seconds: float = 30.0
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: list[str]) -> list[str]:
+        parse_networks(value)  # a typo must stop the start, not silently trust nobody
+        return [v.strip() for v in value if v.strip()]
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> Settings:

@@ -76,6 +76,14 @@ class RefreshTokenRepository(TenantRepository[RefreshToken]):
         result = await self.session.execute(self.select().where(RefreshToken.jti == jti))
         return result.scalar_one_or_none()
 
+    async def revoke(self, token_id: int, when: datetime) -> bool:
+        """Revokes one token unless something else did first; True when this call did."""
+        result = await self.session.execute(
+            self.update()
+            .where(RefreshToken.id == token_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=when))
+        return result.rowcount == 1
+
     async def revoke_all_for_user(self, user_id: int, when: datetime) -> None:
         await self.session.execute(
             self.update()

@@ -50,7 +50,7 @@ def site(tmp_path_factory):
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{work / 'meta.db'}",
            "TSDB_BACKEND": "sqlite", "TSDB_SQLITE_PATH": str(work / "ts.db"),
            "REDIS_URL": "", "DATA_DIR": str(work / "data"), "LOG_LEVEL": "WARNING",
-           "TRUST_FORWARDED_FOR": "true"}
+           "TRUSTED_PROXIES": "[\"127.0.0.1/32\"]"}
     api = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
                             "--host", "127.0.0.1", "--port", str(api_port)], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -5,12 +5,11 @@ import jwt
 from tests.conftest import TEST_JWT_SECRET, TEST_PASSWORD
 
 
-async def _login(client, factory, email, password=TEST_PASSWORD, by="id", ip=None):
+async def _login(client, factory, email, password=TEST_PASSWORD, by="id"):
     body = {"email": email, "password": password}
     body["factory_id" if by == "id" else "factory_slug"] = (
         factory.id if by == "id" else factory.slug)
-    headers = {"X-Forwarded-For": ip} if ip else {}
-    return await client.post("/api/v1/auth/login", json=body, headers=headers)
+    return await client.post("/api/v1/auth/login", json=body)
 
 
 async def test_login_by_id_and_slug_returns_tokens_and_user(client, make):
@@ -102,29 +101,6 @@ async def test_token_for_another_factorys_user_id_is_refused(client, make):
     assert r.status_code == 401
 
 
-async def test_refresh_rotates_and_reuse_revokes_every_session(client, make):
-    factory = await make.factory()
-    user = await make.user(factory)
-    first = (await _login(client, factory, user.email)).json()["data"]
-    other_session = (await _login(client, factory, user.email)).json()["data"]
-
-    r = await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
-    assert r.status_code == 200, r.text
-    second = r.json()["data"]
-    assert second["refresh_token"] != first["refresh_token"]
-    me = await client.get("/api/v1/auth/me",
-                          headers={"Authorization": f"Bearer {second['access_token']}"})
-    assert me.status_code == 200
-
-    # The rotated-out token presented again: refused, and every refresh token of the user
-    # is revoked, including the unrelated session's.
-    r = await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
-    assert r.status_code == 401
-    for token in (second["refresh_token"], other_session["refresh_token"]):
-        r = await client.post("/api/v1/auth/refresh", json={"refresh_token": token})
-        assert r.status_code == 401
-
-
 async def test_logout_revokes_the_refresh_token(client, make):
     factory = await make.factory()
     user = await make.user(factory)
@@ -159,32 +135,6 @@ async def test_login_is_rate_limited_per_account_with_retry_after(client, make):
     # Another account of the same factory is not affected.
     other = await make.user(factory)
     assert (await _login(client, factory, other.email)).status_code == 200
-
-
-async def test_login_is_rate_limited_per_client_address(make, settings, database_url):
-    import httpx
-
-    from app.main import create_app
-
-    strict = settings.model_copy(update={"login_ip_rate_limit": "3/minute",
-                                         "trust_forwarded_for": False})
-    app = create_app(strict)
-    factory = await make.factory()
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, client=("198.51.100.9", 1234))
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            codes = []
-            for i in range(4):
-                r = await c.post("/api/v1/auth/login", json={
-                    "factory_id": factory.id, "email": f"u{i}@x.io", "password": "p"})
-                codes.append(r.status_code)
-            assert codes == [401, 401, 401, 429]
-            assert int(r.headers["Retry-After"]) >= 1
-        other = httpx.ASGITransport(app=app, client=("198.51.100.10", 1234))
-        async with httpx.AsyncClient(transport=other, base_url="http://t") as c:
-            r = await c.post("/api/v1/auth/login", json={
-                "factory_id": factory.id, "email": "u@x.io", "password": "p"})
-            assert r.status_code == 401
 
 
 async def test_concurrent_logins_all_succeed(client, make):

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.cache_epochs import EpochCache, cache_epochs
 from app.core.config import Settings
 from app.core.database import session_scope
-from app.core.errors import RateLimited, Unauthorized
+from app.core.errors import Unauthorized
 from app.core.logging import get_logger
 from app.core.rate_limit import RateLimiter
 from app.core.security import (
@@ -28,6 +28,8 @@ from app.models.user import RefreshToken, User
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.user_repo import RefreshTokenRepository, UserRepository
 from app.schemas.principal import Principal
+from app.services.accounts.attempts import AttemptLimits, factory_reference
+from app.services.accounts.tokens import UserTokens
 from app.services.audit.service import AuditService
 
 log = get_logger(__name__)
@@ -68,21 +70,25 @@ class AuthService:
     async def login(self, *, factory_id: int | None, factory_slug: str | None, email: str,
                     password: str, client_ip: str) -> IssuedTokens:
         email = email.strip().lower()
-        factory_ref = str(factory_id) if factory_id is not None else f"slug:{factory_slug}"
-        account_key = ("login-account", factory_ref, email)
-        ip_key = ("login-ip", client_ip)
-        await self._enforce_limits(account_key, ip_key)
-        await self.limiter.hit(self.settings.login_ip_rate_limit, *ip_key)
-
+        limits = AttemptLimits(self.limiter, self.settings, "login")
         factories = FactoryRepository(self.session)
         factory = (await factories.get(factory_id) if factory_id is not None
                    else await factories.get_by_slug(factory_slug or ""))
+        factory_ref = factory_reference(factory_id, factory_slug,
+                                        factory.id if factory else None)
+        await limits.admit(address=client_ip, factory_ref=factory_ref, email=email)
+
         user = None
         if factory is not None:
             user = await UserRepository(self.session, factory.id).get_by_email(email)
+        if user is not None:
+            # The collation may have matched a differently spelt address: the user's own
+            # count holds whatever spelling was typed.
+            await limits.admit_user(user.id, client_ip)
         password_ok = verify_password(password, user.hashed_password if user else None)
         if factory is None or user is None or not password_ok or not user.is_active:
-            await self.limiter.hit(self.settings.login_rate_limit, *account_key)
+            await limits.count(factory_ref=factory_ref, email=email,
+                                user_id=user.id if user else None)
             log.info("auth.login_failed", factory_ref=factory_ref,
                      factory_id=factory.id if factory else None,
                      user_id=user.id if user else None, client_ip=client_ip)
@@ -98,7 +104,7 @@ class AuthService:
                 await self.session.commit()
             raise invalid_credentials()
 
-        await self.limiter.clear(self.settings.login_rate_limit, *account_key)
+        await limits.succeeded(factory_ref=factory_ref, email=email, user_id=user.id)
         user.last_login_at = datetime.now(UTC)
         tokens = await self._issue(user, factory)
         AuditService(self.session, factory.id).record(
@@ -120,9 +126,15 @@ class AuthService:
             # presenting its token is expected and must not also sign out the new sign-in.
             raise invalid_token()
         if record.revoked_at is not None:
-            # A rotated-out token presented again means it leaked: end every session of
-            # this user rather than let the thief keep a foothold.
-            await tokens_repo.revoke_all_for_user(record.user_id, now)
+            age = (now - record.revoked_at).total_seconds()
+            if age < self.settings.refresh_reuse_grace_seconds:
+                # Rotated moments ago: another refresh with this token (a second tab, a
+                # retry) got there first. Refused, but the winner's session stays.
+                raise _lost_race(claims)
+            # A rotated-out token presented again later means it leaked: end every session
+            # of this user, the access tokens already handed out included (they carry the
+            # token version, which changes here), rather than let the thief keep a foothold.
+            await UserTokens(self.session, claims.factory_id).sign_out_everywhere(user)
             await self.session.commit()
             log.warning("auth.refresh_reuse", factory_id=claims.factory_id,
                         user_id=claims.user_id)
@@ -130,7 +142,11 @@ class AuthService:
         factory = await FactoryRepository(self.session).get(claims.factory_id)
         if factory is None:
             raise invalid_token()
-        record.revoked_at = now
+        # The database decides between refreshes racing with one token: only the one whose
+        # conditional update still finds the token unrevoked gets new tokens.
+        if not await tokens_repo.revoke(record.id, now):
+            await self.session.rollback()
+            raise _lost_race(claims)
         tokens = await self._issue(user, factory)
         await self.session.commit()
         return tokens
@@ -184,16 +200,6 @@ class AuthService:
         except InvalidToken as exc:
             raise invalid_token() from exc
 
-    async def _enforce_limits(self, account_key: tuple[str, ...], ip_key: tuple[str, ...]
-                              ) -> None:
-        wait = max(
-            await self.limiter.retry_after(self.settings.login_rate_limit, *account_key),
-            await self.limiter.retry_after(self.settings.login_ip_rate_limit, *ip_key),
-        )
-        if wait:
-            log.warning("auth.login_throttled", client_ip=ip_key[1])
-            raise RateLimited(wait)
-
     async def _issue(self, user: User, factory: Factory) -> IssuedTokens:
         s = self.settings
         access, _ = create_token(
@@ -205,6 +211,11 @@ class AuthService:
         RefreshTokenRepository(self.session, factory.id).add(
             RefreshToken(user_id=user.id, jti=claims.jti, expires_at=claims.expires_at))
         return IssuedTokens(access, refresh, s.access_token_minutes * 60, user, factory)
+
+
+def _lost_race(claims: TokenClaims) -> Unauthorized:
+    log.info("auth.refresh_lost_race", factory_id=claims.factory_id, user_id=claims.user_id)
+    return invalid_token()
 
 
 async def _load_principal(claims: TokenClaims) -> Principal | None:

@@ -18,6 +18,7 @@ from app.models.factory import Factory
 from app.models.user import User
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.user_repo import UserRepository
+from app.services.accounts.attempts import AttemptLimits, factory_reference
 from app.services.accounts.auth import AuthService, IssuedTokens
 from app.services.accounts.mail import AccountMailer
 from app.services.accounts.password_policy import enforce_password_policy
@@ -56,19 +57,18 @@ class PasswordService:
                             email: str, client_ip: str) -> None:
         """Sends a reset link when the account exists and is active; says nothing either way."""
         email = email.strip().lower()
-        factory_ref = str(factory_id) if factory_id is not None else f"slug:{factory_slug}"
-        account_key = ("reset-account", factory_ref, email)
-        ip_key = ("reset-ip", client_ip)
-        wait = max(await self.limiter.retry_after(self.settings.login_rate_limit, *account_key),
-                   await self.limiter.retry_after(self.settings.login_ip_rate_limit, *ip_key))
-        if wait:
-            raise RateLimited(wait)
-        await self.limiter.hit(self.settings.login_rate_limit, *account_key)
-        await self.limiter.hit(self.settings.login_ip_rate_limit, *ip_key)
-
+        limits = AttemptLimits(self.limiter, self.settings, "reset")
         factory = await self._factory(factory_id, factory_slug)
+        factory_ref = factory_reference(factory_id, factory_slug,
+                                        factory.id if factory else None)
+        await limits.admit(address=client_ip, factory_ref=factory_ref, email=email)
         user = (await UserRepository(self.session, factory.id).get_by_email(email)
                 if factory is not None else None)
+        if user is not None:
+            await limits.admit_user(user.id, client_ip)
+        # Every request counts, found or not: each one may send an email.
+        await limits.count(factory_ref=factory_ref, email=email,
+                           user_id=user.id if user else None)
         if factory is None or user is None or not user.is_active:
             log.info("auth.reset_requested_unknown", factory_ref=factory_ref,
                      client_ip=client_ip)
