@@ -5,32 +5,42 @@ guard rely on that), and watches the rows other processes keep copies of
 from app.models import cache_keys  # noqa: F401  (registers the epoch watch)
 from app.models.alert import Alert
 from app.models.analytics_job import AnalyticsJob, ReportJob
+from app.models.asset import AssetNode, AssetNodeDevice, VirtualMeter, VirtualMeterTerm
 from app.models.audit_log import AuditLog
 from app.models.base import Base, tenant_tables
 from app.models.device import Device
 from app.models.device_parameter import DeviceParameter
 from app.models.factory import Factory
 from app.models.notification import NotificationDelivery
+from app.models.production import EnergyBaseline, ProductionEntry
 from app.models.report_schedule import ReportSchedule
 from app.models.rule import Rule, RuleCooldown, RuleState
+from app.models.shift import Shift
 from app.models.user import RefreshToken, User, UserToken
 
 __all__ = [
     "Alert",
     "AnalyticsJob",
+    "AssetNode",
+    "AssetNodeDevice",
     "AuditLog",
     "Base",
     "Device",
     "DeviceParameter",
+    "EnergyBaseline",
     "Factory",
     "NotificationDelivery",
+    "ProductionEntry",
     "RefreshToken",
     "ReportJob",
     "ReportSchedule",
     "Rule",
     "RuleCooldown",
     "RuleState",
+    "Shift",
     "User",
     "UserToken",
+    "VirtualMeter",
+    "VirtualMeterTerm",
     "tenant_tables",
 ]

@@ -19,6 +19,9 @@ PARAMETER_ROLES = (
     "frequency",
     "thd",
     "temperature",
+    # A counter of units produced; read like an energy counter (increase per period, a drop
+    # is a restart from zero) and summed per asset node for EnPIs.
+    "production_count",
     "other",
 )
 

@@ -29,11 +29,13 @@ async def _foreign_resources(make, owner) -> dict[str, int | str]:
     from app.models import (
         Alert,
         AnalyticsJob,
+        AssetNode,
         Device,
         DeviceParameter,
         ReportJob,
         ReportSchedule,
         Rule,
+        VirtualMeter,
     )
 
     now = datetime.now(UTC)
@@ -51,6 +53,9 @@ async def _foreign_resources(make, owner) -> dict[str, int | str]:
                                             format="pdf", cadence="daily", next_run_at=now))
     report = await _insert(ReportJob(factory_id=fid, kind="energy_summary", format="pdf"))
     user = await make.user(owner.factory)
+    node = await _insert(AssetNode(factory_id=fid, name="Sweep site", kind="site",
+                                   path="/"))
+    meter = await _insert(VirtualMeter(factory_id=fid, name="Sweep meter"))
     return {
         "device_id": device.id,
         "parameter_id": parameter.id,
@@ -61,6 +66,8 @@ async def _foreign_resources(make, owner) -> dict[str, int | str]:
         "report_id": report.id,
         "schedule_id": schedule.id,
         "user_id": user.id,
+        "node_id": node.id,
+        "meter_id": meter.id,
         "object_key": f"factories/{fid}/reports/{report.id}/report.pdf",
     }
 

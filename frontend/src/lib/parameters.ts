@@ -11,6 +11,7 @@ export const ROLE_LABELS: Record<ParameterRole, string> = {
   frequency: 'Frequency',
   thd: 'THD',
   temperature: 'Temperature',
+  production_count: 'Production counter',
   other: 'Other',
 };
 

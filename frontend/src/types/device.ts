@@ -20,6 +20,7 @@ export const PARAMETER_ROLES = membersOf<ParameterRole>()([
   'frequency',
   'thd',
   'temperature',
+  'production_count',
   'other',
 ]);
 

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.api.v1 import (
     alerts,
     analytics,
+    assets,
     audit,
     auth,
     dashboard,
@@ -23,6 +24,6 @@ from app.api.v1 import (
 
 api_router = APIRouter(prefix="/api/v1")
 # Schedules before reports: /reports/schedules must not be read as /reports/{report_id}.
-for module in (auth, factories, devices, kpis, telemetry, energy, dashboard, rules, alerts,
-               users, audit, mqtt, analytics, report_schedules, reports, files):
+for module in (auth, factories, devices, kpis, telemetry, energy, assets, dashboard, rules,
+               alerts, users, audit, mqtt, analytics, report_schedules, reports, files):
     api_router.include_router(module.router)

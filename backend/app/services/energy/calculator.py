@@ -134,6 +134,11 @@ def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def day_start(day: date, zone: ZoneInfo) -> int:
+    """Epoch ms of the first instant of a local day."""
+    return _local_midnight(day, zone)
+
+
 def _local_midnight(day: date, zone: ZoneInfo) -> int:
     # A midnight that does not exist (a zone switching at 00:00) resolves to the first
     # instant of the day, which is what a day bucket must start with.
@@ -213,21 +218,25 @@ class Tariff:
         self.flat: float | None = None
         self.default: float | None = None
         self.periods: list[tuple[frozenset[int], int, int, float]] = []
+        self.period_names: list[str] = []
         spec = spec or {}
         try:
             if spec.get("kind") == "flat":
                 self.flat = float(spec["price_per_kwh"])
             elif spec.get("kind") == "tou":
                 self.default = float(spec["default_price_per_kwh"])
-                for period in spec.get("periods") or ():
+                for n, period in enumerate(spec.get("periods") or (), start=1):
                     self.periods.append((frozenset(int(d) for d in period["days"]),
                                          _minute_of_day(period["start"]),
                                          _minute_of_day(period["end"]),
                                          float(period["price_per_kwh"])))
+                    self.period_names.append(str(period.get("name") or f"period {n}"))
         except (KeyError, TypeError, ValueError):
             self.flat = self.default = None
             self.periods = []
+            self.period_names = []
         self._by_slot: dict[tuple[int, int], float | None] = {}
+        self._names_by_slot: dict[tuple[int, int], str] = {}
 
     @property
     def priced(self) -> bool:
@@ -246,6 +255,25 @@ class Tariff:
                 break
         self._by_slot[slot] = price
         return price
+
+    def period_name_at(self, local: datetime) -> str:
+        """The tariff period a local moment falls in, by the name the tariff gives it: the
+        first matching period, as for the price; "standard" outside every period and "flat"
+        for a flat tariff."""
+        if not self.periods:
+            return "flat" if self.flat is not None else "standard"
+        slot = (local.weekday(), local.hour * 60 + local.minute)
+        name = self._names_by_slot.get(slot)
+        if name is None:
+            name = "standard"
+            for (days, start, end, _price), period_name in zip(self.periods,
+                                                                self.period_names,
+                                                                strict=True):
+                if slot[0] in days and start <= slot[1] < end:
+                    name = period_name
+                    break
+            self._names_by_slot[slot] = name
+        return name
 
 
 class QuarterPrices:
@@ -268,6 +296,9 @@ class QuarterPrices:
             price = self.tariff.price_at(datetime.fromtimestamp(quarter / 1000, self.zone))
             self._prices[quarter] = price
             return price
+
+    def period_name(self, quarter: int) -> str:
+        return self.tariff.period_name_at(datetime.fromtimestamp(quarter / 1000, self.zone))
 
 
 def cost_of(energy: Mapping[int, float], prices: Callable[[int], float | None]

@@ -29,7 +29,7 @@ from app.repositories.dashboard_repo import AlertDigestRepository, DeviceCountRe
 from app.repositories.device_repo import DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
 from app.services.energy.aggregate_cache import aggregate_cache
-from app.services.energy.service import EnergyService
+from app.services.energy.service import EnergyService, counted_devices
 from app.services.factories.service import online_threshold_seconds
 from app.services.factories.snapshot import factory_snapshot
 from app.stores.resources import Resources
@@ -179,21 +179,26 @@ async def _energy_part(resources: Resources, factory_id: int) -> EnergyPart:
     figures = await service.today_and_month(energy_devices)
     co2 = service.co2_per_kwh
 
+    # Totals and the current load count the supply meters where there are any; top
+    # consumers are the meters below them.
+    counted = counted_devices(energy_devices)
     today_energy = today_cost = None
-    for day in figures.today_by_device.values():
+    for device in counted:
+        day = figures.today_by_device[device.id]
         if day.energy_kwh is not None:
             today_energy = (today_energy or 0.0) + day.energy_kwh
         if day.cost is not None:
             today_cost = (today_cost or 0.0) + day.cost
     ranked = sorted(((d, figures.today_by_device[d.id]) for d in energy_devices
-                     if figures.today_by_device[d.id].energy_kwh is not None),
+                     if figures.today_by_device[d.id].energy_kwh is not None
+                     and not (d.supply and len(counted) < len(energy_devices))),
                     key=lambda pair: (-(pair[1].energy_kwh or 0.0), pair[0].name, pair[0].id))
     curve = [(datetime.fromtimestamp(ms / 1000, UTC), round(kw, 6))
              for ms, kw in figures.load_curve]
     return EnergyPart(
         today=_amount(today_energy, today_cost, co2),
         month=_amount(figures.month_energy_kwh, figures.month_cost, co2),
-        current_load_kw=await _current_load(resources, factory, energy_devices),
+        current_load_kw=await _current_load(resources, factory, counted),
         peak_demand_today_kw=max((kw for _, kw in curve), default=None),
         load_curve_today=curve,
         top_consumers=[{"device_id": d.id, "name": d.name,

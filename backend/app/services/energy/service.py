@@ -52,6 +52,9 @@ class EnergyDevice:
     power_key: str | None
     power_factor_key: str | None
     idle_threshold_kw: float | None
+    # The site's supply (main) meter: it measures what the other meters measure, so where
+    # a group holds supply meters their sum is the group's total, not every meter's.
+    supply: bool = False
 
     @property
     def roles_digest(self) -> str:
@@ -82,6 +85,16 @@ def _idle_threshold(device: Device) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
         return float(value)
     return None
+
+
+def is_supply_meter(device: Device) -> bool:
+    return (device.meta or {}).get("supply_meter") is True
+
+
+def counted_devices(devices: Sequence[EnergyDevice]) -> list[EnergyDevice]:
+    """The devices a group's total is made of: its supply meters when it has any (summing
+    them with their sub-meters would count sub-metered energy twice), else all of them."""
+    return [d for d in devices if d.supply] or list(devices)
 
 
 def _floor_hour(ms: int) -> int:
@@ -142,17 +155,19 @@ class EnergyService:
     async def group_energy(self, devices: Sequence[Device], start: datetime | None,
                            end: datetime | None, bucket: calc.BucketSize) -> dict[str, Any]:
         """`factory_energy` for a chosen set of devices (reports on part of a factory):
-        their summed energy and cost, and their coincident peak demand."""
+        their summed energy and cost, and their coincident peak demand. Where the set holds
+        supply meters, the totals are theirs (see `counted_devices`)."""
         now_ms = self._now_ms()
         start_ms, end_ms, buckets = self._range(start, end, bucket, now_ms)
         energy_devices = await self.energy_devices(devices)
         by_id = await self.device_quarters(energy_devices, start_ms, end_ms)
         quarters = [by_id[d.id] for d in energy_devices]
-        configured = [d.idle_threshold_kw for d in energy_devices]
+        counted = counted_devices(energy_devices)
         prices = self._prices()
         per_bucket, totals = calc.bucket_figures(
-            buckets, quarters, prices=prices, co2_per_kwh=self.co2_per_kwh,
-            configured_thresholds_kw=configured, now_ms=now_ms)
+            buckets, [by_id[d.id] for d in counted], prices=prices,
+            co2_per_kwh=self.co2_per_kwh,
+            configured_thresholds_kw=[d.idle_threshold_kw for d in counted], now_ms=now_ms)
         rows = []
         for device, device_quarters in zip(energy_devices, quarters, strict=True):
             energy = cost = None
@@ -171,7 +186,11 @@ class EnergyService:
             for name in ("energy_kwh", "cost", "co2_kg", "share"):
                 if row[name] is not None:
                     row[name] = round(row[name], 6)
-        ranked = sorted((r for r in rows if r["energy_kwh"] is not None),
+        # Consumers are the meters below the supply meters (when there is anything below).
+        supply_ids = ({d.id for d in counted} if len(counted) < len(energy_devices)
+                      else set())
+        ranked = sorted((r for r in rows if r["energy_kwh"] is not None
+                         and r["device_id"] not in supply_ids),
                         key=lambda r: (-r["energy_kwh"], r["name"], r["device_id"]))
         return {
             **self._header(bucket),
@@ -182,8 +201,9 @@ class EnergyService:
         }
 
     async def today_and_month(self, devices: Sequence[EnergyDevice]) -> TodayAndMonth:
-        """Today per device, the month so far and today's load curve. Complete days of the
-        month are cached per device, so a refresh reads today's hours and little else."""
+        """Today per device, the month so far and today's load curve (the last two over the
+        devices `counted_devices` keeps). Complete days of the month are cached per device,
+        so a refresh reads today's hours and little else."""
         now_ms = self._now_ms()
         today = datetime.fromtimestamp(now_ms / 1000, self.zone).date()
         today_start = calc.bucket_floor(now_ms, self.zone, "day")
@@ -191,6 +211,8 @@ class EnergyService:
                         calc.ceil_quarter(now_ms + 1))
         prices = self._prices()
         by_id = await self.device_quarters(devices, today_start, today_end)
+        counted = counted_devices(devices)
+        counted_ids = {d.id for d in counted}
         today_by_device: dict[int, DeviceDay] = {}
         curve: dict[int, float] = {}
         for device in devices:
@@ -200,12 +222,13 @@ class EnergyService:
             else:
                 today_by_device[device.id] = DeviceDay(sum(quarters.energy.values()),
                                                        calc.cost_of(quarters.energy, prices))
-            for quarter, kw in quarters.demand.items():
-                curve[quarter] = curve.get(quarter, 0.0) + kw
+            if device.id in counted_ids:
+                for quarter, kw in quarters.demand.items():
+                    curve[quarter] = curve.get(quarter, 0.0) + kw
 
-        past_days = await self._month_days(devices, today, today_start, now_ms)
+        past_days = await self._month_days(counted, today, today_start, now_ms)
         month_energy = month_cost = None
-        for day in [*past_days, *today_by_device.values()]:
+        for day in [*past_days, *(today_by_device[i] for i in counted_ids)]:
             if day.energy_kwh is not None:
                 month_energy = (month_energy or 0.0) + day.energy_kwh
             if day.cost is not None:
@@ -227,7 +250,7 @@ class EnergyService:
                 counter_key=assigned.get(calc.SOURCE_COUNTER),
                 power_key=assigned.get(calc.SOURCE_POWER),
                 power_factor_key=assigned.get("power_factor"),
-                idle_threshold_kw=_idle_threshold(device)))
+                idle_threshold_kw=_idle_threshold(device), supply=is_supply_meter(device)))
         return result
 
     async def device_quarters(self, devices: Sequence[EnergyDevice], start_ms: int,
