@@ -417,6 +417,181 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/energy/analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Energy page: a factory or node over a range, compared with the previous period and last year, broken down, by tariff period, peaks */
+        get: operations["energy_analysis_api_v1_energy_analysis_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/energy/analysis/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Energy page's figures as CSV (buckets) or an Excel workbook (all) */
+        get: operations["export_energy_analysis_api_v1_energy_analysis_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/virtual-meters/{meter_id}/energy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A virtual meter's energy per local bucket, like a device's */
+        get: operations["virtual_meter_energy_api_v1_virtual_meters__meter_id__energy_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/nodes/{node_id}/energy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A node's energy (its devices and virtual meters and everything below) */
+        get: operations["node_energy_api_v1_assets_nodes__node_id__energy_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/tree": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The factory's asset tree with the devices and virtual meters on each node */
+        get: operations["get_tree_api_v1_assets_tree_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a node to the asset tree */
+        post: operations["create_node_api_v1_assets_nodes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/nodes/{node_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A node with everything below it */
+        get: operations["get_node_api_v1_assets_nodes__node_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete a node without children (its devices become unattached) */
+        delete: operations["delete_node_api_v1_assets_nodes__node_id__delete"];
+        options?: never;
+        head?: never;
+        /** Rename a node, or move it with everything below it */
+        patch: operations["update_node_api_v1_assets_nodes__node_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/assets/nodes/{node_id}/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the devices attached to a node (a device hangs on one node) */
+        put: operations["set_node_devices_api_v1_assets_nodes__node_id__devices_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/virtual-meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Virtual meters: signed sums of devices' energy */
+        get: operations["list_meters_api_v1_virtual_meters_get"];
+        put?: never;
+        /** Define a virtual meter, e.g. main meter − sub-meters = unmetered */
+        post: operations["create_meter_api_v1_virtual_meters_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/virtual-meters/{meter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A virtual meter and its formula */
+        get: operations["get_meter_api_v1_virtual_meters__meter_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete a virtual meter */
+        delete: operations["delete_meter_api_v1_virtual_meters__meter_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a virtual meter's name, node or terms */
+        patch: operations["update_meter_api_v1_virtual_meters__meter_id__patch"];
+        trace?: never;
+    };
     "/api/v1/dashboard/summary": {
         parameters: {
             query?: never;
@@ -1243,6 +1418,18 @@ export interface components {
              */
             resolution: "auto" | "1m" | "5m" | "15m" | "1h";
         };
+        /** AssetTree */
+        AssetTree: {
+            /** Roots */
+            roots: components["schemas"]["NodeRead"][];
+            /** Max Depth */
+            max_depth: number;
+            /**
+             * Unattached Device Ids
+             * @description Devices on no node
+             */
+            unattached_device_ids: number[];
+        };
         /** AuditActor */
         AuditActor: {
             /** Id */
@@ -1352,6 +1539,30 @@ export interface components {
              * @description At least 10 characters, not only letters or only digits, not containing the email's local part, not a common password
              */
             new_password: string;
+        };
+        /** Comparison */
+        Comparison: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "previous_period" | "last_year";
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            totals: components["schemas"]["EnergyFigures"];
+            /**
+             * Buckets
+             * @description Aligned with the main buckets by index
+             */
+            buckets: components["schemas"]["EnergyBucket"][];
         };
         /** CurrentUserRead */
         CurrentUserRead: {
@@ -1652,6 +1863,49 @@ export interface components {
             /** Co2 Kg */
             co2_kg: number | null;
         };
+        /** EnergyAnalysis */
+        EnergyAnalysis: {
+            /** Timezone */
+            timezone: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Bucket
+             * @enum {string}
+             */
+            bucket: "hour" | "day" | "month";
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            scope: components["schemas"]["Scope"];
+            /** Buckets */
+            buckets: components["schemas"]["EnergyBucket"][];
+            totals: components["schemas"]["EnergyFigures"];
+            /** Comparisons */
+            comparisons: components["schemas"]["Comparison"][];
+            /** By Node */
+            by_node: components["schemas"]["ShareRow"][];
+            /** By Area */
+            by_area: components["schemas"]["ShareRow"][];
+            /** By Type */
+            by_type: components["schemas"]["ShareRow"][];
+            /** Meters */
+            meters: components["schemas"]["MeterRow"][];
+            /** Tariff Periods */
+            tariff_periods: components["schemas"]["TariffPeriodRow"][];
+            /**
+             * Peaks
+             * @description The highest 15-minute demand windows, at least an hour apart
+             */
+            peaks: components["schemas"]["PeakEventRow"][];
+        };
         /** EnergyBucket */
         EnergyBucket: {
             /** Energy Kwh */
@@ -1725,6 +1979,10 @@ export interface components {
         Envelope_AnalyticsJobRead_: {
             data: components["schemas"]["AnalyticsJobRead"];
         };
+        /** Envelope[AssetTree] */
+        Envelope_AssetTree_: {
+            data: components["schemas"]["AssetTree"];
+        };
         /** Envelope[CurrentUserRead] */
         Envelope_CurrentUserRead_: {
             data: components["schemas"]["CurrentUserRead"];
@@ -1745,6 +2003,10 @@ export interface components {
         Envelope_DeviceWithCredentials_: {
             data: components["schemas"]["DeviceWithCredentials"];
         };
+        /** Envelope[EnergyAnalysis] */
+        Envelope_EnergyAnalysis_: {
+            data: components["schemas"]["EnergyAnalysis"];
+        };
         /** Envelope[FactoryEnergy] */
         Envelope_FactoryEnergy_: {
             data: components["schemas"]["FactoryEnergy"];
@@ -1760,6 +2022,14 @@ export interface components {
         /** Envelope[LiveKpis] */
         Envelope_LiveKpis_: {
             data: components["schemas"]["LiveKpis"];
+        };
+        /** Envelope[MeterEnergy] */
+        Envelope_MeterEnergy_: {
+            data: components["schemas"]["MeterEnergy"];
+        };
+        /** Envelope[NodeRead] */
+        Envelope_NodeRead_: {
+            data: components["schemas"]["NodeRead"];
         };
         /** Envelope[ParameterRead] */
         Envelope_ParameterRead_: {
@@ -1789,6 +2059,10 @@ export interface components {
         Envelope_UserRead_: {
             data: components["schemas"]["UserRead"];
         };
+        /** Envelope[VirtualMeterRead] */
+        Envelope_VirtualMeterRead_: {
+            data: components["schemas"]["VirtualMeterRead"];
+        };
         /** Envelope[list[AlertRead]] */
         Envelope_list_AlertRead__: {
             /** Data */
@@ -1808,6 +2082,11 @@ export interface components {
         Envelope_list_ScopeParameter__: {
             /** Data */
             data: components["schemas"]["ScopeParameter"][];
+        };
+        /** Envelope[list[VirtualMeterRead]] */
+        Envelope_list_VirtualMeterRead__: {
+            /** Data */
+            data: components["schemas"]["VirtualMeterRead"][];
         };
         /** FactoryBrief */
         FactoryBrief: {
@@ -2164,7 +2443,7 @@ export interface components {
             /** Unit */
             unit: string | null;
             /** Role */
-            role: ("active_power" | "reactive_power" | "apparent_power" | "energy_counter" | "power_factor" | "voltage" | "current" | "frequency" | "thd" | "temperature" | "other") | null;
+            role: ("active_power" | "reactive_power" | "apparent_power" | "energy_counter" | "power_factor" | "voltage" | "current" | "frequency" | "thd" | "temperature" | "production_count" | "other") | null;
             /** Value */
             value: number | null;
             /** Ts */
@@ -2196,6 +2475,159 @@ export interface components {
             /** Password */
             password: string;
         };
+        /**
+         * MeterEnergy
+         * @description `DeviceEnergy` for a virtual meter or an asset node.
+         */
+        MeterEnergy: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Timezone */
+            timezone: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Bucket
+             * @enum {string}
+             */
+            bucket: "hour" | "day" | "month";
+            /** Source */
+            source: ("energy_counter" | "active_power" | "virtual") | null;
+            /** Buckets */
+            buckets: components["schemas"]["EnergyBucket"][];
+            totals: components["schemas"]["EnergyFigures"];
+        };
+        /** MeterRow */
+        MeterRow: {
+            /**
+             * Key
+             * @description What the row groups: a node id, an area, a device type, "unaccounted" for what no row holds
+             */
+            key: string;
+            /** Name */
+            name: string;
+            /** Energy Kwh */
+            energy_kwh: number | null;
+            /** Cost */
+            cost: number | null;
+            /** Co2 Kg */
+            co2_kg: number | null;
+            /** Share */
+            share: number | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "device" | "virtual";
+            /** Id */
+            id: number;
+            /**
+             * Supply
+             * @description A supply meter: the scope's total is its reading
+             */
+            supply: boolean;
+            /** Peak Demand Kw */
+            peak_demand_kw: number | null;
+        };
+        /** MeterTerm */
+        MeterTerm: {
+            /** Device Id */
+            device_id: number;
+            /**
+             * Sign
+             * @description 1 adds the device's energy, -1 subtracts it
+             * @default 1
+             * @enum {integer}
+             */
+            sign: 1 | -1;
+        };
+        /** MeterTermRead */
+        MeterTermRead: {
+            /** Device Id */
+            device_id: number;
+            /** Device Name */
+            device_name: string;
+            /** Sign */
+            sign: number;
+        };
+        /** NodeCreate */
+        NodeCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @default other
+             * @enum {string}
+             */
+            kind: "site" | "area" | "line" | "machine" | "other";
+            /**
+             * Parent Id
+             * @description None: a root (a site). At most 6 levels deep
+             */
+            parent_id?: number | null;
+            /**
+             * Production Unit
+             * @example parts
+             */
+            production_unit?: string | null;
+        };
+        /** NodeDevices */
+        NodeDevices: {
+            /**
+             * Device Ids
+             * @description Every device of the node: devices on another node move here, devices left out are detached
+             */
+            device_ids: number[];
+        };
+        /** NodeRead */
+        NodeRead: {
+            /** Id */
+            id: number;
+            /** Parent Id */
+            parent_id: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "site" | "area" | "line" | "machine" | "other";
+            /**
+             * Depth
+             * @description 1 for a root
+             */
+            depth: number;
+            /** Production Unit */
+            production_unit: string | null;
+            /**
+             * Device Ids
+             * @description Devices attached to this node itself
+             */
+            device_ids: number[];
+            /**
+             * Virtual Meter Ids
+             * @description Virtual meters counted on this node
+             */
+            virtual_meter_ids: number[];
+            /** Children */
+            children: components["schemas"]["NodeRead"][];
+        };
+        /** NodeUpdate */
+        NodeUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Kind */
+            kind?: ("site" | "area" | "line" | "machine" | "other") | null;
+            /**
+             * Parent Id
+             * @description Moves the node with everything below it; null makes it a root
+             */
+            parent_id?: number | null;
+            /** Production Unit */
+            production_unit?: string | null;
+        };
         /** OpenAlertCounts */
         OpenAlertCounts: {
             /** Open Total */
@@ -2221,7 +2653,7 @@ export interface components {
              * Role
              * @description Semantic role energy KPIs are computed from
              */
-            role?: ("active_power" | "reactive_power" | "apparent_power" | "energy_counter" | "power_factor" | "voltage" | "current" | "frequency" | "thd" | "temperature" | "other") | null;
+            role?: ("active_power" | "reactive_power" | "apparent_power" | "energy_counter" | "power_factor" | "voltage" | "current" | "frequency" | "thd" | "temperature" | "production_count" | "other") | null;
             /** Is Kpi Selected */
             is_kpi_selected?: boolean | null;
             /** Id */
@@ -2245,7 +2677,7 @@ export interface components {
             /** Unit */
             unit: string | null;
             /** Role */
-            role: ("active_power" | "reactive_power" | "apparent_power" | "energy_counter" | "power_factor" | "voltage" | "current" | "frequency" | "thd" | "temperature" | "other") | null;
+            role: ("active_power" | "reactive_power" | "apparent_power" | "energy_counter" | "power_factor" | "voltage" | "current" | "frequency" | "thd" | "temperature" | "production_count" | "other") | null;
             /** Is Kpi Selected */
             is_kpi_selected: boolean;
             /**
@@ -2270,9 +2702,40 @@ export interface components {
              * Role
              * @description Semantic role energy KPIs are computed from
              */
-            role?: ("active_power" | "reactive_power" | "apparent_power" | "energy_counter" | "power_factor" | "voltage" | "current" | "frequency" | "thd" | "temperature" | "other") | null;
+            role?: ("active_power" | "reactive_power" | "apparent_power" | "energy_counter" | "power_factor" | "voltage" | "current" | "frequency" | "thd" | "temperature" | "production_count" | "other") | null;
             /** Is Kpi Selected */
             is_kpi_selected?: boolean | null;
+        };
+        /** PeakContributor */
+        PeakContributor: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "device" | "virtual";
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Demand Kw */
+            demand_kw: number;
+        };
+        /** PeakEventRow */
+        PeakEventRow: {
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Demand Kw */
+            demand_kw: number;
+            /** Contributors */
+            contributors: components["schemas"]["PeakContributor"][];
         };
         /** Period */
         Period: {
@@ -2689,6 +3152,18 @@ export interface components {
             /** Is Active */
             is_active?: boolean | null;
         };
+        /** Scope */
+        Scope: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "factory" | "node";
+            /** Node Id */
+            node_id: number | null;
+            /** Name */
+            name: string;
+        };
         /** ScopeAll */
         ScopeAll: {
             /**
@@ -2751,6 +3226,35 @@ export interface components {
             kind: "type";
             /** Value */
             value: string;
+        };
+        /** ShareRow */
+        ShareRow: {
+            /**
+             * Key
+             * @description What the row groups: a node id, an area, a device type, "unaccounted" for what no row holds
+             */
+            key: string;
+            /** Name */
+            name: string;
+            /** Energy Kwh */
+            energy_kwh: number | null;
+            /** Cost */
+            cost: number | null;
+            /** Co2 Kg */
+            co2_kg: number | null;
+            /** Share */
+            share: number | null;
+        };
+        /** TariffPeriodRow */
+        TariffPeriodRow: {
+            /** Name */
+            name: string;
+            /** Energy Kwh */
+            energy_kwh: number;
+            /** Cost */
+            cost: number | null;
+            /** Share */
+            share: number | null;
         };
         /** TokenPair */
         TokenPair: {
@@ -2949,6 +3453,52 @@ export interface components {
             input?: unknown;
             /** Context */
             ctx?: Record<string, never>;
+        };
+        /** VirtualMeterCreate */
+        VirtualMeterCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Node Id
+             * @description The node its energy counts toward
+             */
+            node_id?: number | null;
+            /** Terms */
+            terms: components["schemas"]["MeterTerm"][];
+        };
+        /** VirtualMeterRead */
+        VirtualMeterRead: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string;
+            /** Node Id */
+            node_id: number | null;
+            /** Terms */
+            terms: components["schemas"]["MeterTermRead"][];
+            /**
+             * Formula
+             * @example Main incomer − CNC Line 1 − Compressor
+             */
+            formula: string;
+        };
+        /** VirtualMeterUpdate */
+        VirtualMeterUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Node Id */
+            node_id?: number | null;
+            /** Terms */
+            terms?: components["schemas"]["MeterTerm"][] | null;
         };
     };
     responses: never;
@@ -3877,6 +4427,484 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_FactoryEnergy_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    energy_analysis_api_v1_energy_analysis_get: {
+        parameters: {
+            query?: {
+                /** @description ISO-8601; default: local midnight six days ago (naive means UTC) */
+                start?: string | null;
+                /** @description ISO-8601; default: the end of today */
+                end?: string | null;
+                bucket?: "hour" | "day" | "month";
+                /** @description An asset node: its subtree instead of the whole factory */
+                node_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_EnergyAnalysis_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_energy_analysis_api_v1_energy_analysis_export_get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                /** @description ISO-8601; default: local midnight six days ago (naive means UTC) */
+                start?: string | null;
+                /** @description ISO-8601; default: the end of today */
+                end?: string | null;
+                bucket?: "hour" | "day" | "month";
+                /** @description An asset node: its subtree instead of the whole factory */
+                node_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    virtual_meter_energy_api_v1_virtual_meters__meter_id__energy_get: {
+        parameters: {
+            query?: {
+                /** @description ISO-8601; default: local midnight six days ago (naive means UTC) */
+                start?: string | null;
+                /** @description ISO-8601; default: the end of today */
+                end?: string | null;
+                bucket?: "hour" | "day" | "month";
+            };
+            header?: never;
+            path: {
+                meter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_MeterEnergy_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    node_energy_api_v1_assets_nodes__node_id__energy_get: {
+        parameters: {
+            query?: {
+                /** @description ISO-8601; default: local midnight six days ago (naive means UTC) */
+                start?: string | null;
+                /** @description ISO-8601; default: the end of today */
+                end?: string | null;
+                bucket?: "hour" | "day" | "month";
+            };
+            header?: never;
+            path: {
+                node_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_MeterEnergy_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_tree_api_v1_assets_tree_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_AssetTree_"];
+                };
+            };
+        };
+    };
+    create_node_api_v1_assets_nodes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodeCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_NodeRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_node_api_v1_assets_nodes__node_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_NodeRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_node_api_v1_assets_nodes__node_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_node_api_v1_assets_nodes__node_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodeUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_NodeRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_node_devices_api_v1_assets_nodes__node_id__devices_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodeDevices"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_NodeRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_meters_api_v1_virtual_meters_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_list_VirtualMeterRead__"];
+                };
+            };
+        };
+    };
+    create_meter_api_v1_virtual_meters_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VirtualMeterCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_VirtualMeterRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_meter_api_v1_virtual_meters__meter_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_VirtualMeterRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_meter_api_v1_virtual_meters__meter_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_meter_api_v1_virtual_meters__meter_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VirtualMeterUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_VirtualMeterRead_"];
                 };
             };
             /** @description Validation Error */
