@@ -32,9 +32,12 @@ async def _foreign_resources(make, owner) -> dict[str, int | str]:
         AssetNode,
         Device,
         DeviceParameter,
+        EnergyBaseline,
+        ProductionEntry,
         ReportJob,
         ReportSchedule,
         Rule,
+        Shift,
         VirtualMeter,
     )
 
@@ -56,6 +59,12 @@ async def _foreign_resources(make, owner) -> dict[str, int | str]:
     node = await _insert(AssetNode(factory_id=fid, name="Sweep site", kind="site",
                                    path="/"))
     meter = await _insert(VirtualMeter(factory_id=fid, name="Sweep meter"))
+    entry = await _insert(ProductionEntry(factory_id=fid, node_id=node.id, day=now.date(),
+                                          quantity=1.0))
+    baseline = await _insert(EnergyBaseline(factory_id=fid, node_id=node.id, name="b",
+                                            period_start=now.date(), period_end=now.date()))
+    shift = await _insert(Shift(factory_id=fid, name="Early", start_time="06:00",
+                                end_time="14:00", days=[0]))
     return {
         "device_id": device.id,
         "parameter_id": parameter.id,
@@ -68,6 +77,9 @@ async def _foreign_resources(make, owner) -> dict[str, int | str]:
         "user_id": user.id,
         "node_id": node.id,
         "meter_id": meter.id,
+        "entry_id": entry.id,
+        "baseline_id": baseline.id,
+        "shift_id": shift.id,
         "object_key": f"factories/{fid}/reports/{report.id}/report.pdf",
     }
 

@@ -592,6 +592,197 @@ export interface paths {
         patch: operations["update_meter_api_v1_virtual_meters__meter_id__patch"];
         trace?: never;
     };
+    "/api/v1/production": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A node's production per local day: counted, entered and the total */
+        get: operations["production_table_api_v1_production_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/production/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Enter production per node and local day (replaces earlier figures) */
+        put: operations["upsert_entries_api_v1_production_entries_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/production/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload production as CSV (node,day,quantity): every row or none */
+        post: operations["upload_entries_api_v1_production_upload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/production/entries/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an entered figure (counters count again for that day) */
+        delete: operations["delete_entry_api_v1_production_entries__entry_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/baselines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Energy baselines: regressions of a node's energy on its production */
+        get: operations["list_baselines_api_v1_baselines_get"];
+        put?: never;
+        /** Fit a baseline over a period (422 NOT_ENOUGH_DATA when it cannot) */
+        post: operations["create_baseline_api_v1_baselines_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/baselines/{baseline_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A baseline with its coefficients and R² */
+        get: operations["get_baseline_api_v1_baselines__baseline_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete a baseline */
+        delete: operations["delete_baseline_api_v1_baselines__baseline_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/baselines/{baseline_id}/fit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fit the baseline again (data of its period arrived late) */
+        post: operations["refit_baseline_api_v1_baselines__baseline_id__fit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/baselines/{baseline_id}/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Expected vs actual energy, savings and CUSUM over a reporting period */
+        get: operations["baseline_performance_api_v1_baselines__baseline_id__performance_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The factory's shift calendar */
+        get: operations["list_shifts_api_v1_shifts_get"];
+        put?: never;
+        /** Add a shift (409 SHIFT_OVERLAP when it would overlap another) */
+        post: operations["create_shift_api_v1_shifts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shifts/{shift_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a shift */
+        delete: operations["delete_shift_api_v1_shifts__shift_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a shift's name, times or days */
+        patch: operations["update_shift_api_v1_shifts__shift_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/energy/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Energy, cost, peak demand, production and EnPI per shift, for the factory or a node */
+        get: operations["shift_report_api_v1_energy_shifts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard/summary": {
         parameters: {
             query?: never;
@@ -1525,6 +1716,122 @@ export interface components {
              */
             result: "allow" | "deny";
         };
+        /** BaselineCreate */
+        BaselineCreate: {
+            /** Node Id */
+            node_id: number;
+            /** Name */
+            name: string;
+            /**
+             * Period Start
+             * Format: date
+             * @description First local day of the baseline period
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             * @description Last local day of the baseline period (included)
+             */
+            period_end: string;
+            /**
+             * Granularity
+             * @description Regression points: local days, or local hours (hours take production from counters only)
+             * @default day
+             * @enum {string}
+             */
+            granularity: "day" | "hour";
+            /** @description A second variable: this parameter's mean per period */
+            temperature?: components["schemas"]["TemperatureVariable"] | null;
+        };
+        /** BaselineModel */
+        BaselineModel: {
+            /**
+             * Intercept
+             * @description kWh per period when nothing is produced
+             */
+            intercept: number;
+            /**
+             * Coefficients
+             * @description kWh per unit of each variable
+             */
+            coefficients: {
+                [key: string]: number;
+            };
+            /**
+             * R2
+             * @description Share of the energy's variation the model explains
+             */
+            r2: number | null;
+            /**
+             * Points
+             * @description Periods the model was fitted on
+             */
+            points: number;
+        };
+        /** BaselinePerformance */
+        BaselinePerformance: {
+            baseline: components["schemas"]["BaselineRead"];
+            /** Timezone */
+            timezone: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Rows */
+            rows: components["schemas"]["PerformanceRow"][];
+            totals: components["schemas"]["PerformanceTotals"];
+            /**
+             * Skipped
+             * @description Periods left out for want of energy or production data
+             */
+            skipped: number;
+        };
+        /** BaselineRead */
+        BaselineRead: {
+            /** Id */
+            id: number;
+            /** Node Id */
+            node_id: number;
+            /** Name */
+            name: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Granularity
+             * @enum {string}
+             */
+            granularity: "day" | "hour";
+            temperature: components["schemas"]["TemperatureVariable"] | null;
+            /** @description Null until fitted */
+            model: components["schemas"]["BaselineModel"] | null;
+            /**
+             * Formula
+             * @example E = 120.0 + 2.5 × production
+             */
+            formula: string | null;
+            /** Fitted At */
+            fitted_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** BulkAcknowledge */
         BulkAcknowledge: {
             /** Ids */
@@ -1959,6 +2266,45 @@ export interface components {
             today: components["schemas"]["EnergyAmount"];
             month: components["schemas"]["EnergyAmount"];
         };
+        /** EntriesUpsert */
+        EntriesUpsert: {
+            /** Entries */
+            entries: components["schemas"]["EntryInput"][];
+        };
+        /** EntryInput */
+        EntryInput: {
+            /** Node Id */
+            node_id: number;
+            /**
+             * Day
+             * Format: date
+             * @description Local day of the factory
+             */
+            day: string;
+            /** Quantity */
+            quantity: number;
+        };
+        /** EntryRead */
+        EntryRead: {
+            /** Id */
+            id: number;
+            /** Node Id */
+            node_id: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Quantity */
+            quantity: number;
+            /** Created By */
+            created_by: number | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** Envelope[Accepted] */
         Envelope_Accepted_: {
             data: components["schemas"]["Accepted"];
@@ -1982,6 +2328,14 @@ export interface components {
         /** Envelope[AssetTree] */
         Envelope_AssetTree_: {
             data: components["schemas"]["AssetTree"];
+        };
+        /** Envelope[BaselinePerformance] */
+        Envelope_BaselinePerformance_: {
+            data: components["schemas"]["BaselinePerformance"];
+        };
+        /** Envelope[BaselineRead] */
+        Envelope_BaselineRead_: {
+            data: components["schemas"]["BaselineRead"];
         };
         /** Envelope[CurrentUserRead] */
         Envelope_CurrentUserRead_: {
@@ -2035,6 +2389,10 @@ export interface components {
         Envelope_ParameterRead_: {
             data: components["schemas"]["ParameterRead"];
         };
+        /** Envelope[ProductionTable] */
+        Envelope_ProductionTable_: {
+            data: components["schemas"]["ProductionTable"];
+        };
         /** Envelope[ReportRead] */
         Envelope_ReportRead_: {
             data: components["schemas"]["ReportRead"];
@@ -2047,9 +2405,21 @@ export interface components {
         Envelope_ScheduleRead_: {
             data: components["schemas"]["ScheduleRead"];
         };
+        /** Envelope[ShiftRead] */
+        Envelope_ShiftRead_: {
+            data: components["schemas"]["ShiftRead"];
+        };
+        /** Envelope[ShiftReport] */
+        Envelope_ShiftReport_: {
+            data: components["schemas"]["ShiftReport"];
+        };
         /** Envelope[TokenPair] */
         Envelope_TokenPair_: {
             data: components["schemas"]["TokenPair"];
+        };
+        /** Envelope[UploadResult] */
+        Envelope_UploadResult_: {
+            data: components["schemas"]["UploadResult"];
         };
         /** Envelope[UserInvited] */
         Envelope_UserInvited_: {
@@ -2068,10 +2438,20 @@ export interface components {
             /** Data */
             data: components["schemas"]["AlertRead"][];
         };
+        /** Envelope[list[BaselineRead]] */
+        Envelope_list_BaselineRead__: {
+            /** Data */
+            data: components["schemas"]["BaselineRead"][];
+        };
         /** Envelope[list[DryRunResult]] */
         Envelope_list_DryRunResult__: {
             /** Data */
             data: components["schemas"]["DryRunResult"][];
+        };
+        /** Envelope[list[EntryRead]] */
+        Envelope_list_EntryRead__: {
+            /** Data */
+            data: components["schemas"]["EntryRead"][];
         };
         /** Envelope[list[ParameterRead]] */
         Envelope_list_ParameterRead__: {
@@ -2082,6 +2462,11 @@ export interface components {
         Envelope_list_ScopeParameter__: {
             /** Data */
             data: components["schemas"]["ScopeParameter"][];
+        };
+        /** Envelope[list[ShiftRead]] */
+        Envelope_list_ShiftRead__: {
+            /** Data */
+            data: components["schemas"]["ShiftRead"][];
         };
         /** Envelope[list[VirtualMeterRead]] */
         Envelope_list_VirtualMeterRead__: {
@@ -2737,6 +3122,61 @@ export interface components {
             /** Contributors */
             contributors: components["schemas"]["PeakContributor"][];
         };
+        /** PerformanceRow */
+        PerformanceRow: {
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Actual Kwh */
+            actual_kwh: number;
+            /** Production */
+            production: number;
+            /** Temperature */
+            temperature: number | null;
+            /** Expected Kwh */
+            expected_kwh: number;
+            /**
+             * Savings Kwh
+             * @description Expected minus actual: positive is saved
+             */
+            savings_kwh: number;
+            /**
+             * Cusum Kwh
+             * @description Running sum of actual minus expected
+             */
+            cusum_kwh: number;
+            /**
+             * Enpi
+             * @description Actual kWh per unit
+             */
+            enpi: number | null;
+            /** Expected Enpi */
+            expected_enpi: number | null;
+        };
+        /** PerformanceTotals */
+        PerformanceTotals: {
+            /** Actual Kwh */
+            actual_kwh: number;
+            /** Expected Kwh */
+            expected_kwh: number;
+            /** Savings Kwh */
+            savings_kwh: number;
+            /** Savings Pct */
+            savings_pct: number | null;
+            /** Production */
+            production: number;
+            /** Enpi */
+            enpi: number | null;
+            /** Expected Enpi */
+            expected_enpi: number | null;
+        };
         /** Period */
         Period: {
             /**
@@ -2749,6 +3189,44 @@ export interface components {
              * Format: date-time
              */
             end: string;
+        };
+        /** ProductionDay */
+        ProductionDay: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Counted
+             * @description What production counters counted
+             */
+            counted: number | null;
+            /**
+             * Entered
+             * @description What was entered for the node itself
+             */
+            entered: number | null;
+            /**
+             * Total
+             * @description The node's production: its own entry where there is one, else its counters plus its children's production
+             */
+            total: number | null;
+            /** Entry Id */
+            entry_id: number | null;
+        };
+        /** ProductionTable */
+        ProductionTable: {
+            /** Node Id */
+            node_id: number;
+            /** Name */
+            name: string;
+            /** Unit */
+            unit: string | null;
+            /** Timezone */
+            timezone: string;
+            /** Days */
+            days: components["schemas"]["ProductionDay"][];
         };
         /** Recipients */
         Recipients: {
@@ -3245,6 +3723,154 @@ export interface components {
             /** Share */
             share: number | null;
         };
+        /** ShiftCreate */
+        ShiftCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Start
+             * @example 22:00
+             */
+            start: string;
+            /**
+             * End
+             * @description At or before the start: the next day; 24:00 is midnight
+             * @example 06:00
+             */
+            end: string;
+            /**
+             * Days
+             * @description Weekdays the shift starts on, Monday = 0
+             */
+            days: number[];
+        };
+        /** ShiftOccurrence */
+        ShiftOccurrence: {
+            /** Energy Kwh */
+            energy_kwh: number | null;
+            /** Cost */
+            cost: number | null;
+            /** Co2 Kg */
+            co2_kg: number | null;
+            /** Peak Demand Kw */
+            peak_demand_kw: number | null;
+            /**
+             * Production
+             * @description Units produced; null when nothing counts them or a daily entry cannot be split
+             */
+            production: number | null;
+            /**
+             * Enpi
+             * @description kWh per unit
+             */
+            enpi: number | null;
+            /** Shift Id */
+            shift_id: number;
+            /** Name */
+            name: string;
+            /**
+             * Day
+             * Format: date
+             * @description The local day the shift starts on
+             */
+            day: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+        };
+        /** ShiftRead */
+        ShiftRead: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Start */
+            start: string;
+            /** End */
+            end: string;
+            /** Days */
+            days: number[];
+            /**
+             * Hours
+             * @description Length of one shift
+             */
+            hours: number;
+            /** Crosses Midnight */
+            crosses_midnight: boolean;
+        };
+        /** ShiftReport */
+        ShiftReport: {
+            /** Timezone */
+            timezone: string;
+            /** Currency */
+            currency: string;
+            scope: components["schemas"]["Scope"];
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Shifts
+             * @description Per shift of the calendar, then the time outside every shift
+             */
+            shifts: components["schemas"]["ShiftTotals"][];
+            /** Occurrences */
+            occurrences: components["schemas"]["ShiftOccurrence"][];
+        };
+        /** ShiftTotals */
+        ShiftTotals: {
+            /** Energy Kwh */
+            energy_kwh: number | null;
+            /** Cost */
+            cost: number | null;
+            /** Co2 Kg */
+            co2_kg: number | null;
+            /** Peak Demand Kw */
+            peak_demand_kw: number | null;
+            /**
+             * Production
+             * @description Units produced; null when nothing counts them or a daily entry cannot be split
+             */
+            production: number | null;
+            /**
+             * Enpi
+             * @description kWh per unit
+             */
+            enpi: number | null;
+            /**
+             * Shift Id
+             * @description Null for the time outside every shift
+             */
+            shift_id: number | null;
+            /** Name */
+            name: string;
+            /** Occurrences */
+            occurrences: number;
+        };
+        /** ShiftUpdate */
+        ShiftUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Start */
+            start?: string | null;
+            /** End */
+            end?: string | null;
+            /** Days */
+            days?: number[] | null;
+        };
         /** TariffPeriodRow */
         TariffPeriodRow: {
             /** Name */
@@ -3255,6 +3881,13 @@ export interface components {
             cost: number | null;
             /** Share */
             share: number | null;
+        };
+        /** TemperatureVariable */
+        TemperatureVariable: {
+            /** Device Id */
+            device_id: number;
+            /** Parameter Key */
+            parameter_key: string;
         };
         /** TokenPair */
         TokenPair: {
@@ -3314,6 +3947,16 @@ export interface components {
             default_price_per_kwh: number;
             /** Periods */
             periods?: components["schemas"]["TouPeriod"][];
+        };
+        /** UploadResult */
+        UploadResult: {
+            /**
+             * Saved
+             * @description Rows written (new or replacing an earlier figure)
+             */
+            saved: number;
+            /** Entries */
+            entries: components["schemas"]["EntryRead"][];
         };
         /** UserInvite */
         UserInvite: {
@@ -4905,6 +5548,475 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_VirtualMeterRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    production_table_api_v1_production_get: {
+        parameters: {
+            query: {
+                node_id: number;
+                /** @description First local day */
+                start: string;
+                /** @description Last local day (included) */
+                end: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ProductionTable_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upsert_entries_api_v1_production_entries_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EntriesUpsert"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_list_EntryRead__"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upload_entries_api_v1_production_upload_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example node,day,quantity
+                 *     Site / Line 1,2026-01-14,840
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_UploadResult_"];
+                };
+            };
+        };
+    };
+    delete_entry_api_v1_production_entries__entry_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_baselines_api_v1_baselines_get: {
+        parameters: {
+            query?: {
+                node_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_list_BaselineRead__"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_baseline_api_v1_baselines_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BaselineCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_BaselineRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_baseline_api_v1_baselines__baseline_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                baseline_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_BaselineRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_baseline_api_v1_baselines__baseline_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                baseline_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    refit_baseline_api_v1_baselines__baseline_id__fit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                baseline_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_BaselineRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    baseline_performance_api_v1_baselines__baseline_id__performance_get: {
+        parameters: {
+            query?: {
+                /** @description Default: the day after the baseline */
+                start?: string | null;
+                /** @description Default: today */
+                end?: string | null;
+            };
+            header?: never;
+            path: {
+                baseline_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_BaselinePerformance_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_shifts_api_v1_shifts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_list_ShiftRead__"];
+                };
+            };
+        };
+    };
+    create_shift_api_v1_shifts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShiftCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ShiftRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_shift_api_v1_shifts__shift_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_shift_api_v1_shifts__shift_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShiftUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ShiftRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    shift_report_api_v1_energy_shifts_get: {
+        parameters: {
+            query: {
+                /** @description First local day */
+                start: string;
+                /** @description Last local day (included) */
+                end: string;
+                /** @description An asset node: its subtree instead of the whole factory */
+                node_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ShiftReport_"];
                 };
             };
             /** @description Validation Error */

@@ -15,15 +15,18 @@ from app.api.v1 import (
     files,
     kpis,
     mqtt,
+    production,
     report_schedules,
     reports,
     rules,
+    shifts,
     telemetry,
     users,
 )
 
 api_router = APIRouter(prefix="/api/v1")
 # Schedules before reports: /reports/schedules must not be read as /reports/{report_id}.
-for module in (auth, factories, devices, kpis, telemetry, energy, assets, dashboard, rules,
-               alerts, users, audit, mqtt, analytics, report_schedules, reports, files):
+for module in (auth, factories, devices, kpis, telemetry, energy, assets, production, shifts,
+               dashboard, rules, alerts, users, audit, mqtt, analytics, report_schedules,
+               reports, files):
     api_router.include_router(module.router)

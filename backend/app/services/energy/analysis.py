@@ -171,19 +171,10 @@ class EnergyAnalysisService:
         now_ms = self.energy._now_ms()
         start_ms, end_ms, buckets = self.energy._range(start, end, bucket, now_ms)
         tree = await load_tree(self.session, self.factory.id)
-        node = None
-        if node_id is not None:
-            node = tree.nodes.get(node_id)
-            if node is None:
-                raise not_found("node")
-            devices = await self.devices.get_many(tree.devices_under(node_id))
-            virtual = await self.virtual.get_many(tree.meters_under(node_id))
-        else:
-            devices = await self.devices.list_all()
-            virtual = await self.virtual.list_all()
-        specs = await self._virtual_specs(virtual)
+        devices, specs = await self.members(tree, node_id)
+        node = tree.nodes[node_id] if node_id is not None else None
         meters = await self.measure(devices, specs, start_ms, end_ms)
-        counted = self._counted(meters, by_node=node is not None)
+        counted = self.counted(meters, by_node=node is not None)
         per_bucket, totals = self._figures(buckets, counted, now_ms)
         total_kwh = totals.energy_kwh
 
@@ -213,6 +204,19 @@ class EnergyAnalysisService:
             peaks=self._peaks(counted, start_ms, end_ms))
 
     # -- reading ---------------------------------------------------------------------------
+    async def members(self, tree: Tree, node_id: int | None
+                      ) -> tuple[list[Device], list[VirtualSpec]]:
+        """The devices and virtual meters of a scope: a node's subtree, or the factory."""
+        if node_id is not None:
+            if node_id not in tree.nodes:
+                raise not_found("node")
+            devices = await self.devices.get_many(tree.devices_under(node_id))
+            virtual = await self.virtual.get_many(tree.meters_under(node_id))
+        else:
+            devices = await self.devices.list_all()
+            virtual = await self.virtual.list_all()
+        return devices, await self._virtual_specs(virtual)
+
     async def _virtual_specs(self, meters: Sequence[VirtualMeter]) -> list[VirtualSpec]:
         terms = await self.terms.for_meters([m.id for m in meters])
         return [VirtualSpec(m.id, m.name, [(t.sign, t.device_id) for t in terms
@@ -240,7 +244,8 @@ class EnergyAnalysisService:
         return result
 
     @staticmethod
-    def _counted(meters: Sequence[Meter], *, by_node: bool) -> list[Meter]:
+    def counted(meters: Sequence[Meter], *, by_node: bool) -> list[Meter]:
+        """What a scope's total is made of (see the module's docstring)."""
         if by_node:
             return list(meters)
         devices = [m for m in meters if m.kind == "device"]
