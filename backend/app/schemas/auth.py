@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, StringConstraints, model_validator
 
-from app.schemas.common import Schema
+from app.schemas.common import OneLine, Schema
 from app.schemas.factory import FactoryBrief
 from app.schemas.user import Role
 
@@ -74,7 +74,7 @@ class AcceptInviteRequest(FactoryReference):
     token: EmailedToken
     password: NewPassword
     full_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                                max_length=200)] | None = None
+                                                max_length=200), OneLine] | None = None
 
 
 class ForgotPasswordRequest(FactoryReference):

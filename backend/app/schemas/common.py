@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from app.core.safe_text import clean_name
 
 T = TypeVar("T")
 
 MAX_PER_PAGE = 100
+
+# For names people give things (devices, users, rules, factories, schedules): they end up in
+# tables, exports, PDF and Excel reports and log lines, so they are one line of visible text.
+# Line breaks and tabs become spaces, other control characters and bidi overrides are dropped.
+# Put it after the field's StringConstraints: it still runs first, and the OpenAPI schema keeps
+# the constraints (placed before them, the response schema would lose them).
+OneLine = BeforeValidator(clean_name)
 
 
 class Schema(BaseModel):

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model
 
 from app.models.device import DEVICE_STATUSES
 from app.models.device_parameter import PARAMETER_ROLES
-from app.schemas.common import Schema
+from app.schemas.common import OneLine, Schema
 
 DEVICE_KEY_MAX = 128
 METADATA_MAX_BYTES = 16 * 1024
@@ -43,7 +43,8 @@ def _blank_to_none(value: str | None) -> str | None:
 def _text(max_length: int):
     """Optional free text: trimmed, and an empty string clears the field."""
     return Annotated[
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=max_length)] | None,
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=max_length),
+                  OneLine] | None,
         AfterValidator(_blank_to_none),
     ]
 
@@ -56,7 +57,7 @@ def _check_metadata(value: dict[str, Any] | None) -> dict[str, Any] | None:
 
 DeviceKey = Annotated[str, AfterValidator(check_device_key)]
 DeviceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                              max_length=200)]
+                                              max_length=200), OneLine]
 Metadata = Annotated[dict[str, Any], AfterValidator(_check_metadata)]
 DeviceType = _text(64)
 Location = _text(200)

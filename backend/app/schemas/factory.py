@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.schemas.common import Schema
+from app.schemas.common import OneLine, Schema
 
 
 class FactoryPublic(Schema):
@@ -75,7 +75,8 @@ class FlatTariff(TariffInput):
 
 
 class TouPeriod(TariffInput):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+                    OneLine]
     days: list[Weekday] = Field(min_length=1, max_length=7)
     start: StartClock
     end: EndClock
@@ -132,7 +133,7 @@ class FactoryUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                           max_length=200)] | None = None
+                                           max_length=200), OneLine] | None = None
     timezone: TimeZoneName | None = None
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])] | None = None
     co2_kg_per_kwh: Annotated[Decimal, Field(ge=0, le=1000, allow_inf_nan=False)] | None = None

@@ -6,13 +6,14 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, ConfigDict, EmailStr, Field, StringConstraints
 
 from app.models.report_schedule import CADENCES
-from app.schemas.common import Schema
+from app.schemas.common import OneLine, Schema
 from app.schemas.job import _unique
 from app.schemas.report import ReportDeviceIds, ReportFormat, ReportKind
 
 Cadence = Literal[CADENCES]  # type: ignore[valid-type]
 RECIPIENTS_MAX = 20
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                 OneLine]
 Recipients = Annotated[list[EmailStr], Field(min_length=1, max_length=RECIPIENTS_MAX),
                        AfterValidator(_unique)]
 

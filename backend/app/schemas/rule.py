@@ -16,7 +16,7 @@ from pydantic import (
 from app.core.clock import parse_clock
 from app.models.rule import SEVERITIES
 from app.models.user import PERMISSIONS
-from app.schemas.common import Schema
+from app.schemas.common import OneLine, Schema
 from app.schemas.device import Input
 
 MAX_ID = 2**63 - 1
@@ -55,7 +55,7 @@ def _e164(value: str) -> str:
 
 Phone = Annotated[str, AfterValidator(_e164)]
 ScopeText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                             max_length=100)]
+                                             max_length=100), OneLine]
 
 
 # --- scope ---------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ class Recipients(Input):
 
 Channels = Annotated[list[Channel], AfterValidator(_unique)]
 RuleName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                            max_length=200)]
+                                            max_length=200), OneLine]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Cooldown = Annotated[int, Field(ge=0, le=COOLDOWN_MINUTES_MAX)]
 ForSeconds = Annotated[int, Field(ge=0, le=FOR_SECONDS_MAX)]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
 from app.models.user import PERMISSIONS, ROLES
-from app.schemas.common import Schema
+from app.schemas.common import OneLine, Schema
 from app.schemas.rule import Phone
 
 Role = Literal[ROLES]  # type: ignore[valid-type]
@@ -14,7 +14,7 @@ Permission = Literal[PERMISSIONS]  # type: ignore[valid-type]
 # invited: no password yet; active: can sign in; deactivated: cannot, history kept.
 UserStatus = Literal["invited", "active", "deactivated"]
 
-FullName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+FullName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), OneLine]
 
 
 def _distinct_sorted(values: list[str]) -> list[str]:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from app.core.database import session_scope
+from app.core.safe_text import spreadsheet_text
 from app.models.analytics_job import AnalyticsJob
 from app.models.device import Device
 from app.models.factory import Factory
@@ -174,6 +175,8 @@ def _anomaly_csv(found: anomaly_detection.Detection, zone: ZoneInfo) -> bytes:
     table["window"] = [w + 1 if w >= 0 else "" for w in found.window_of_row]
     table.index = table.index.strftime("%Y-%m-%dT%H:%M:%SZ")
     table.index.name = "time_utc"
+    # Column names carry device and parameter names: shown as text, never evaluated.
+    table.columns = [spreadsheet_text(str(column)) for column in table.columns]
     buffer = io.StringIO()
     table.to_csv(buffer, float_format="%.6g")
     return buffer.getvalue().encode()

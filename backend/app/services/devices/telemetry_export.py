@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import ValidationFailed
+from app.core.safe_text import spreadsheet_text
 from app.core.time_range import resolve_range
 from app.models.device import Device
 from app.repositories.device_repo import DeviceParameterRepository
@@ -47,12 +48,14 @@ def export_filename(device_key: str, start: datetime, end: datetime) -> str:
 
 
 def csv_chunk(rows: Sequence[RawRow], *, header: bool = False) -> bytes:
-    """Rows as CSV text; the csv module quotes names that hold commas, quotes or newlines."""
+    """Rows as CSV text; the csv module quotes names that hold commas, quotes or newlines, and
+    a parameter name a device chose is written so that a spreadsheet shows it as text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if header:
         writer.writerow(CSV_HEADER)
-    writer.writerows((_iso(ts), parameter, repr(value)) for _device, parameter, ts, value in rows)
+    writer.writerows((_iso(ts), spreadsheet_text(parameter), repr(value))
+                     for _device, parameter, ts, value in rows)
     return buffer.getvalue().encode()
 
 

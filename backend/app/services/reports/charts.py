@@ -10,6 +10,9 @@ from datetime import datetime
 import matplotlib
 
 matplotlib.use("Agg")
+# Labels are device, parameter and factory names: a `$` in one must print as a dollar, not
+# start mathtext (an unbalanced one fails the whole chart). Nothing here draws formulas.
+matplotlib.rcParams["text.parse_math"] = False
 
 import matplotlib.dates as mdates  # noqa: E402
 import numpy as np  # noqa: E402

@@ -27,6 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.core.safe_text import pdf_text
 from app.services.reports import charts as chart_rendering
 from app.services.reports.data import DeviceFigures, ReportData
 from app.services.reports.format import local_time, number, percent
@@ -72,7 +73,8 @@ def _styles() -> dict[str, ParagraphStyle]:
 def _table(rows: list[list], widths: list[float], numeric_from: int = 1) -> Table:
     regular, bold = _fonts()
     style = _styles()["cell"]
-    body = [[Paragraph(str(c), style) if isinstance(c, str) and len(c) > 28 else c
+    # Long text wraps in a Paragraph, which parses markup: names are escaped for it.
+    body = [[Paragraph(pdf_text(c), style) if isinstance(c, str) and len(c) > 28 else c
              for c in row] for row in rows]
     table = Table(body, colWidths=widths, repeatRows=1)
     commands = [
@@ -134,9 +136,9 @@ def _alert_rows(alerts: list[dict]) -> list[list[str]]:
 
 def _cover(data: ReportData) -> list:
     s = _styles()
-    return [Spacer(1, 70 * mm), Paragraph(data.title, s["cover_title"]), Spacer(1, 10 * mm),
-            Paragraph(data.factory.name, s["cover_line"]),
-            Paragraph(data.period_label, s["cover_line"]), Spacer(1, 6 * mm),
+    return [Spacer(1, 70 * mm), Paragraph(pdf_text(data.title), s["cover_title"]),
+            Spacer(1, 10 * mm), Paragraph(pdf_text(data.factory.name), s["cover_line"]),
+            Paragraph(pdf_text(data.period_label), s["cover_line"]), Spacer(1, 6 * mm),
             Paragraph(f"Generated {data.generated_at.astimezone(data.zone):%Y-%m-%d %H:%M} "
                       f"({data.zone.key})", s["cover_line"]), PageBreak()]
 
@@ -231,7 +233,7 @@ def _device_sections(data: ReportData) -> list:
         rows = [["Day", "Energy kWh", f"Cost {data.currency}", "Peak kW", "Load factor"]]
         rows += [[f"{b['start']:%a %d %b}", number(b["energy_kwh"]), number(b["cost"]),
                   number(b["peak_demand_kw"]), percent(b["load_factor"])] for b in device.days]
-        section = [PageBreak(), Paragraph(device.name, s["h1"]), Paragraph(
+        section = [PageBreak(), Paragraph(pdf_text(device.name), s["h1"]), Paragraph(
             f"Energy {number(t['energy_kwh'])} kWh · cost {number(t['cost'])} "
             f"{data.currency} · CO2 {number(t['co2_kg'])} kg · peak "
             f"{number(t['peak_demand_kw'])} kW · load factor {percent(t['load_factor'])} · "

@@ -9,11 +9,13 @@ import io
 from datetime import datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.core.safe_text import clean_name
 from app.services.reports.data import DeviceFigures, ReportData
 
 KWH = '#,##0.00'
@@ -32,9 +34,29 @@ def _naive(moment: datetime) -> datetime:
     return moment.replace(tzinfo=None)
 
 
+def _as_text(cell: Cell, value: str) -> Cell:
+    """Makes a cell hold text that stays text: openpyxl stores a string starting with `=` as
+    a formula, and Excel re-reads a plain string cell as one when it is edited; quotePrefix
+    marks the cell as typed text. Control characters, which the file format cannot hold,
+    are dropped."""
+    cell.value = clean_name(value)
+    cell.data_type = "s"  # not a formula, not an error code such as #N/A
+    cell.quotePrefix = True
+    return cell
+
+
+def _text(sheet: Worksheet, value: str | None) -> Cell | None:
+    """A text cell for `sheet.append`."""
+    return None if value is None else _as_text(Cell(sheet), value)
+
+
+def _put_text(sheet: Worksheet, row: int, column: int, value: str) -> Cell:
+    return _as_text(sheet.cell(row=row, column=column), value)
+
+
 def _header(sheet: Worksheet, row: int, titles: list[str], widths: list[int]) -> None:
     for column, (title, width) in enumerate(zip(titles, widths, strict=True), start=1):
-        cell = sheet.cell(row=row, column=column, value=title)
+        cell = _put_text(sheet, row, column, title)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(column)].width = width
@@ -52,9 +74,8 @@ def _formats(sheet: Worksheet, first_row: int, formats: dict[int, str]) -> None:
 def _summary(book: Workbook, data: ReportData) -> None:
     sheet = book.active
     sheet.title = "Summary"
-    sheet["A1"] = data.title
-    sheet["A1"].font = Font(bold=True, size=16)
-    sheet["A2"] = data.factory.name
+    _put_text(sheet, 1, 1, data.title).font = Font(bold=True, size=16)
+    _put_text(sheet, 2, 1, data.factory.name)
     sheet["A3"] = f"Period: {data.period_label}"
     sheet["A4"] = f"Generated: {data.generated_at.astimezone(data.zone):%Y-%m-%d %H:%M}"
     t = data.totals
@@ -84,7 +105,7 @@ def _devices(book: Workbook, data: ReportData) -> None:
                        "Idle (kWh)", "Running (kWh)"], [32, 14, 9, 14, 12, 16, 12, 12, 12, 14])
     for d in devices:
         t = d.totals
-        sheet.append([d.name, t["energy_kwh"], d.share, t["cost"], t["co2_kg"],
+        sheet.append([_text(sheet, d.name), t["energy_kwh"], d.share, t["cost"], t["co2_kg"],
                       t["peak_demand_kw"], t["load_factor"], t["avg_power_factor"],
                       t["idle_kwh"], t["running_kwh"]])
     _formats(sheet, 2, {2: KWH, 3: PERCENT, 4: MONEY, 5: KWH, 6: KWH, 7: PERCENT, 8: FACTOR,
@@ -158,8 +179,9 @@ def _alerts(book: Workbook, data: ReportData) -> None:
     _header(sheet, 1, ["Triggered", "Severity", "Device", "Title", "Status", "Resolved"],
             [17, 10, 28, 50, 13, 17])
     for a in data.alerts:
-        sheet.append([_naive(a["triggered_at"]), a["severity"], a["device"], a["title"],
-                      a["status"], _naive(a["resolved_at"]) if a["resolved_at"] else None])
+        sheet.append([_naive(a["triggered_at"]), a["severity"], _text(sheet, a["device"]),
+                      _text(sheet, a["title"]), a["status"],
+                      _naive(a["resolved_at"]) if a["resolved_at"] else None])
     _formats(sheet, 2, {1: HOUR, 6: HOUR})
     if data.alerts:
         sheet.auto_filter.ref = f"A1:F{len(data.alerts) + 1}"
