@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from app.models.asset import MAX_NODE_DEPTH, NODE_KINDS
-from app.schemas.common import Schema
+from app.schemas.common import OneLine, Schema
 from app.schemas.device import Input
 from app.schemas.job import Id, _unique
 
 NodeKind = Literal[NODE_KINDS]  # type: ignore[valid-type]
 NodeName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                            max_length=200)]
+                                            max_length=200), OneLine]
 Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 NODE_DEVICES_MAX = 1000
 METER_TERMS_MAX = 100

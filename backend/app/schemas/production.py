@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from app.models.production import BASELINE_GRANULARITIES
-from app.schemas.common import Schema
+from app.schemas.common import OneLine, Schema
 from app.schemas.device import Input
 from app.schemas.job import Id
 
@@ -77,7 +77,7 @@ class TemperatureVariable(Input):
 class BaselineCreate(Input):
     node_id: Id
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                           max_length=200)]
+                                           max_length=200), OneLine]
     period_start: date = Field(description="First local day of the baseline period")
     period_end: date = Field(description="Last local day of the baseline period (included)")
     granularity: Granularity = Field("day", description="Regression points: local days, or "

@@ -8,13 +8,13 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from app.core.clock import parse_clock
-from app.schemas.common import Schema
+from app.schemas.common import OneLine, Schema
 from app.schemas.device import Input
 from app.schemas.energy import Scope
 from app.schemas.job import _unique
 
 ShiftName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                             max_length=100)]
+                                             max_length=100), OneLine]
 Weekdays = Annotated[list[Annotated[int, Field(ge=0, le=6)]],
                      Field(min_length=1, max_length=7), AfterValidator(_unique)]
 

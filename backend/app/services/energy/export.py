@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.core.safe_text import spreadsheet_text
 from app.schemas.energy import EnergyAnalysis, ShareRow
 
 EXPORT_TYPES = {
@@ -23,13 +24,7 @@ EXPORT_TYPES = {
 }
 FIGURES = ("energy_kwh", "cost", "co2_kg", "peak_demand_kw", "load_factor",
            "avg_power_factor", "idle_kwh", "running_kwh")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_text(value: str) -> str:
-    """Text a spreadsheet shows as text: a name beginning like a formula is not run."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def file_name(analysis: EnergyAnalysis, fmt: str) -> str:
@@ -77,7 +72,7 @@ def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Sequence[Seq
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([safe_text(v) if isinstance(v, str) else _naive(v) for v in row])
+        sheet.append([spreadsheet_text(v) if isinstance(v, str) else _naive(v) for v in row])
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 18
