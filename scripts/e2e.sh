@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser tests: the platform runs as `make run` runs it, but on the test servers (a fresh
 # MariaDB database, InfluxDB, Redis, Mosquitto) and on spare ports; Playwright drives
-# Chromium against it. Expects the variables of `scripts/services.sh env`.
+# Chromium against it. Expects the variables of `scripts/services.sh env`. Arguments go to
+# `playwright test` (e.g. `scripts/e2e.sh e2e/dialogs.spec.ts`).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -75,5 +76,5 @@ for _ in $(seq 1 120); do
 done
 
 cd "$ROOT/frontend"
-E2E_BASE_URL="http://127.0.0.1:$PORT" npx playwright test || {
+E2E_BASE_URL="http://127.0.0.1:$PORT" npx playwright test "$@" || {
   echo "platform log (tail):" >&2; tail -40 "$LOG" >&2; exit 1; }

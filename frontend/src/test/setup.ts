@@ -3,6 +3,9 @@ import { cleanup, configure } from '@testing-library/react';
 import { afterEach, beforeEach } from 'vitest';
 import { api, resetAuthRefreshState } from '@/api/client';
 import { useAuthStore } from '@/stores/authStore';
+import { installDialogStandIn } from '@/test/dialog';
+
+installDialogStandIn();
 
 // The default second for findBy/waitFor is too short for a lazy page's first import when the
 // machine's cores are busy with other suites; a wait ends as soon as its condition holds.

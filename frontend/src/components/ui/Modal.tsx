@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, type MouseEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { cn } from '@/lib/cn';
 
@@ -14,112 +14,97 @@ interface ModalProps {
   dismissible?: boolean;
 }
 
-const FOCUSABLE =
-  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-
 const widths = { sm: 'max-w-sm', md: 'max-w-lg', lg: 'max-w-2xl' };
 
-export function Modal({
-  open,
-  onClose,
-  title,
-  description,
-  children,
-  footer,
-  size = 'md',
-  dismissible = true,
-}: ModalProps) {
+/**
+ * A modal dialog on the browser's own `<dialog>`: `showModal()` makes the rest of the page
+ * inert (no focus, no clicks, hidden from assistive technology), keeps Tab inside, closes on
+ * Escape and puts focus back where it was. The dialog is open while it is rendered with `open`.
+ */
+export function Modal({ open, ...props }: ModalProps) {
+  if (!open) return null;
+  // In <body>, so that a dialog holding a form is never nested in a form of the page.
+  return createPortal(<OpenDialog {...props} />, document.body);
+}
+
+function OpenDialog({ onClose, title, description, children, footer, size = 'md', dismissible = true }: Omit<ModalProps, 'open'>) {
   const titleId = useId();
   const descriptionId = useId();
-  const panelRef = useRef<HTMLDivElement>(null);
-  const onCloseRef = useRef(onClose);
-  const dismissibleRef = useRef(dismissible);
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const latest = useRef({ onClose, dismissible });
+  const pressedOnBackdrop = useRef(false);
 
   useEffect(() => {
-    onCloseRef.current = onClose;
-    dismissibleRef.current = dismissible;
+    latest.current = { onClose, dismissible };
   });
 
-  useEffect(() => {
-    if (!open) return;
-    const previouslyFocused = document.activeElement as HTMLElement | null;
-    const panel = panelRef.current;
-    const first = panel?.querySelector<HTMLElement>(FOCUSABLE);
-    (first ?? panel)?.focus();
+  useLayoutEffect(() => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    const previouslyFocused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
 
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && dismissibleRef.current) {
-        event.stopPropagation();
-        onCloseRef.current();
-        return;
-      }
-      // Keep Tab inside the dialog: the page behind it is inert for the user.
-      if (event.key === 'Tab' && panel) {
-        const items = Array.from(panel.querySelectorAll<HTMLElement>(FOCUSABLE));
-        if (items.length === 0) {
-          event.preventDefault();
-          return;
-        }
-        const firstItem = items[0];
-        const lastItem = items[items.length - 1];
-        if (event.shiftKey && document.activeElement === firstItem) {
-          event.preventDefault();
-          lastItem?.focus();
-        } else if (!event.shiftKey && document.activeElement === lastItem) {
-          event.preventDefault();
-          firstItem?.focus();
-        }
-      }
+    // Escape: the parent decides whether the dialog closes, by no longer rendering it.
+    const onCancel = (event: Event) => {
+      event.preventDefault();
+      if (latest.current.dismissible) latest.current.onClose();
     };
-    document.addEventListener('keydown', onKeyDown);
-    const { overflow } = document.body.style;
-    document.body.style.overflow = 'hidden';
+    // A browser may close a dialog without letting `cancel` be refused (Escape pressed twice
+    // with no other input between): the parent still renders it, so honour or undo that.
+    const onNativeClose = () => {
+      // Also reached by the `close` of an earlier mount's cleanup (events arrive later), when
+      // this one has opened the dialog again.
+      if (dialog.open) return;
+      if (latest.current.dismissible) latest.current.onClose();
+      else dialog.showModal();
+    };
+    dialog.addEventListener('cancel', onCancel);
+    dialog.addEventListener('close', onNativeClose);
+    dialog.showModal();
     return () => {
-      document.removeEventListener('keydown', onKeyDown);
-      document.body.style.overflow = overflow;
-      previouslyFocused?.focus();
+      dialog.removeEventListener('cancel', onCancel);
+      dialog.removeEventListener('close', onNativeClose);
+      dialog.close();
+      if (previouslyFocused?.isConnected) previouslyFocused.focus();
     };
-  }, [open]);
+  }, []);
 
-  if (!open) return null;
+  // A click on the backdrop lands on the <dialog> itself; the panel fills the rest of it.
+  // Both ends of the click must be there, so a text selection dragged out does not close it.
+  const onMouseDown = (event: MouseEvent<HTMLDialogElement>) => {
+    pressedOnBackdrop.current = event.target === event.currentTarget;
+  };
+  const onClick = (event: MouseEvent<HTMLDialogElement>) => {
+    if (pressedOnBackdrop.current && event.target === event.currentTarget && dismissible) onClose();
+    pressedOnBackdrop.current = false;
+  };
 
-  return createPortal(
-    <div className="fixed inset-0 z-50 flex items-end justify-center p-4 sm:items-center">
-      <div
-        aria-hidden="true"
-        className="absolute inset-0 bg-slate-900/50"
-        onClick={() => dismissible && onClose()}
-      />
-      <div
-        ref={panelRef}
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        aria-describedby={description ? descriptionId : undefined}
-        tabIndex={-1}
-        className={cn(
-          'relative w-full rounded-lg bg-white shadow-xl focus:outline-none',
-          widths[size],
-        )}
-      >
-        <div className="border-b border-slate-200 px-5 py-4">
-          <h2 id={titleId} className="text-base font-semibold text-slate-900">
-            {title}
-          </h2>
-          {description && (
-            <p id={descriptionId} className="mt-1 text-sm text-slate-500">
-              {description}
-            </p>
-          )}
-        </div>
-        {children && <div className="px-5 py-4">{children}</div>}
-        {footer && (
-          <div className="flex justify-end gap-2 border-t border-slate-200 bg-slate-50 px-5 py-3">
-            {footer}
-          </div>
+  return (
+    // The click handlers are the pointer's way to the backdrop; the keyboard's is Escape.
+    <dialog
+      ref={dialogRef}
+      aria-labelledby={titleId}
+      aria-describedby={description ? descriptionId : undefined}
+      onMouseDown={onMouseDown}
+      onClick={onClick}
+      className={cn(
+        'm-auto w-full rounded-lg bg-white p-0 text-left shadow-xl backdrop:bg-slate-900/50 focus:outline-none',
+        widths[size],
+      )}
+    >
+      <div className="border-b border-slate-200 px-5 py-4">
+        <h2 id={titleId} className="text-base font-semibold text-slate-900">
+          {title}
+        </h2>
+        {description && (
+          <p id={descriptionId} className="mt-1 text-sm text-slate-500">
+            {description}
+          </p>
         )}
       </div>
-    </div>,
-    document.body,
+      {children && <div className="px-5 py-4">{children}</div>}
+      {footer && (
+        <div className="flex justify-end gap-2 border-t border-slate-200 bg-slate-50 px-5 py-3">{footer}</div>
+      )}
+    </dialog>
   );
 }
