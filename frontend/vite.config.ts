@@ -46,5 +46,8 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}', 'eslint.*.test.js'],
     css: false,
     restoreMocks: true,
+    // A test that types a whole rule takes 2 s alone and several times that while other
+    // suites share the machine's two cores; 5 s (the default) failed it under load.
+    testTimeout: 20_000,
   },
 });
