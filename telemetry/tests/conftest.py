@@ -1,11 +1,11 @@
-"""Telemetry suites reuse the backend's fixtures (fresh migrated MariaDB database, test
-servers, data builders) and add an in-process ingester and an MQTT publisher."""
+"""Telemetry suites get the backend's fixtures (fresh migrated MariaDB database, test
+servers, data builders) from the `pytest_factoryops` plugin the backend package registers,
+and add an in-process ingester and an MQTT publisher here."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -13,24 +13,7 @@ from pathlib import Path
 import paho.mqtt.client as paho
 import pytest
 
-BACKEND = Path(__file__).resolve().parents[2] / "backend"
-sys.path.insert(0, str(BACKEND))
-
-from tests.conftest import (  # noqa: E402,F401  (fixtures, re-exported for this suite)
-    Factories,
-    _fresh_redis,
-    _fresh_timeseries,
-    _tenancy_guard_clean,
-    app,
-    client,
-    database_url,
-    db,
-    make,
-    other_tenant,
-    require_env,
-    settings,
-    tenant,
-)
+from pytest_factoryops import require_env
 
 SERVICES = Path(__file__).resolve().parents[2] / "scripts" / "services.sh"
 
@@ -103,7 +86,7 @@ def publisher():
 
 
 @pytest.fixture
-def ingest_settings(settings, tmp_path):  # noqa: F811 (the fixture, by name)
+def ingest_settings(settings, tmp_path):
     return settings.model_copy(update={
         "mqtt_client_id": f"test-ingester-{uuid.uuid4().hex[:8]}",
         "ingest_spool_dir": tmp_path / "spool",

@@ -155,7 +155,7 @@ async def test_rule_batches_are_dispatched_per_flush_not_per_message(
         ingester_factory, make, publisher):
     import redis.asyncio as redis
 
-    from tests.conftest import require_env
+    from pytest_factoryops import require_env
 
     factory = await make.factory()
     broker = redis.from_url(require_env("TEST_REDIS_URL"))

@@ -25,7 +25,7 @@ from app.core.database import session_scope
 from app.core.task_queue import EVALUATE_BATCH, QUEUE_RULE_ENGINE
 from app.models import Alert, NotificationDelivery, RuleState
 from app.stores.timeseries.base import to_epoch_ms
-from tests.conftest import require_env
+from pytest_factoryops import require_env
 
 BACKEND = Path(__file__).resolve().parents[2]
 HIGH_POWER = {"parameter": "power_kw", "operator": ">", "value": 100}

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from tests.conftest import TEST_PASSWORD
+from pytest_factoryops import TEST_PASSWORD
 
 CLIENT_IP = "203.0.113.7"  # the address the test client connects from
 

@@ -2,7 +2,7 @@ import asyncio
 
 import jwt
 
-from tests.conftest import TEST_JWT_SECRET, TEST_PASSWORD
+from pytest_factoryops import TEST_JWT_SECRET, TEST_PASSWORD
 
 
 async def _login(client, factory, email, password=TEST_PASSWORD, by="id"):

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from app.core.task_queue import create_celery
-from tests.conftest import require_env
+from pytest_factoryops import require_env
 from tests.integration.test_analytics import NOW, anomaly_plant, iso, power_plant
 from tests.integration.test_reports import plant
 

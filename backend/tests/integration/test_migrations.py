@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from app.core.database import build_engine
 from app.core.migrations import alembic_config, downgrade, upgrade
 from app.models import Base
-from tests.conftest import require_env
+from pytest_factoryops import require_env
 
 
 async def _tables(url: str) -> set[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import aiomqtt
 import pytest
 
-from tests.conftest import unique
+from pytest_factoryops import unique
 
 MOSQUITTO = "/usr/sbin/mosquitto"
 INGESTER = ("ingester-test", "ingester-password-42")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import unique
+from pytest_factoryops import unique
 
 BROKER_SECRET = "broker-secret-for-tests-0123456789"
 INGESTER = ("factoryops-ingester", "ingester-password-0123")

@@ -15,7 +15,7 @@ from app.stores.objects import ObjectNotFound, ObjectStoreUnavailable, factory_k
 from app.stores.objects.base import factory_of
 from app.stores.objects.local import LocalObjectStore
 from app.stores.objects.s3 import S3ObjectStore
-from tests.conftest import TEST_JWT_SECRET, require_env
+from pytest_factoryops import TEST_JWT_SECRET, require_env
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
 # A factory id no test factory has: the local adapter shares the app's folder, so that the

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from tests.conftest import TEST_PASSWORD
+from pytest_factoryops import TEST_PASSWORD
 from tests.support.smtp_sink import link_in, text_of
 
 NEW_PASSWORD = "Compressor-Room-88"

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import update
 
-from tests.conftest import TEST_PASSWORD
+from pytest_factoryops import TEST_PASSWORD
 from tests.support.smtp_sink import html_of, link_in, text_of
 
 NEW_PASSWORD = "Turbine-Blade-2031"

@@ -12,7 +12,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.core.task_queue import EVALUATE_BATCH, QUEUE_RULE_ENGINE
-from tests.conftest import require_env
+from pytest_factoryops import require_env
 
 
 def _free_port() -> int:

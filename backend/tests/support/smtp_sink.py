@@ -15,6 +15,8 @@ import httpx
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope
 
+from pytest_factoryops.apps import client_of, running_app
+
 LINK = re.compile(r"https?://\S+")
 
 
@@ -81,18 +83,13 @@ async def smtp_sink() -> AsyncIterator[SmtpSink]:
 async def mail_app(settings, smtp_sink):
     """The API with SMTP pointed at the sink and no Celery broker: the API process sends
     its email itself (in the background, as on the embedded default)."""
-    from app.main import create_app
-
     variant = settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.port,
                                           "celery_broker_url": None})
-    application = create_app(variant)
-    async with application.router.lifespan_context(application):
+    async with running_app(variant) as application:
         yield application
 
 
 @pytest.fixture
 async def mail_client(mail_app) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=mail_app, raise_app_exceptions=False,
-                                    client=("203.0.113.9", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with client_of(mail_app, "203.0.113.9") as c:
         yield c

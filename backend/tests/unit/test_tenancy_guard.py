@@ -5,7 +5,7 @@ from sqlalchemy import delete, func, select, update
 
 from app.models import Device, DeviceParameter, Factory, User
 from app.repositories.base import TenantRepository
-from tests.support.tenancy_guard import statement_violations
+from pytest_factoryops.tenancy_guard import statement_violations
 
 
 def test_scoped_select_passes():
