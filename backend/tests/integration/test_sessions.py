@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.conftest import TEST_PASSWORD
+from pytest_factoryops import TEST_PASSWORD
 
 
 async def _sign_in(client, factory, user) -> dict:

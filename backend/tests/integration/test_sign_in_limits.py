@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 import httpx
 from sqlalchemy import select
 
-from tests.conftest import TEST_PASSWORD
+from pytest_factoryops import TEST_PASSWORD
 
 
 @asynccontextmanager
