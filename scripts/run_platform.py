@@ -162,7 +162,7 @@ def main() -> int:
         supervisor.start(
             "worker", sys.executable, "-m", "celery", "--quiet", "-A", "app.workers.celery_app",
             "worker",
-            "-Q", "rule_engine,notifications,analytics,reporting", "-B", "-c", "2",
+            "-Q", "rule_engine,notifications,analytics,reporting,maintenance", "-B", "-c", "2",
             "--loglevel", "warning", "-s", str(data_dir / "celerybeat-schedule"))
         api = supervisor.start(
             "api", sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",

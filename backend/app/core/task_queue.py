@@ -17,7 +17,9 @@ QUEUE_RULE_ENGINE = "rule_engine"
 QUEUE_ANALYTICS = "analytics"
 QUEUE_REPORTING = "reporting"
 QUEUE_NOTIFICATIONS = "notifications"
-QUEUES = (QUEUE_RULE_ENGINE, QUEUE_ANALYTICS, QUEUE_REPORTING, QUEUE_NOTIFICATIONS)
+QUEUE_MAINTENANCE = "maintenance"
+QUEUES = (QUEUE_RULE_ENGINE, QUEUE_ANALYTICS, QUEUE_REPORTING, QUEUE_NOTIFICATIONS,
+          QUEUE_MAINTENANCE)
 
 EVALUATE_BATCH = "rule_engine.evaluate_batch"
 SEND_EMAIL = "notifications.send_email"
@@ -29,11 +31,14 @@ RECOVER_ANALYTICS_JOBS = "analytics.recover_stale_jobs"
 RUN_REPORT_JOB = "reporting.run_job"
 RECOVER_REPORT_JOBS = "reporting.recover_stale_jobs"
 RUN_DUE_SCHEDULES = "reporting.run_due_schedules"
+REFRESH_ROLLUPS = "maintenance.refresh_rollups"
+APPLY_RETENTION = "maintenance.apply_retention"
 
 # Modules a worker imports at start so that their tasks (and the metrics signal handlers)
 # are registered.
 TASK_MODULES = ["app.workers.metrics", "app.workers.mail", "app.workers.rule_engine",
-                "app.workers.notifications", "app.workers.analytics", "app.workers.reporting"]
+                "app.workers.notifications", "app.workers.analytics", "app.workers.reporting",
+                "app.workers.lifecycle"]
 
 # Periodic work (`celery beat`, or `worker -B` on the embedded default). Each message expires
 # before the next one is due, so a queue nobody consumes does not pile them up.
@@ -44,6 +49,12 @@ BEAT_SCHEDULE = {
                                      "options": {"queue": QUEUE_ANALYTICS, "expires": 55}},
     "recover-stale-report-jobs": {"task": RECOVER_REPORT_JOBS, "schedule": 60.0,
                                   "options": {"queue": QUEUE_REPORTING, "expires": 55}},
+    # Rollups fold each minute's writes (and late points) in; a run that overlaps the next
+    # one skips the factories still locked.
+    "refresh-rollups": {"task": REFRESH_ROLLUPS, "schedule": 60.0,
+                        "options": {"queue": QUEUE_MAINTENANCE, "expires": 55}},
+    "apply-retention": {"task": APPLY_RETENTION, "schedule": 3600.0,
+                        "options": {"queue": QUEUE_MAINTENANCE, "expires": 3300}},
 }
 
 

@@ -20,7 +20,8 @@ REQUIRED_SECRETS = ("MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD", "INFLUX_TOKEN",
                     "MQTT_AUTH_SECRET", "EMQX_DASHBOARD_PASSWORD")
 
 WORKER_QUEUES = {"rule_engine": "rule_engine", "analytics_worker": "analytics",
-                 "reporting_worker": "reporting", "notification_worker": "notifications"}
+                 "reporting_worker": "reporting,maintenance",
+                 "notification_worker": "notifications"}
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,13 @@ def test_each_worker_pool_consumes_its_own_queue(rendered, service, queue):
     command = rendered["services"][service]["command"]
     assert command[:4] == ["celery", "-A", "app.workers.celery_app", "worker"]
     assert command[command.index("-Q") + 1] == queue
+
+
+def test_every_queue_has_a_worker_pool():
+    from app.core.task_queue import QUEUES
+
+    consumed = {q for queues in WORKER_QUEUES.values() for q in queues.split(",")}
+    assert consumed == set(QUEUES)
 
 
 def test_commands_of_the_other_application_services(rendered):

@@ -14,6 +14,7 @@ from app.api.v1 import (
     factories,
     files,
     kpis,
+    lifecycle,
     mqtt,
     production,
     report_schedules,
@@ -30,3 +31,5 @@ for module in (auth, factories, devices, kpis, telemetry, energy, assets, produc
                dashboard, rules, alerts, users, audit, mqtt, analytics, report_schedules,
                reports, files):
     api_router.include_router(module.router)
+# Retention and storage of the factory, beside its settings.
+api_router.include_router(lifecycle.router)

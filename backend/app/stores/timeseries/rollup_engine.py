@@ -17,7 +17,8 @@ A run:
    from quarter rows; a counter's next reading after a changed span has its step recomputed
    too, since its predecessor may have changed;
 3. extends the coverage backwards over data written before rollups existed, newest first,
-   within a time budget (`backfilled` once the oldest raw point is reached);
+   within a time budget; once the oldest raw point is reached the coverage starts at the
+   epoch (`backfilled`), since anything written before it from then on is a change;
 4. saves the coverage: up to SETTLE_MS before the run started."""
 
 from __future__ import annotations
@@ -148,13 +149,7 @@ async def refresh(store: TimeSeriesStore, factory_id: int, counters: Collection[
             for (start_ms, end_ms), devices in groups.items():
                 await recompute_span(store, factory_id, devices, start_ms, end_ms, counters,
                                      report)
-        start_ms = coverage.start_ms
-        if coverage.backfilled and touched:
-            # Nothing was stored before a backfilled coverage, so points written there since
-            # (an import of old data) were all recorded as changes and are now rolled up.
-            oldest = min(min(minutes) for minutes in touched.values())
-            start_ms = min(start_ms, floor_to(oldest, HOUR_MS))
-        coverage = Coverage(start_ms=start_ms, end_ms=max(coverage.end_ms, settled),
+        coverage = Coverage(start_ms=coverage.start_ms, end_ms=max(coverage.end_ms, settled),
                             changes_until=written_until, backfilled=coverage.backfilled)
     coverage = await _backfill(store, factory_id, coverage, counters, began, budget_seconds,
                                report)
@@ -187,5 +182,7 @@ async def _backfill(store: TimeSeriesStore, factory_id: int, coverage: Coverage,
         report.backfilled_to_ms = start_ms
         step_ms = int(BACKFILL_TARGET_ROWS / per_ms) if per_ms else BACKFILL_MAX_MS
         step_ms = ceil_to(min(max(step_ms, BACKFILL_MIN_MS), BACKFILL_MAX_MS), HOUR_MS)
-    return Coverage(start_ms=start_ms, end_ms=coverage.end_ms,
-                    changes_until=coverage.changes_until, backfilled=True)
+    # Nothing is stored before this point, so whatever is written there later is recorded
+    # as a change and rolled up like any late point: the coverage reaches back to the epoch.
+    return Coverage(start_ms=0, end_ms=coverage.end_ms, changes_until=coverage.changes_until,
+                    backfilled=True)
