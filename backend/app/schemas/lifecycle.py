@@ -47,8 +47,8 @@ class RetentionUpdate(BaseModel):
 
 
 class StorageUseRead(Schema):
-    """Counted from the hourly rollups when retention last ran (points newer than the rollups
-    are not counted yet)."""
+    """Counted from the hourly rollups (points newer than the last rollup run are not counted
+    yet)."""
 
     series: int
     raw_points: int

@@ -173,6 +173,18 @@ def test_the_simulated_demo_machine_reports(api):
     assert any(p["latest"] for p in params["data"])
 
 
+def test_the_demo_factory_has_rollups_and_shows_its_retention(api):
+    """The worker's minute run rolls up the simulator's day of history."""
+    def rolled_up():
+        data = api.get("/factories/current/data-lifecycle").json()["data"]
+        return data if data["rollups"] and data["storage"]["hour_rows"] >= 24 else None
+
+    data = eventually(rolled_up, within=240, interval=2)
+    assert data["rollups"]["backfilled"] is True
+    assert data["retention"]["raw_days"] == 90 and data["retention"]["hour_days"] == 3650
+    assert data["storage"]["raw_points"] > 1000
+
+
 def test_ctrl_c_stops_every_process(platform, api):
     proc = platform["proc"]
     children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,

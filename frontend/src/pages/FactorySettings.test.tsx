@@ -8,10 +8,38 @@ import { makeSession, makeSuperAdmin } from '@/test/fixtures';
 import { mockApi, type MockReply } from '@/test/mockApi';
 import { renderAt } from '@/test/render';
 import type { Factory, FactoryUpdate } from '@/types/factory';
+import type { DataLifecycle, RetentionUpdate } from '@/types/lifecycle';
+
+const LIFECYCLE: DataLifecycle = {
+  retention: {
+    raw_days: 90,
+    quarter_days: 730,
+    hour_days: 3650,
+    resolved_alerts_days: 365,
+    audit_days: 730,
+    finished_jobs_days: 90,
+    tokens_days: 30,
+  },
+  storage: {
+    series: 39,
+    raw_points: 1_234_567,
+    minute_rows: 112_233,
+    quarter_rows: 7_500,
+    hour_rows: 1_900,
+    oldest: '2026-11-01T00:00:00Z',
+    measured_at: '2026-12-01T10:00:00Z',
+  },
+  rollups: { start: '1970-01-01T00:00:00Z', end: '2026-12-01T09:58:00Z', backfilled: true },
+};
 
 function setup(factory: Factory = makeFactory(), patchReply?: MockReply) {
   const mock = mockApi();
   mock.on('get', '/factories/current', { status: 200, data: { data: factory } });
+  mock.on('get', '/factories/current/data-lifecycle', { status: 200, data: { data: LIFECYCLE } });
+  mock.on('patch', '/factories/current/retention', (config) => {
+    const body = JSON.parse(config.data as string) as RetentionUpdate;
+    return { status: 200, data: { data: { ...LIFECYCLE, retention: { ...LIFECYCLE.retention, ...body } } } };
+  });
   mock.on(
     'patch',
     '/factories/current',
@@ -187,5 +215,27 @@ describe('FactorySettings', () => {
     await user.clear(await screen.findByLabelText('Online threshold (seconds)'));
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() => expect(patchBody(mock)).toEqual({ online_threshold_seconds: null }));
+  });
+
+  it('shows what the factory stores and saves a shorter raw retention', { timeout: 30_000 }, async () => {
+    const { mock, user } = setup();
+    const storage = await screen.findByLabelText('Storage use');
+    expect(within(storage).getByText('Raw points').nextSibling).toHaveTextContent(/1.234.567/);
+    expect(screen.getByText(/Rollups hold all stored data/)).toBeInTheDocument();
+
+    const raw = screen.getByLabelText('Raw points (days)');
+    expect(raw).toHaveValue('90');
+    await user.clear(raw);
+    await user.type(raw, '800');
+    await user.click(screen.getByRole('button', { name: 'Save retention' }));
+    expect(screen.getByText('Keep raw points no longer than the 15-minute rollups.')).toBeInTheDocument();
+    expect(mock.callsTo('patch', '/factories/current/retention')).toHaveLength(0);
+
+    await user.clear(raw);
+    await user.type(raw, '30');
+    await user.click(screen.getByRole('button', { name: 'Save retention' }));
+    await waitFor(() => expect(screen.getByText(/Retention saved/)).toBeInTheDocument());
+    expect(mock.callsTo('patch', '/factories/current/retention').at(-1)?.body).toEqual({ raw_days: 30 });
+    expect(screen.getByLabelText('Raw points (days)')).toHaveValue('30');
   });
 });

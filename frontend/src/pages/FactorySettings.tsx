@@ -1,5 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { getErrorDetails, getErrorMessage } from '@/api/errors';
+import { RetentionCard } from '@/components/settings/RetentionCard';
 import { TariffEditor } from '@/components/settings/TariffEditor';
 import { Banner, Button, Card, CardBody, CardHeader, Checkbox, ErrorState, Input, PageSpinner, Select } from '@/components/ui';
 import { useCurrentFactory, useUpdateFactory } from '@/hooks/useCurrentFactory';
@@ -176,7 +177,7 @@ export default function FactorySettings() {
     <div className="mx-auto flex max-w-4xl flex-col gap-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Factory settings</h1>
-        <p className="mt-1 text-sm text-slate-500">Time zone, currency, tariff and device options of {factory.data?.name ?? 'the factory'}.</p>
+        <p className="mt-1 text-sm text-slate-500">Time zone, currency, tariff, device options and data retention of {factory.data?.name ?? 'the factory'}.</p>
       </div>
       {factory.isPending ? (
         <PageSpinner label="Loading settings" />
@@ -188,8 +189,11 @@ export default function FactorySettings() {
           retrying={factory.isFetching}
         />
       ) : (
-        // Keyed by the saved state so a save elsewhere starts the form afresh.
-        <SettingsForm key={factory.data.id} factory={factory.data} />
+        <>
+          {/* Keyed by the saved state so a save elsewhere starts the form afresh. */}
+          <SettingsForm key={factory.data.id} factory={factory.data} />
+          <RetentionCard timeZone={factory.data.timezone} />
+        </>
       )}
     </div>
   );

@@ -1339,6 +1339,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/factories/current/data-lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How long the factory keeps each kind of data, what it stores and how far its rollups reach */
+        get: operations["data_lifecycle_api_v1_factories_current_data_lifecycle_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factories/current/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change how long the factory keeps raw points, rollups and metadata (super admin) */
+        patch: operations["update_retention_api_v1_factories_current_retention_patch"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1917,6 +1951,12 @@ export interface components {
             /** Latest Alerts */
             latest_alerts: components["schemas"]["AlertBrief"][];
         };
+        /** DataLifecycleRead */
+        DataLifecycleRead: {
+            retention: components["schemas"]["RetentionSettings"];
+            storage: components["schemas"]["StorageUseRead"] | null;
+            rollups: components["schemas"]["RollupCoverageRead"] | null;
+        };
         /** DeviceCounts */
         DeviceCounts: {
             /** Total */
@@ -2344,6 +2384,10 @@ export interface components {
         /** Envelope[DashboardSummary] */
         Envelope_DashboardSummary_: {
             data: components["schemas"]["DashboardSummary"];
+        };
+        /** Envelope[DataLifecycleRead] */
+        Envelope_DataLifecycleRead_: {
+            data: components["schemas"]["DataLifecycleRead"];
         };
         /** Envelope[DeviceEnergy] */
         Envelope_DeviceEnergy_: {
@@ -3352,6 +3396,91 @@ export interface components {
              */
             password: string;
         };
+        /**
+         * RetentionSettings
+         * @description Ages in days after which data is deleted. Minute rollups are kept as long as raw points;
+         *     each coarser level at least as long as the finer one.
+         */
+        RetentionSettings: {
+            /**
+             * Raw Days
+             * @description Raw points (and 1-minute rollups)
+             * @default 90
+             */
+            raw_days: number;
+            /**
+             * Quarter Days
+             * @description 15-minute rollups
+             * @default 730
+             */
+            quarter_days: number;
+            /**
+             * Hour Days
+             * @description Hourly rollups
+             * @default 3650
+             */
+            hour_days: number;
+            /**
+             * Resolved Alerts Days
+             * @description Resolved alerts and their deliveries
+             * @default 365
+             */
+            resolved_alerts_days: number;
+            /**
+             * Audit Days
+             * @description Audit entries
+             * @default 730
+             */
+            audit_days: number;
+            /**
+             * Finished Jobs Days
+             * @description Finished analytics and report jobs, with their files
+             * @default 90
+             */
+            finished_jobs_days: number;
+            /**
+             * Tokens Days
+             * @description Used or expired invitation and reset links, revoked refresh tokens past their expiry
+             * @default 30
+             */
+            tokens_days: number;
+        };
+        /** RetentionUpdate */
+        RetentionUpdate: {
+            /** Raw Days */
+            raw_days?: number | null;
+            /** Quarter Days */
+            quarter_days?: number | null;
+            /** Hour Days */
+            hour_days?: number | null;
+            /** Resolved Alerts Days */
+            resolved_alerts_days?: number | null;
+            /** Audit Days */
+            audit_days?: number | null;
+            /** Finished Jobs Days */
+            finished_jobs_days?: number | null;
+            /** Tokens Days */
+            tokens_days?: number | null;
+        };
+        /**
+         * RollupCoverageRead
+         * @description Where the rollups answer exactly: every point written up to the last maintenance run
+         *     and stamped inside [start, end).
+         */
+        RollupCoverageRead: {
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Backfilled */
+            backfilled: boolean;
+        };
         /** RuleCreate */
         RuleCreate: {
             /** Name */
@@ -3870,6 +3999,30 @@ export interface components {
             end?: string | null;
             /** Days */
             days?: number[] | null;
+        };
+        /**
+         * StorageUseRead
+         * @description Counted from the hourly rollups (points newer than the last rollup run are not counted
+         *     yet).
+         */
+        StorageUseRead: {
+            /** Series */
+            series: number;
+            /** Raw Points */
+            raw_points: number;
+            /** Minute Rows */
+            minute_rows: number;
+            /** Quarter Rows */
+            quarter_rows: number;
+            /** Hour Rows */
+            hour_rows: number;
+            /** Oldest */
+            oldest: string | null;
+            /**
+             * Measured At
+             * Format: date-time
+             */
+            measured_at: string;
         };
         /** TariffPeriodRow */
         TariffPeriodRow: {
@@ -7441,6 +7594,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    data_lifecycle_api_v1_factories_current_data_lifecycle_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_DataLifecycleRead_"];
+                };
+            };
+        };
+    };
+    update_retention_api_v1_factories_current_retention_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_DataLifecycleRead_"];
+                };
             };
             /** @description Validation Error */
             422: {

@@ -1,6 +1,5 @@
 """The hourly retention run of every factory: time series older than the factory's
-retention (raw points only where the rollups hold them), then metadata, then a fresh
-measure of what the factory stores."""
+retention (raw points only where the rollups hold them), then metadata."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from app.models.factory import Factory
 from app.repositories.factory_repo import FactoryRepository
 from app.services.lifecycle.purge import MetadataPurge, PurgeCounts
 from app.services.lifecycle.retention import retention_of, timeseries_cutoffs
-from app.services.lifecycle.service import measure_storage
 from app.stores.resources import Resources
 
 log = get_logger(__name__)
@@ -30,10 +28,7 @@ async def apply_retention(resources: Resources, factory: Factory,
                                  int(now.timestamp() * 1000))
     await store.purge_before(factory.id, cutoffs)
     async with session_scope() as session:
-        counts = await MetadataPurge(session, resources.objects, factory.id).run(retention,
-                                                                                 now)
-    await measure_storage(resources, factory)
-    return counts
+        return await MetadataPurge(session, resources.objects, factory.id).run(retention, now)
 
 
 async def apply_retention_all(resources: Resources) -> dict[int, int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import not_found
@@ -18,7 +17,6 @@ from app.schemas.lifecycle import (
     StorageUseRead,
 )
 from app.services.audit.service import AuditService
-from app.services.energy.aggregate_cache import aggregate_cache
 from app.services.lifecycle.retention import (
     RETENTION_KEY,
     merged,
@@ -29,28 +27,20 @@ from app.services.lifecycle.retention import (
 from app.stores.resources import Resources
 from app.stores.timeseries.base import from_epoch_ms
 
-# Storage use is measured by the hourly retention run (or on first view) and kept this long.
-STORAGE_TTL_SECONDS = 2 * 86_400
-
-
-def _storage_key(factory_id: int) -> str:
-    return f"fo:storage:{factory_id}"
-
 
 async def measure_storage(resources: Resources, factory: Factory) -> StorageUseRead:
+    """Counted from the factory's hour rows on each view: a handful of sums over rows that
+    number a few per series and hour, cheap enough for a settings page."""
     now = datetime.now(UTC)
     now_ms = int(now.timestamp() * 1000)
     retention = retention_of(factory)
     use = await resources.timeseries.storage_use(
         factory.id, raw_kept_from(retention, now_ms), quarters_kept_from(retention, now_ms))
-    measured = StorageUseRead(
+    return StorageUseRead(
         series=use.series, raw_points=use.raw_points, minute_rows=use.minute_rows,
         quarter_rows=use.quarter_rows, hour_rows=use.hour_rows,
         oldest=None if use.oldest_ms is None else from_epoch_ms(use.oldest_ms),
         measured_at=now)
-    await aggregate_cache(resources).set_many(
-        {_storage_key(factory.id): measured.model_dump_json().encode()}, STORAGE_TTL_SECONDS)
-    return measured
 
 
 class DataLifecycleService:
@@ -67,10 +57,7 @@ class DataLifecycleService:
 
     async def overview(self) -> DataLifecycleRead:
         factory = await self._factory()
-        [cached] = await aggregate_cache(self.resources).get_many(
-            [_storage_key(self.factory_id)])
-        storage = (StorageUseRead.model_validate(orjson.loads(cached)) if cached
-                   else await measure_storage(self.resources, factory))
+        storage = await measure_storage(self.resources, factory)
         coverage = await self.resources.timeseries.coverage(self.factory_id)
         rollups = None if coverage is None else RollupCoverageRead(
             start=from_epoch_ms(coverage.start_ms), end=from_epoch_ms(coverage.end_ms),
