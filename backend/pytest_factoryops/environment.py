@@ -19,6 +19,7 @@ def service_env() -> dict[str, str]:
         "REDIS_URL": os.environ.get("TEST_REDIS_URL"),
         "INFLUX_URL": os.environ.get("TEST_INFLUX_URL"),
         "INFLUX_DATABASE": os.environ.get("TEST_INFLUX_DATABASE"),
+        "INFLUX_RPC_ADDRESS": os.environ.get("TEST_INFLUX_RPC_ADDRESS"),
         "MQTT_HOST": os.environ.get("TEST_MQTT_HOST"),
         "MQTT_PORT": os.environ.get("TEST_MQTT_PORT"),
         "S3_ENDPOINT": os.environ.get("TEST_S3_ENDPOINT"),

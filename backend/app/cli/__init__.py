@@ -1,5 +1,5 @@
-"""`factoryops` command line: database migrations, factories, admins, demo data and broker
-accounts."""
+"""`factoryops` command line: database migrations, factories, admins, demo data, broker
+accounts, backup and restore."""
 
 from __future__ import annotations
 
@@ -126,6 +126,52 @@ def mosquitto_auth(
     for username in files.skipped:
         typer.secho(f"skipped {username}: Mosquitto cannot hold ':' in a user name",
                     fg="yellow", err=True)
+
+
+@cli.command()
+def backup(folder: Path = typer.Argument(..., help="a new (or empty) folder to write into")
+           ) -> None:
+    """Back up the metadata database, the time series and the object store into FOLDER
+    (metadata first, as one snapshot; see README, Backups)."""
+    from app.services.lifecycle.backup import backup as run_backup
+
+    summary = _run_plain(lambda: run_backup(get_settings(), folder))
+    manifest = summary.manifest
+    tables = manifest["metadata"]["tables"]
+    typer.echo(f"backup written to {summary.folder}: {len(tables)} tables "
+               f"({sum(tables.values())} rows) at revision {manifest['metadata']['revision']}, "
+               f"{manifest['timeseries']['backend']} time series, "
+               f"{manifest['objects']['count']} objects")
+
+
+@cli.command()
+def restore(folder: Path = typer.Argument(..., exists=True, file_okay=False,
+                                          help="a folder written by `factoryops backup`")
+            ) -> None:
+    """Restore a backup into the configured stores, which must be empty: a fresh metadata
+    database, a time-series database that does not exist yet (InfluxDB) or an empty file
+    (SQLite), and an object store without the backed-up keys."""
+    from app.services.lifecycle.backup import restore as run_restore
+
+    result = _run_plain(lambda: run_restore(get_settings(), folder))
+    typer.echo(f"restored {sum(result['tables'].values())} rows into "
+               f"{len(result['tables'])} tables (revision {result['revision']}, migrated to "
+               f"head) and {result['objects']} objects")
+
+
+def _run_plain(work: Callable[[], Awaitable[T]]) -> T:
+    """Like `_run`, for commands that open their own connections."""
+    async def wrapper() -> T:
+        try:
+            return await work()
+        finally:
+            await dispose_database()
+
+    try:
+        return asyncio.run(wrapper())
+    except AppError as exc:
+        typer.secho(f"error: {exc.message}", fg="red", err=True)
+        raise typer.Exit(1) from exc
 
 
 def _replace_file(path: Path, content: str, group: str | None) -> None:

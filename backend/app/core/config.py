@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     influx_password: SecretStr | None = None
     influx_timeout_seconds: float = 10.0
     influx_gzip: bool = True
+    # influxd's backup/restore RPC address (`bind-address` at the top of influxdb.conf), used
+    # by `factoryops backup` and `restore` on InfluxDB 1.x.
+    influx_rpc_address: str = "127.0.0.1:8088"
 
     # --- MQTT -----------------------------------------------------------------------------
     mqtt_host: str = "127.0.0.1"

@@ -119,6 +119,10 @@ class ObjectStore(ABC):
         """Remove the object; a missing object is not an error."""
 
     @abstractmethod
+    def list_keys(self, prefix: str = "factories/") -> AsyncIterator[str]:
+        """Every key under `prefix`, in no particular order (for backups)."""
+
+    @abstractmethod
     async def download_url(self, key: str, filename: str, expires_seconds: int) -> str:
         """A link a browser can follow for the next `expires_seconds`. Callers check first
         that the key belongs to the signed-in user's factory: the link itself is a bearer

@@ -114,6 +114,25 @@ class LocalObjectStore(ObjectStore):
         for path in (self._path(key), self._meta_path(key)):
             path.unlink(missing_ok=True)
 
+    async def list_keys(self, prefix: str = "factories/") -> AsyncIterator[str]:
+        keys = await asyncio.to_thread(self._keys, prefix)
+        for key in keys:
+            yield key
+
+    def _keys(self, prefix: str) -> list[str]:
+        base = self.root / "factories"
+        if not base.is_dir():
+            return []
+        keys = []
+        for folder, _dirs, files in os.walk(base):
+            for name in files:
+                if name.startswith("."):
+                    continue  # a write in progress (temporary file)
+                key = (Path(folder) / name).relative_to(self.root).as_posix()
+                if key.startswith(prefix):
+                    keys.append(key)
+        return keys
+
     async def download_url(self, key: str, filename: str, expires_seconds: int) -> str:
         token = sign_download(self._secret, self._algorithm, check_key(key), filename,
                               expires_seconds)

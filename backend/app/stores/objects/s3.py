@@ -123,6 +123,15 @@ class S3ObjectStore(ObjectStore):
         except ObjectNotFound:
             pass
 
+    async def list_keys(self, prefix: str = "factories/") -> AsyncIterator[str]:
+        await self._ensure_bucket()
+        names = await self._call(lambda: [
+            item.object_name for item in
+            self.client.list_objects(self.bucket, prefix=prefix, recursive=True)
+            if item.object_name and not item.is_dir])
+        for name in names:
+            yield name
+
     async def download_url(self, key: str, filename: str, expires_seconds: int) -> str:
         disposition = f'attachment; filename="{filename}"'
         return await asyncio.to_thread(

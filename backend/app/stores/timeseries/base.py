@@ -14,7 +14,8 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Literal, NamedTuple, Self, get_args
+from pathlib import Path
+from typing import Any, Literal, NamedTuple, Self, get_args
 
 from app.stores.timeseries.rollups import (
     Coverage,
@@ -275,6 +276,16 @@ class TimeSeriesStore(ABC):
                           ) -> StorageUse:
         """The factory's points and rows, counted from its hour rows: raw points and minute
         rows from `raw_from_ms` on, quarter rows from `quarters_from_ms` on."""
+
+    # --- backup ----------------------------------------------------------------------------
+    @abstractmethod
+    async def backup_to(self, folder: Path) -> dict[str, Any]:
+        """Write a consistent copy of the whole store into `folder` (which exists and is
+        empty); returns what `restore_from` needs to know about it."""
+
+    @abstractmethod
+    async def restore_from(self, folder: Path, described: Mapping[str, Any]) -> None:
+        """Fill this store, which must hold nothing yet, from a `backup_to` copy."""
 
     async def cached_coverage(self, factory_id: int) -> Coverage | None:
         now = time.monotonic()

@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
@@ -158,6 +159,7 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
         timeout_seconds: float = 10.0,
         gzip_writes: bool = True,
         max_connections: int = 32,
+        rpc_address: str = "127.0.0.1:8088",
     ) -> None:
         super().__init__()
         self.url = url.rstrip("/")
@@ -175,6 +177,7 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
         self._encoders: dict[bool, LineProtocolEncoder] = {}
         # Tags this process's change records (see line_protocol.encode_changes).
         self._writer_id = uuid.uuid4().hex[:8]
+        self.rpc_address = rpc_address
 
     @classmethod
     def from_settings(cls, settings: Settings) -> InfluxTimeSeriesStore:
@@ -189,6 +192,7 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
             ),
             timeout_seconds=settings.influx_timeout_seconds,
             gzip_writes=settings.influx_gzip,
+            rpc_address=settings.influx_rpc_address,
         )
 
     # --- connection --------------------------------------------------------------------------
@@ -688,6 +692,46 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
             for row in rows:
                 use.oldest_ms = int(row[columns["time"]])
         return use
+
+    # --- backup ------------------------------------------------------------------------------
+
+    async def _influxd(self, *arguments: str) -> None:
+        try:
+            process = await asyncio.create_subprocess_exec(
+                "influxd", *arguments, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT)
+        except FileNotFoundError as exc:
+            raise TimeSeriesUnavailable("influxd is not installed on this machine; install "
+                                        "InfluxDB 1.x's package to back it up") from exc
+        output, _ = await process.communicate()
+        if process.returncode != 0:
+            raise TimeSeriesUnavailable(f"influxd {arguments[0]} failed "
+                                        f"({process.returncode}): {output.decode()[-800:]}")
+
+    async def _require_1x(self, action: str) -> None:
+        generation = await self._server_generation()
+        if generation != 1:
+            raise TimeSeriesQueryError(
+                f"{action} of InfluxDB {generation}.x is done with its own tools (`influx "
+                f"{action}` on 2.x); this command drives influxd 1.x")
+
+    async def backup_to(self, folder: Path) -> dict[str, Any]:
+        """influxd's portable backup over its RPC port: a snapshot of every shard of the
+        database, point-in-time per shard."""
+        await self._require_1x("backup")
+        await self._influxd("backup", "-portable", "-db", self.database, "-host",
+                            self.rpc_address, str(folder))
+        return {"backend": "influxdb", "database": self.database}
+
+    async def restore_from(self, folder: Path, described: Mapping[str, Any]) -> None:
+        """influxd restore into this store's database under its own name; influxd refuses
+        when that database exists already."""
+        await self._require_1x("restore")
+        if described.get("backend") != "influxdb":
+            raise TimeSeriesQueryError(f"a {described.get('backend')} time-series backup "
+                                       "cannot be restored into InfluxDB")
+        await self._influxd("restore", "-portable", "-db", str(described["database"]),
+                            "-newdb", self.database, "-host", self.rpc_address, str(folder))
 
 
 def _without_last_timestamp(

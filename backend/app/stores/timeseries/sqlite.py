@@ -76,6 +76,7 @@ _SCHEMA = (
 )
 # Rows per transaction when purging, so that the ingester never waits long for the lock.
 _PURGE_BATCH = 10_000
+_BACKUP_FILE = "timeseries.sqlite3"
 
 _UPSERT_POINT = """
     INSERT INTO telemetry (factory_id, device_id, parameter, ts, value) VALUES (?, ?, ?, ?, ?)
@@ -472,3 +473,34 @@ class SqliteTimeSeriesStore(TimeSeriesStore):
                           ) -> StorageUse:
         return await self._read(rollup_sql.storage_use, factory_id, raw_from_ms,
                                 quarters_from_ms)
+
+    # --- backup ------------------------------------------------------------------------------
+
+    async def backup_to(self, folder: Path) -> dict[str, Any]:
+        """SQLite's online backup API: a consistent copy while the ingester keeps writing."""
+        def copy(connection: sqlite3.Connection) -> None:
+            target = sqlite3.connect(folder / _BACKUP_FILE)
+            try:
+                connection.backup(target)
+            finally:
+                target.close()
+
+        await self._read(copy)
+        return {"backend": "sqlite", "file": _BACKUP_FILE}
+
+    async def restore_from(self, folder: Path, described: Mapping[str, Any]) -> None:
+        if described.get("backend") != "sqlite":
+            raise TimeSeriesQueryError(f"a {described.get('backend')} time-series backup "
+                                       "cannot be restored into SQLite")
+
+        def restore(connection: sqlite3.Connection) -> None:
+            if connection.execute("SELECT 1 FROM telemetry_latest LIMIT 1").fetchone():
+                raise TimeSeriesQueryError(f"{self.path} holds data already: restore into an "
+                                           "empty store")
+            source = sqlite3.connect(folder / str(described["file"]))
+            try:
+                source.backup(connection)
+            finally:
+                source.close()
+
+        await self._write(restore)
