@@ -68,6 +68,20 @@ async def test_put_stat_get_stream_delete(store):
     await store.delete(key)  # deleting twice is not an error
 
 
+async def test_list_keys_under_a_prefix(store):
+    factory = FACTORY + uuid.uuid4().int % 10**9
+    keys = {factory_key(factory, "reports", "1", "a.pdf"), factory_key(factory, "x.csv"),
+            factory_key(factory + 1, "other.csv")}
+    for key in keys:
+        await store.put_bytes(key, b"1", "text/plain")
+    mine = {key async for key in store.list_keys(f"factories/{factory}/")}
+    assert mine == {k for k in keys if k.startswith(f"factories/{factory}/")}
+    everything = {key async for key in store.list_keys()}
+    assert keys <= everything
+    for key in keys:
+        await store.delete(key)
+
+
 async def test_put_file_keeps_content_type(store, tmp_path):
     source = tmp_path / "data.csv"
     source.write_bytes(b"time,value\n" + b"2026-01-01T00:00:00Z,1.5\n" * 5000)
