@@ -235,7 +235,10 @@ set_tcp_nodelay true
 
 # The default queue of 1000 silently drops QoS 1 messages for a busy subscriber.
 max_queued_messages 1000000
-max_inflight_messages 0
+# The ingester acknowledges once points are durable, so thousands are in flight at once. The
+# bound keeps packet ids unique: Mosquitto does not check a wrapped id is free, and beyond
+# 65,535 in flight (TCP buffers alone hold tens of thousands) a PUBACK could match another.
+max_inflight_messages 30000
 
 # Persistent sessions and their queued QoS 1 messages must survive a broker restart. The
 # store is always written on SIGTERM; the interval only bounds the loss on a crash.

@@ -1,15 +1,18 @@
-"""Which factory and device a topic names, cached so that the database is asked once per
-device (and again only when the cache entry ages out), never per message."""
+"""Which factory and device a topic names, and the quota its device gets, cached so that the
+database is asked once per device (and again only when the cache entry ages out), never per
+message. A refreshed entry keeps the device's rate bucket and known parameters."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 
+from app.core.config import Settings
 from app.core.database import session_scope
 from app.models.device import STATUS_DISABLED
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.telemetry_repo import TelemetryRepository
+from app.services.ingest.quotas import DeviceQuota, TokenBucket
 
 UNKNOWN_FACTORY = "unknown_factory"
 UNKNOWN_DEVICE = "unknown_device"
@@ -24,8 +27,12 @@ class DeviceEntry:
     device_key: str
     # None when the device may publish; else the rejection reason.
     refusal: str | None
+    quota: DeviceQuota
+    bucket: TokenBucket
     known_parameters: set[str] = field(default_factory=set)
     expires_at: float = 0.0
+    # The ingester's absence total (seconds not reading) already credited to the bucket.
+    absence_credited: float = 0.0
 
 
 @dataclass(slots=True)
@@ -36,8 +43,9 @@ class Refusal:
 
 
 class DeviceRegistry:
-    def __init__(self, ttl_seconds: float) -> None:
-        self.ttl = ttl_seconds
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.ttl = settings.ingest_cache_ttl_seconds
         self.entries: dict[tuple[str, str], DeviceEntry | Refusal] = {}
 
     def cached(self, slug: str, key: str) -> DeviceEntry | Refusal | None:
@@ -66,12 +74,19 @@ class DeviceRegistry:
                 if device is None:
                     entry = Refusal(UNKNOWN_DEVICE, factory.id, expires)
                 else:
-                    known = (previous.known_parameters
-                             if isinstance(previous, DeviceEntry)
-                             and previous.device_id == device.id
+                    same = (isinstance(previous, DeviceEntry)
+                            and previous.device_id == device.id)
+                    known = (previous.known_parameters if same
                              else await repo.parameter_keys(device.id))
                     refusal = DEVICE_DISABLED if device.status == STATUS_DISABLED else None
-                    entry = DeviceEntry(factory.id, device.id, slug, key, refusal, known,
-                                        expires)
+                    quota = DeviceQuota.for_factory(self.settings, factory.settings)
+                    if same:
+                        bucket = previous.bucket
+                        bucket.retune(quota.messages_per_second, quota.burst_messages)
+                    else:
+                        bucket = quota.bucket(time.time())
+                    entry = DeviceEntry(factory.id, device.id, slug, key, refusal, quota,
+                                        bucket, known, expires,
+                                        previous.absence_credited if same else 0.0)
         self.entries[(slug, key)] = entry
         return entry

@@ -1,6 +1,7 @@
 """Telemetry suites get the backend's fixtures (fresh migrated MariaDB database, test
 servers, data builders) from the `pytest_factoryops` plugin the backend package registers,
-and add an in-process ingester and an MQTT publisher here."""
+and add here a Mosquitto of their own, ingesters (in process, or as child processes for the
+fault tests) and an MQTT publisher."""
 
 from __future__ import annotations
 
@@ -8,14 +9,11 @@ import asyncio
 import os
 import time
 import uuid
-from pathlib import Path
 
 import paho.mqtt.client as paho
 import pytest
 
 from pytest_factoryops import require_env
-
-SERVICES = Path(__file__).resolve().parents[2] / "scripts" / "services.sh"
 
 
 def mqtt_address() -> tuple[str, int]:
@@ -35,19 +33,13 @@ def discard_session(client_id: str) -> None:
     c.loop_stop()
 
 
-async def services(*args: str) -> None:
-    proc = await asyncio.create_subprocess_exec(str(SERVICES), *args,
-                                                stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.STDOUT)
-    out, _ = await proc.communicate()
-    assert proc.returncode == 0, out.decode()
-
-
 class Publisher:
     """A QoS 1 publisher that counts broker acknowledgements."""
 
-    def __init__(self, client_id: str | None = None, clean_session: bool = True) -> None:
-        host, port = mqtt_address()
+    def __init__(self, client_id: str | None = None, clean_session: bool = True,
+                 port: int | None = None) -> None:
+        host, shared_port = mqtt_address()
+        port = port or shared_port
         self.client = paho.Client(paho.CallbackAPIVersion.VERSION2,
                                   client_id=client_id or f"test-pub-{uuid.uuid4().hex[:8]}",
                                   protocol=paho.MQTTv311, clean_session=clean_session)
@@ -86,13 +78,16 @@ def publisher():
 
 
 @pytest.fixture
-def ingest_settings(settings, tmp_path):
+def ingest_settings(settings, tmp_path, private_broker):
     return settings.model_copy(update={
         "mqtt_client_id": f"test-ingester-{uuid.uuid4().hex[:8]}",
         "ingest_spool_dir": tmp_path / "spool",
         "ingest_flush_interval_ms": 100,
         "ingest_cache_ttl_seconds": 30,
         "ingest_metrics_port": 0,
+        # Tests publish a device's messages far faster than a meter would; the quota tests
+        # set the rate limits they exercise.
+        "ingest_quota_burst_messages": 1_000_000,
         "mqtt_host": mqtt_address()[0],
         "mqtt_port": mqtt_address()[1],
     })
@@ -135,3 +130,47 @@ async def eventually(check, within: float = 20, interval: float = 0.1):
 
 def env_flag(name: str) -> bool:
     return os.environ.get(name, "") not in ("", "0", "false")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_broker(tmp_path_factory):
+    """A Mosquitto of this session's own (plain and TLS listeners), which every test of the
+    suite uses: they count every message and break things (restart the broker, flood it),
+    which the shared test broker's other users must neither see nor cause."""
+    from telemetry.tests.brokers import PrivateMosquitto
+
+    broker = PrivateMosquitto(tmp_path_factory.mktemp("mosquitto"))
+    broker.start()
+    shared = os.environ.get("TEST_MQTT_PORT")
+    os.environ["TEST_MQTT_PORT"] = str(broker.port)
+    yield broker
+    if shared is not None:
+        os.environ["TEST_MQTT_PORT"] = shared
+    broker.stop()
+
+
+@pytest.fixture
+def spawn_ingester(tmp_path, private_broker):
+    """Ingesters as child processes on the private broker; each keeps its client id and
+    spool folder across `start()` calls (a restart), and is killed at the end."""
+    from telemetry.tests.processes import IngesterProcess
+
+    started: list[IngesterProcess] = []
+
+    def spawn(**env) -> IngesterProcess:
+        options = {
+            "mqtt_host": "127.0.0.1", "mqtt_port": private_broker.port,
+            "mqtt_client_id": f"fault-ingester-{uuid.uuid4().hex[:8]}",
+            "ingest_spool_dir": tmp_path / f"spool-{len(started)}",
+            "ingest_flush_interval_ms": 100,
+            # As in process: test devices publish far faster than meters.
+            "ingest_quota_burst_messages": 1_000_000,
+            **env,
+        }
+        process = IngesterProcess(tmp_path / f"ingester-{len(started)}.log", **options)
+        started.append(process)
+        return process
+
+    yield spawn
+    for process in started:
+        process.cleanup()

@@ -35,7 +35,7 @@ async def test_a_burst_of_unknown_devices_is_looked_up_a_few_at_a_time():
     ingestion = Ingestion(Settings(), registry, writer=None, discovery=None,
                           stats=IngestStats())
     for n in range(60):
-        ingestion.handle(f"factories/acme/devices/d{n}/telemetry", b'{"p": 1}')
+        ingestion.handle(f"factories/acme/devices/d{n}/telemetry", b'{"p": 1}', 0, None)
     # Every lookup fails and is retried; let the first attempt of each run.
     await asyncio.wait_for(registry.all_tried.wait(), timeout=10)
     assert registry.most == MAX_CONCURRENT_LOOKUPS

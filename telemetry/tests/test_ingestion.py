@@ -64,6 +64,9 @@ async def test_end_to_end_ingest_discovery_latest_and_last_seen(
     assert refreshed > datetime.now(UTC) - timedelta(minutes=1)
     assert ingester.stats.received == 60 and ingester.stats.stored == 60
     assert not ingester.stats.rejected
+    # Every message took the fast path, and was acknowledged once its points were written.
+    assert ingester.stats.fastpath_packets == 60 and ingester.stats.fastpath_enabled == 1
+    await eventually(lambda: ingester.stats.acks_sent == 60)
 
 
 async def _equals(awaitable, expected):

@@ -9,7 +9,9 @@ from collections import Counter
 
 import orjson
 
-from telemetry.tests.conftest import Publisher, eventually, services
+from pytest_factoryops.tcp_proxy import TcpProxy
+from telemetry.tests.conftest import Publisher, eventually
+from telemetry.tests.faults import influx_address
 from telemetry.tests.test_ingestion import (
     count_points,
     device_by_key,
@@ -123,50 +125,67 @@ async def _count_is(ingester, factory_id, device_id, parameters, expected) -> bo
 
 async def test_time_series_outage_mid_stream_loses_nothing(ingester_factory, make,
                                                            publisher):
+    # The outage is a cut proxy in front of InfluxDB: the shared server stays up for
+    # everyone else using it.
+    store = TcpProxy(*influx_address())
+    await store.start()
     factory = await make.factory()
-    ingester = await ingester_factory(ingest_flush_interval_ms=100)
-    await publisher_burst(publisher, factory, "outage", 300, offset=0)
-    await eventually(lambda: ingester.stats.points_written >= 300)
-    await services("stop", "influxdb")
+    ingester = await ingester_factory(ingest_flush_interval_ms=100,
+                                      influx_url=f"http://127.0.0.1:{store.port}")
     try:
+        await publisher_burst(publisher, factory, "outage", 300, offset=0)
+        await eventually(lambda: ingester.stats.points_written >= 300)
+        await store.cut()
         await publisher_burst(publisher, factory, "outage", 700, offset=300)
         await eventually(lambda: ingester.stats.stored == 1000)
         await eventually(lambda: ingester.stats.write_errors >= 1)
-        await asyncio.sleep(2)  # the outage lasts a while: batches pile up in the backlog
-        assert ingester.stats.buffer_points > 0
+        # Batches the store cannot take go to the disk spool, and only then are their
+        # messages acknowledged.
+        await eventually(lambda: ingester.stats.spool_points == 700)
+        assert ingester.stats.unacked_messages == 0
+        assert ingester.stats.acks_sent == ingester.stats.received  # (the broker is shared)
+        store.restore()
+        device = await device_by_key(factory.id, "outage")
+        await eventually(lambda: ingester.writer.healthy and ingester.stats.buffer_points == 0,
+                         within=60)
+        assert await count_points(ingester, factory.id, device.id, ["p"]) == 1000
     finally:
-        await services("start", "influxdb")
-    device = await device_by_key(factory.id, "outage")
-    await eventually(lambda: ingester.writer.healthy and ingester.stats.buffer_points == 0,
-                     within=60)
-    assert await count_points(ingester, factory.id, device.id, ["p"]) == 1000
+        await store.close()
 
 
-async def test_backlog_beyond_memory_bound_spills_to_disk(ingester_factory, make, publisher):
+async def test_store_down_spools_to_disk_and_replays_at_the_next_start(
+        ingester_factory, make, publisher):
     factory = await make.factory()
     ingester = await ingester_factory(influx_url="http://127.0.0.1:9",
-                                      ingest_buffer_max_points=100,
                                       ingest_batch_points=50, ingest_flush_interval_ms=50)
     await publisher_burst(publisher, factory, "spill", 400)
-    await eventually(lambda: ingester.stats.stored == 400)
-    await eventually(lambda: ingester.writer.spool.points >= 300)
-    assert ingester.writer.backlog_points <= 100
-    await ingester.stop()
-    assert ingester.writer.spool.points == 400
+    await eventually(lambda: ingester.writer.spool.points == 400)
+    assert ingester.writer.buffered_points == 0 and ingester.stats.acks_sent == 400
+    files = ingester.spool.point_files()
+    assert len(files) == 8  # a file per batch, each flushed to disk before its messages
+    await ingester.stop()   # were acknowledged
+    assert ingester.spool.point_files() == files
+
+    again = await ingester_factory()  # same spool folder (the instance slot is free again)
+    assert again.spool.directory == ingester.spool.directory
+    device = await device_by_key(factory.id, "spill")
+    assert await eventually(lambda: _count_is(again, factory.id, device.id, ["p"], 400))
+    await eventually(lambda: again.spool.points == 0 and not again.spool.files())
 
 
-async def test_broker_restart_loses_nothing_at_qos1(ingester_factory, make):
+async def test_broker_restart_loses_nothing_at_qos1(ingester_factory, make, private_broker):
     factory = await make.factory()
-    ingester = await ingester_factory()
-    pub = Publisher()
+    ingester = await ingester_factory(mqtt_port=private_broker.port)
+    pub = Publisher(port=private_broker.port)
     await publisher_burst(pub, factory, "restart", 300, offset=0)
     pub.close()
     await eventually(lambda: ingester.stats.stored == 300)
     reconnects = ingester.stats.reconnects
-    await services("restart", "mosquitto")
+    private_broker.stop()
+    private_broker.start()
     # Published while the ingester is still reconnecting: the broker queues them in the
     # ingester's persistent session.
-    pub = Publisher()
+    pub = Publisher(port=private_broker.port)
     await publisher_burst(pub, factory, "restart", 700, offset=300)
     pub.close()
     await eventually(lambda: ingester.stats.reconnects > reconnects)

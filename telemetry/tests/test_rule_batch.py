@@ -12,6 +12,7 @@ from kombu.serialization import dumps, loads
 from app.core.config import Settings
 from app.core.task_queue import EVALUATE_BATCH, create_celery
 from app.schemas.rule_batch import RuleBatch
+from app.services.ingest.quotas import DeviceQuota
 from telemetry.dispatch import RuleDispatcher
 from telemetry.handlers.ingestion import Ingestion
 from telemetry.handlers.parameter_discovery import ParameterDiscovery
@@ -24,27 +25,34 @@ from telemetry.writer import PointWriter
 NOW_MS = int(time.time() * 1000)
 
 
+def known_device(factory_id: int, device_id: int, slug: str, key: str,
+                 parameters: set[str]) -> DeviceEntry:
+    quota = DeviceQuota.for_factory(Settings(), {})
+    return DeviceEntry(factory_id, device_id, slug, key, None, quota, quota.bucket(time.time()),
+                       parameters)
+
+
 def ingestion_of(devices: list[DeviceEntry], tmp_path) -> Ingestion:
     """The ingester's message handler with these devices already known (no database)."""
     stats = IngestStats()
-    registry = DeviceRegistry(ttl_seconds=3600)
+    registry = DeviceRegistry(Settings(ingest_cache_ttl_seconds=3600))
     for entry in devices:
         entry.expires_at = time.monotonic() + 3600
         registry.entries[(entry.factory_slug, entry.device_key)] = entry
-    writer = PointWriter(None, DiskSpool(tmp_path / "spool"), stats, batch_points=1000,
-                         max_buffer_points=10_000)
+    writer = PointWriter(None, DiskSpool(tmp_path / "spool", max_bytes=1_000_000), stats,
+                         batch_points=1000)
     return Ingestion(Settings(), registry, writer, ParameterDiscovery(stats), stats)
 
 
 def publish(ingestion: Ingestion, entry: DeviceEntry, ts_ms: int, **values) -> None:
     ingestion.handle(f"factories/{entry.factory_slug}/devices/{entry.device_key}/telemetry",
-                     orjson.dumps({"ts": ts_ms, "metrics": values}))
+                     orjson.dumps({"ts": ts_ms, "metrics": values}), 0, None)
 
 
 def a_flush(tmp_path) -> RuleBatch:
-    press = DeviceEntry(7, 70, "north", "press", None, {"power_kw"})
-    pump = DeviceEntry(7, 71, "north", "pump", None, set())
-    chiller = DeviceEntry(8, 80, "south", "chiller", None, set())
+    press = known_device(7, 70, "north", "press", {"power_kw"})
+    pump = known_device(7, 71, "north", "pump", set())
+    chiller = known_device(8, 80, "south", "chiller", set())
     ingestion = ingestion_of([press, pump, chiller], tmp_path)
     publish(ingestion, press, NOW_MS - 2000, power_kw=120.5, voltage=230)
     publish(ingestion, press, NOW_MS - 5000, power_kw=99.0)  # older: must not win

@@ -82,24 +82,33 @@ class Settings(BaseSettings):
     mqtt_client_id: str = "factoryops-ingester"
     mqtt_shared_group: str | None = None
     mqtt_tls: bool = False
+    mqtt_tls_ca_file: Path | None = None
     mqtt_public_host: str | None = None
     mqtt_auth_secret: SecretStr | None = None
 
     # --- ingest ---------------------------------------------------------------------------
     ingest_batch_points: int = 20000
     ingest_flush_interval_ms: int = 250
-    ingest_buffer_max_points: int = 2_000_000
+    # Backpressure: intake stops (the broker queues) at either high-water mark and resumes
+    # once both levels are back under half of it.
+    ingest_high_water_points: int = Field(default=200_000, ge=100)
+    ingest_high_water_messages: int = Field(default=20_000, ge=10, le=60_000)
+    ingest_high_water_held_bytes: int = Field(default=64 * 1024 * 1024, ge=1024 * 1024)
     ingest_spool_dir: Path | None = None
+    ingest_spool_max_bytes: int = Field(default=1024 ** 3, ge=1024)
+    ingest_instance: str | None = None
+    ingest_instance_slots: int = Field(default=32, ge=1, le=1024)
     ingest_max_past_seconds: int = 7 * 24 * 3600
     ingest_max_future_seconds: int = 300
     ingest_metrics_port: int = 9101
     ingest_cache_ttl_seconds: int = 30
     # Per-device quotas (factories may override them in their settings, `device_quotas`).
     ingest_max_payload_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
+    ingest_quota_payload_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
     ingest_quota_values_per_message: int = Field(default=1000, ge=1, le=100_000)
     ingest_quota_parameters_per_device: int = Field(default=1000, ge=1, le=1_000_000)
     ingest_quota_messages_per_second: float = Field(default=20.0, gt=0, le=100_000)
-    ingest_quota_burst_messages: int = Field(default=300, ge=1, le=10_000_000)
+    ingest_quota_burst_messages: int = Field(default=60, ge=1, le=10_000_000)
 
     # --- devices --------------------------------------------------------------------------
     device_online_seconds: int = 120

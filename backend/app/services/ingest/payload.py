@@ -136,12 +136,7 @@ def _add_values(metrics: dict, ts_ms: int, skip_ts_key: bool, out: ParsedPayload
     append = values.append
     drop = out.drop
     if len(values) + len(metrics) > max_values:
-        if skip_ts_key:
-            metrics = {key: value for key, value in metrics.items()
-                       if key != "ts" and key not in IDENTITY_FIELDS}
-            skip_ts_key = False
-        if len(values) + len(metrics) > max_values:
-            metrics = _within_quota(metrics, max_values - len(values), out)
+        metrics = _within_quota(metrics, max_values - len(values), skip_ts_key, out)
     for key, value in metrics.items():
         if skip_ts_key and (key == "ts" or key in IDENTITY_FIELDS):
             continue
@@ -167,14 +162,17 @@ def _add_values(metrics: dict, ts_ms: int, skip_ts_key: bool, out: ParsedPayload
         append((key, ts_ms, value))
 
 
-def _within_quota(metrics: dict, room: int, out: ParsedPayload) -> dict:
-    """The first `room` entries of an oversized record; the rest are counted in one step
+def _within_quota(metrics: dict, room: int, skip_ts_key: bool, out: ParsedPayload) -> dict:
+    """The first `room` values of an oversized record; the rest are counted in one step
     rather than judged one by one, so that a flood of keys costs little beyond its JSON."""
-    kept = dict(islice(metrics.items(), max(room, 0)))
-    excess = len(metrics) - len(kept)
-    if out.dropped is None:
-        out.dropped = Counter()
-    out.dropped[TOO_MANY_VALUES] += excess
+    skipped = ("ts", *IDENTITY_FIELDS) if skip_ts_key else ()
+    entries = ((key, value) for key, value in metrics.items() if key not in skipped)
+    kept = dict(islice(entries, max(room, 0)))
+    excess = len(metrics) - len(kept) - sum(1 for key in skipped if key in metrics)
+    if excess > 0:
+        if out.dropped is None:
+            out.dropped = Counter()
+        out.dropped[TOO_MANY_VALUES] += excess
     return kept
 
 

@@ -3,7 +3,8 @@ the same limits whichever way it sends.
 
 A factory may override the platform defaults (`INGEST_QUOTA_*`) in its settings under
 `device_quotas`; the payload size can never exceed the platform ceiling
-(`INGEST_MAX_PAYLOAD_BYTES`), which the ingester checks before it holds a message.
+(`INGEST_MAX_PAYLOAD_BYTES`), which the ingester checks before it holds a message (the
+factory's own limit applies once the device is known).
 
 The pieces are pure: `DeviceQuota` (the limits that apply to one factory's devices),
 `TokenBucket` (messages per second, one per device) and `admit_parameters` (the cap on distinct
@@ -48,7 +49,7 @@ class DeviceQuota:
             return kind(value)
 
         return cls(
-            payload_bytes=min(pick("payload_bytes", settings.ingest_max_payload_bytes, int),
+            payload_bytes=min(pick("payload_bytes", settings.ingest_quota_payload_bytes, int),
                               settings.ingest_max_payload_bytes),
             values_per_message=pick("values_per_message",
                                     settings.ingest_quota_values_per_message, int),

@@ -1,0 +1,122 @@
+"""Acknowledgements held back until what they acknowledge is durable.
+
+A QoS 1 message is acknowledged to the broker only once its points are in the time-series
+store or in the disk spool (or once it was refused: nothing of it needs keeping). Until then
+the broker keeps it in the session's in-flight window and sends it again (DUP) on the next
+connection, so a crash at any moment loses nothing.
+
+Each message carries its packet id and the `AckSink` of the connection it came on. A sink
+of a connection that has since closed drops its acknowledgements: the broker redelivers
+those messages on the new connection (a duplicate write of the same points, harmless for
+devices that send `ts`). Acknowledgements may leave in another order than the messages
+came (a message waiting for its device lookup is acknowledged later than the ones after
+it); Mosquitto and EMQX match PUBACKs by packet id."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from typing import Protocol
+
+from telemetry.metrics import IngestStats
+
+PUBACK = 0x40
+# A PUBACK read as one big-endian 32-bit word: type, remaining length 2, packet id.
+_PUBACK_WORD = 0x40020000
+
+
+def pubacks(packet_ids: list[int]) -> bytes:
+    """The PUBACK packets of these ids, back to back, in one call."""
+    return struct.pack(f">{len(packet_ids)}I", *[_PUBACK_WORD | i for i in packet_ids])
+
+
+class AckSink(Protocol):
+    def acknowledge(self, packet_ids: list[int]) -> None: ...
+
+
+class FastPathAcks:
+    """PUBACKs of one broker connection, queued in one write through paho's own output queue
+    (so they wait for the socket to be writable like every packet paho sends)."""
+
+    __slots__ = ("_client", "_socket", "_stats")
+
+    def __init__(self, paho_client, socket, stats: IngestStats) -> None:
+        self._client = paho_client
+        self._socket = socket
+        self._stats = stats
+
+    @property
+    def current(self) -> bool:
+        return self._client._sock is self._socket
+
+    def acknowledge(self, packet_ids: list[int]) -> None:
+        if not self.current:
+            self._stats.acks_dropped += len(packet_ids)
+            return
+        self._client._packet_queue(PUBACK, pubacks(packet_ids), 0, 1)
+        self._stats.acks_sent += len(packet_ids)
+
+
+class PahoAcks:
+    """The stock path: paho in manual-acknowledgement mode, one `ack` call per message."""
+
+    __slots__ = ("_client", "_socket", "_stats")
+
+    def __init__(self, paho_client, stats: IngestStats) -> None:
+        self._client = paho_client
+        self._socket = paho_client.socket()
+        self._stats = stats
+
+    def acknowledge(self, packet_ids: list[int]) -> None:
+        if self._client.socket() is not self._socket or self._socket is None:
+            self._stats.acks_dropped += len(packet_ids)
+            return
+        for packet_id in packet_ids:
+            self._client.ack(packet_id, 1)
+        self._stats.acks_sent += len(packet_ids)
+
+
+class CountdownAcks:
+    """Messages replayed from a spool file: once all of them are durable again, `done`
+    runs (it removes the file)."""
+
+    __slots__ = ("_remaining", "_done")
+
+    def __init__(self, count: int, done: Callable[[], None]) -> None:
+        self._remaining = count
+        self._done = done
+
+    def acknowledge(self, packet_ids: list[int]) -> None:
+        self._remaining -= len(packet_ids)
+        if self._remaining <= 0:
+            self._done()
+
+
+class AckLedger:
+    """Acknowledgements owed once a batch is durable, grouped by sink in arrival order.
+    `add` is on the per-message path: one comparison and one append."""
+
+    __slots__ = ("groups", "count")
+
+    def __init__(self) -> None:
+        self.groups: list[tuple[AckSink, list[int]]] = []
+        self.count = 0
+
+    def add(self, sink: AckSink, packet_id: int) -> None:
+        groups = self.groups
+        if groups and groups[-1][0] is sink:
+            groups[-1][1].append(packet_id)
+        else:
+            groups.append((sink, [packet_id]))
+        self.count += 1
+
+    def merge(self, other: AckLedger) -> None:
+        self.groups.extend(other.groups)
+        self.count += other.count
+
+    def send(self, stats: IngestStats) -> None:
+        for sink, packet_ids in self.groups:
+            sink.acknowledge(packet_ids)
+        stats.unacked_messages -= self.count
+        self.groups = []
+        self.count = 0
