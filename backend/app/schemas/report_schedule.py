@@ -7,7 +7,7 @@ from pydantic import AfterValidator, ConfigDict, EmailStr, Field, StringConstrai
 
 from app.models.report_schedule import CADENCES
 from app.schemas.common import OneLine, Schema
-from app.schemas.job import _unique
+from app.schemas.job import Id, _unique
 from app.schemas.report import ReportDeviceIds, ReportFormat, ReportKind
 
 Cadence = Literal[CADENCES]  # type: ignore[valid-type]
@@ -25,6 +25,7 @@ class ScheduleCreate(Schema):
     kind: ReportKind
     format: ReportFormat
     device_ids: ReportDeviceIds | None = Field(None, description="Default: every device")
+    node_id: Id | None = Field(None, description="An asset node instead of devices")
     cadence: Cadence = Field(description="daily (yesterday), weekly (the previous Monday to "
                                          "Sunday) or monthly (the previous month), sent at "
                                          "06:00 in the factory's time zone")
@@ -39,6 +40,7 @@ class ScheduleUpdate(Schema):
     kind: ReportKind | None = None
     format: ReportFormat | None = None
     device_ids: ReportDeviceIds | None = None
+    node_id: Id | None = None
     cadence: Cadence | None = None
     recipients: Recipients | None = None
     is_active: bool | None = None
@@ -55,6 +57,7 @@ class ScheduleRead(Schema):
     kind: ReportKind
     format: ReportFormat
     device_ids: list[int] | None
+    node_id: int | None
     cadence: Cadence
     recipients: list[str]
     is_active: bool

@@ -12,6 +12,7 @@ export const REPORT_KIND_LABELS: Record<ReportKind, string> = {
   energy_summary: 'Energy summary',
   device_detail: 'Device detail',
   alerts: 'Alerts',
+  shift_report: 'Shift report',
 };
 
 export const REPORT_FORMAT_LABELS: Record<ReportFormat, string> = { pdf: 'PDF', xlsx: 'Excel' };
@@ -31,12 +32,14 @@ export interface ReportDraft {
   to: string;
   allDevices: boolean;
   deviceIds: number[];
+  /** An asset node instead of devices: its subtree. */
+  nodeId: number | null;
 }
 
 export type ReportField = 'period' | 'devices';
 
 export function emptyReportDraft(): ReportDraft {
-  return { kind: 'energy_summary', format: 'pdf', period: 'last7', from: '', to: '', allDevices: true, deviceIds: [] };
+  return { kind: 'energy_summary', format: 'pdf', period: 'last7', from: '', to: '', allDevices: true, deviceIds: [], nodeId: null };
 }
 
 export function buildReport(
@@ -57,10 +60,13 @@ export function buildReport(
       errors.period = `A report covers at most ${REPORT_MAX_DAYS} days.`;
     }
   }
-  if (!draft.allDevices && draft.deviceIds.length === 0) errors.devices = 'Choose at least one device, or all devices.';
+  if (draft.nodeId === null && !draft.allDevices && draft.deviceIds.length === 0) {
+    errors.devices = 'Choose at least one device, or all devices.';
+  }
   if (Object.keys(errors).length > 0 || !range) return { body: null, errors };
   const body: ReportCreate = { kind: draft.kind, format: draft.format, start: range.start, end: range.end };
-  if (!draft.allDevices) body.device_ids = draft.deviceIds;
+  if (draft.nodeId !== null) body.node_id = draft.nodeId;
+  else if (!draft.allDevices) body.device_ids = draft.deviceIds;
   return { body, errors };
 }
 
@@ -71,6 +77,7 @@ export interface ScheduleDraft {
   cadence: Cadence;
   allDevices: boolean;
   deviceIds: number[];
+  nodeId: number | null;
   recipients: string;
   isActive: boolean;
 }
@@ -79,7 +86,17 @@ export type ScheduleField = 'name' | 'devices' | 'recipients';
 
 export function scheduleDraftOf(schedule: ReportSchedule | null): ScheduleDraft {
   if (!schedule) {
-    return { name: '', kind: 'energy_summary', format: 'pdf', cadence: 'weekly', allDevices: true, deviceIds: [], recipients: '', isActive: true };
+    return {
+      name: '',
+      kind: 'energy_summary',
+      format: 'pdf',
+      cadence: 'weekly',
+      allDevices: true,
+      deviceIds: [],
+      nodeId: null,
+      recipients: '',
+      isActive: true,
+    };
   }
   return {
     name: schedule.name,
@@ -88,6 +105,7 @@ export function scheduleDraftOf(schedule: ReportSchedule | null): ScheduleDraft 
     cadence: schedule.cadence,
     allDevices: schedule.device_ids === null,
     deviceIds: schedule.device_ids ?? [],
+    nodeId: schedule.node_id,
     recipients: schedule.recipients.join('\n'),
     isActive: schedule.is_active,
   };
@@ -97,7 +115,9 @@ export function buildSchedule(draft: ScheduleDraft): { body: ReportScheduleWrite
   const errors: Partial<Record<ScheduleField, string>> = {};
   const name = draft.name.trim();
   if (!name) errors.name = 'Enter a name.';
-  if (!draft.allDevices && draft.deviceIds.length === 0) errors.devices = 'Choose at least one device, or all devices.';
+  if (draft.nodeId === null && !draft.allDevices && draft.deviceIds.length === 0) {
+    errors.devices = 'Choose at least one device, or all devices.';
+  }
   const recipients = [...new Set(splitList(draft.recipients).map((r) => r.toLowerCase()))];
   const bad = recipients.filter((r) => !EMAIL.test(r));
   if (recipients.length === 0) errors.recipients = 'Enter at least one email address.';
@@ -110,7 +130,8 @@ export function buildSchedule(draft: ScheduleDraft): { body: ReportScheduleWrite
       kind: draft.kind,
       format: draft.format,
       cadence: draft.cadence,
-      device_ids: draft.allDevices ? null : draft.deviceIds,
+      device_ids: draft.allDevices || draft.nodeId !== null ? null : draft.deviceIds,
+      node_id: draft.nodeId,
       recipients,
       is_active: draft.isActive,
     },

@@ -25,6 +25,7 @@ const weekly: ReportSchedule = {
   kind: 'energy_summary',
   format: 'xlsx',
   device_ids: null,
+  node_id: null,
   cadence: 'weekly',
   recipients: ['plant@demo.example'],
   is_active: true,
@@ -44,6 +45,7 @@ function platform(): MockApi {
   mock.on('get', '/reports', { status: 200, data: page([report]) });
   mock.on('get', '/reports/schedules', { status: 200, data: page([weekly], 1, 100) });
   mock.on('get', '/devices', { status: 200, data: deviceList([makeDevice(), makeDevice({ id: 6, name: 'CNC Line 1' })]) });
+  mock.on('get', '/assets/tree', { status: 200, data: { data: { roots: [], max_depth: 6, unattached_device_ids: [] } } });
   return mock;
 }
 
@@ -118,6 +120,7 @@ describe('Reports', () => {
       format: 'pdf',
       cadence: 'monthly',
       device_ids: [5],
+      node_id: null,
       recipients: ['lead@plant.example', 'shift@plant.example'],
       is_active: true,
     });

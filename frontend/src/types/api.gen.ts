@@ -3300,7 +3300,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "energy_summary" | "device_detail" | "alerts";
+            kind: "energy_summary" | "device_detail" | "alerts" | "shift_report";
             /**
              * Format
              * @enum {string}
@@ -3321,6 +3321,11 @@ export interface components {
              * @description Default: every device of the factory, as the energy API counts
              */
             device_ids?: number[] | null;
+            /**
+             * Node Id
+             * @description An asset node instead of devices: its subtree, as GET /assets/nodes/{id}/energy counts it
+             */
+            node_id?: number | null;
         };
         /** ReportRead */
         ReportRead: {
@@ -3330,7 +3335,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "energy_summary" | "device_detail" | "alerts";
+            kind: "energy_summary" | "device_detail" | "alerts" | "shift_report";
             /**
              * Status
              * @enum {string}
@@ -3659,7 +3664,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "energy_summary" | "device_detail" | "alerts";
+            kind: "energy_summary" | "device_detail" | "alerts" | "shift_report";
             /**
              * Format
              * @enum {string}
@@ -3670,6 +3675,11 @@ export interface components {
              * @description Default: every device
              */
             device_ids?: number[] | null;
+            /**
+             * Node Id
+             * @description An asset node instead of devices
+             */
+            node_id?: number | null;
             /**
              * Cadence
              * @description daily (yesterday), weekly (the previous Monday to Sunday) or monthly (the previous month), sent at 06:00 in the factory's time zone
@@ -3694,7 +3704,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "energy_summary" | "device_detail" | "alerts";
+            kind: "energy_summary" | "device_detail" | "alerts" | "shift_report";
             /**
              * Format
              * @enum {string}
@@ -3702,6 +3712,8 @@ export interface components {
             format: "pdf" | "xlsx";
             /** Device Ids */
             device_ids: number[] | null;
+            /** Node Id */
+            node_id: number | null;
             /**
              * Cadence
              * @enum {string}
@@ -3747,11 +3759,13 @@ export interface components {
             /** Name */
             name?: string | null;
             /** Kind */
-            kind?: ("energy_summary" | "device_detail" | "alerts") | null;
+            kind?: ("energy_summary" | "device_detail" | "alerts" | "shift_report") | null;
             /** Format */
             format?: ("pdf" | "xlsx") | null;
             /** Device Ids */
             device_ids?: number[] | null;
+            /** Node Id */
+            node_id?: number | null;
             /** Cadence */
             cadence?: ("daily" | "weekly" | "monthly") | null;
             /** Recipients */
@@ -7417,7 +7431,7 @@ export interface operations {
     list_reports_api_v1_reports_get: {
         parameters: {
             query?: {
-                kind?: ("energy_summary" | "device_detail" | "alerts") | null;
+                kind?: ("energy_summary" | "device_detail" | "alerts" | "shift_report") | null;
                 status?: ("pending" | "running" | "complete" | "failed" | "cancelled") | null;
                 /** @description 1-based page number */
                 page?: number;

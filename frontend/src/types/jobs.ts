@@ -53,7 +53,7 @@ export interface ForecastSummary {
 // --- reports -----------------------------------------------------------------------------
 export type Report = Schema<'ReportRead'>;
 export type ReportKind = Report['kind'];
-export const REPORT_KINDS = membersOf<ReportKind>()(['energy_summary', 'device_detail', 'alerts']);
+export const REPORT_KINDS = membersOf<ReportKind>()(['energy_summary', 'device_detail', 'alerts', 'shift_report']);
 export type ReportFormat = Report['format'];
 export type ReportCreate = Schema<'ReportCreate'>;
 export type ReportListParams = QueryOf<'/api/v1/reports'>;

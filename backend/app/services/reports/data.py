@@ -11,15 +11,22 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.models.asset import AssetNode
 from app.models.device import Device
 from app.models.factory import Factory
+from app.repositories.asset_repo import AssetNodeRepository
 from app.repositories.device_repo import DeviceRepository
 from app.repositories.report_repo import ReportAlertRepository
+from app.schemas.shift import ShiftReport
+from app.services.energy.analysis import EnergyAnalysisService
+from app.services.energy.assets import load_tree
 from app.services.energy.service import EnergyService
+from app.services.energy.shifts import ShiftService
 
 KIND_TITLES = {"energy_summary": "Energy summary report",
                "device_detail": "Device detail report",
-               "alerts": "Alerts report"}
+               "alerts": "Alerts report",
+               "shift_report": "Shift report"}
 ALERTS_MAX = 5000
 
 
@@ -49,6 +56,8 @@ class ReportData:
     devices: list[DeviceFigures]
     alerts: list[dict[str, Any]]
     alerts_total: int
+    scope_name: str | None = None                # the node a report is scoped to
+    shifts: ShiftReport | None = None            # what GET /energy/shifts answers
 
     @property
     def title(self) -> str:
@@ -81,11 +90,22 @@ class ReportData:
 
 async def gather(session: AsyncSession, energy: EnergyService, *, kind: str, start: datetime,
                  end: datetime, device_ids: list[int] | None, hourly: bool = False,
-                 device_hours: bool = False, progress=None) -> ReportData:
+                 device_hours: bool = False, progress=None, node_id: int | None = None,
+                 analysis: EnergyAnalysisService | None = None,
+                 shifts: ShiftService | None = None) -> ReportData:
     """`hourly`: the chosen devices' figures per local hour (the energy API's
-    `bucket=hour`); `device_hours`: each device's own hours too."""
+    `bucket=hour`); `device_hours`: each device's own hours too. With `node_id` the devices
+    are the node's subtree and the totals the node's (`GET /assets/nodes/{id}/energy`)."""
     factory = energy.factory
     repo = DeviceRepository(session, factory.id)
+    node = None
+    if node_id is not None:
+        tree = await load_tree(session, factory.id)
+        if node_id not in tree.nodes:
+            raise LookupError("the report's node no longer exists")
+        node = tree.nodes[node_id]
+        scope_name = tree.label(node_id)
+        device_ids = tree.devices_under(node_id)
     if device_ids is None:
         devices = await repo.list_all()
     else:
@@ -95,6 +115,15 @@ async def gather(session: AsyncSession, energy: EnergyService, *, kind: str, sta
     shares = {row["device_id"]: row["share"] for row in group["devices"]}
     hours = (await energy.group_energy(devices, start, end, "hour"))["buckets"] \
         if hourly else []
+    if node is not None and analysis is not None:
+        # A node counts its virtual meters too: its own figures replace the devices' sum.
+        node_model = await _node_model(session, factory.id, node_id)
+        daily = await analysis.node_energy(node_model, start, end, "day")
+        group["totals"] = daily.totals.model_dump()
+        group["buckets"] = [b.model_dump() for b in daily.buckets]
+        if hourly:
+            hours = [b.model_dump() for b in
+                     (await analysis.node_energy(node_model, start, end, "hour")).buckets]
     figures: list[DeviceFigures] = []
     for n, device in enumerate(devices):
         daily = await energy.device_energy(device, start, end, "day")
@@ -109,11 +138,25 @@ async def gather(session: AsyncSession, energy: EnergyService, *, kind: str, sta
     alerts, alerts_total = await _alerts(session, factory, devices, start, end,
                                          None if device_ids is None else device_ids,
                                          energy.zone)
+    shift_figures = None
+    if kind == "shift_report" and shifts is not None:
+        local_end = end.astimezone(energy.zone) - timedelta(microseconds=1)
+        shift_figures = await shifts.report(start.astimezone(energy.zone).date(),
+                                            local_end.date(), node_id)
     return ReportData(kind=kind, factory=factory, zone=energy.zone, currency=factory.currency,
                       start=start, end=end, generated_at=datetime.now(UTC),
                       totals=group["totals"], days=group["buckets"], hours=hours,
                       devices=figures,
-                      alerts=alerts, alerts_total=alerts_total)
+                      alerts=alerts, alerts_total=alerts_total,
+                      scope_name=scope_name if node is not None else None,
+                      shifts=shift_figures)
+
+
+async def _node_model(session: AsyncSession, factory_id: int, node_id: int) -> AssetNode:
+    node = await AssetNodeRepository(session, factory_id).get(node_id)
+    if node is None:
+        raise LookupError("the report's node no longer exists")
+    return node
 
 
 async def _alerts(session: AsyncSession, factory: Factory, devices: list[Device],

@@ -136,8 +136,9 @@ def _alert_rows(alerts: list[dict]) -> list[list[str]]:
 
 def _cover(data: ReportData) -> list:
     s = _styles()
+    scope = f" · {data.scope_name}" if data.scope_name else ""
     return [Spacer(1, 70 * mm), Paragraph(pdf_text(data.title), s["cover_title"]),
-            Spacer(1, 10 * mm), Paragraph(pdf_text(data.factory.name), s["cover_line"]),
+            Spacer(1, 10 * mm), Paragraph(pdf_text(data.factory.name + scope), s["cover_line"]),
             Paragraph(pdf_text(data.period_label), s["cover_line"]), Spacer(1, 6 * mm),
             Paragraph(f"Generated {data.generated_at.astimezone(data.zone):%Y-%m-%d %H:%M} "
                       f"({data.zone.key})", s["cover_line"]), PageBreak()]
@@ -249,9 +250,52 @@ def _device_sections(data: ReportData) -> list:
     return parts
 
 
+def _shift_rows(data: ReportData) -> list[list[str]]:
+    rows = [["Shift", "Worked", "Energy kWh", f"Cost {data.currency}", "Peak kW",
+             "Production", "kWh per unit"]]
+    for s in data.shifts.shifts if data.shifts else []:
+        rows.append([s.name, str(s.occurrences) if s.shift_id is not None else "",
+                     number(s.energy_kwh), number(s.cost), number(s.peak_demand_kw),
+                     number(s.production, 0), number(s.enpi, 3)])
+    return rows
+
+
+def _occurrence_rows(data: ReportData) -> list[list[str]]:
+    rows = [["Day", "Shift", "From – to", "Energy kWh", f"Cost {data.currency}", "Peak kW",
+             "Production", "kWh per unit"]]
+    for o in data.shifts.occurrences if data.shifts else []:
+        rows.append([f"{o.day:%a %d %b}", o.name, f"{o.start:%H:%M} – {o.end:%H:%M}",
+                     number(o.energy_kwh), number(o.cost), number(o.peak_demand_kw),
+                     number(o.production, 0), number(o.enpi, 3)])
+    return rows
+
+
+def _shift_sections(data: ReportData) -> list:
+    s = _styles()
+    width = CONTENT_WIDTH
+    parts: list = [Paragraph("Energy per shift", s["h1"])]
+    if data.shifts is None or not data.shifts.occurrences:
+        return parts + [Paragraph("No shift was worked in this period: set up the shift "
+                                  "calendar on the Shifts page.", s["body"])]
+    parts.append(_table(_shift_rows(data),
+                        [width * f for f in (0.22, 0.09, 0.14, 0.13, 0.12, 0.15, 0.15)]))
+    worked = [t for t in data.shifts.shifts if t.shift_id is not None and t.energy_kwh]
+    if worked:
+        parts += [Spacer(1, 4 * mm), _image(chart_rendering.bar_chart(
+            [t.name for t in worked], [t.energy_kwh for t in worked], "kWh",
+            "Energy per shift"), width * 0.8)]
+    parts += [PageBreak(), Paragraph("Every shift worked", s["h1"]),
+              _table(_occurrence_rows(data),
+                     [width * f for f in (0.12, 0.14, 0.15, 0.12, 0.11, 0.1, 0.13, 0.13)],
+                     numeric_from=3)]
+    return parts
+
+
 def render_pdf(data: ReportData) -> bytes:
     story = _cover(data) + _summary(data)
-    if data.kind == "alerts":
+    if data.kind == "shift_report":
+        story += _shift_sections(data)
+    elif data.kind == "alerts":
         story += _alert_overview(data) + [PageBreak()] + _alerts(data)
     elif data.kind == "device_detail":
         story += _consumption(data)[:2] + _device_sections(data) + [PageBreak()] + _alerts(data)

@@ -19,7 +19,9 @@ from app.models.analytics_job import ReportJob
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.report_repo import ReportJobRepository
 from app.services.energy.aggregate_cache import aggregate_cache
+from app.services.energy.analysis import EnergyAnalysisService
 from app.services.energy.service import EnergyService
+from app.services.energy.shifts import ShiftService
 from app.services.jobs.runner import JobFailed, JobOutput, JobRun, execute
 from app.services.reports import data as report_data
 from app.services.reports.format import number
@@ -60,13 +62,18 @@ async def _work(resources: Resources, job: ReportJob, run: JobRun) -> JobOutput:
         factory = await FactoryRepository(session).get(job.factory_id)
         if factory is None:
             raise JobFailed("The factory no longer exists.")
-        energy = EnergyService(session, factory, resources.timeseries,
-                               aggregate_cache(resources))
-        data = await report_data.gather(
-            session, energy, kind=job.kind, start=start, end=end,
-            device_ids=request.get("device_ids"),
-            hourly=job.format == "xlsx", device_hours=job.kind == "device_detail",
-            progress=run.progress)
+        cache = aggregate_cache(resources)
+        energy = EnergyService(session, factory, resources.timeseries, cache)
+        try:
+            data = await report_data.gather(
+                session, energy, kind=job.kind, start=start, end=end,
+                device_ids=request.get("device_ids"), node_id=request.get("node_id"),
+                hourly=job.format == "xlsx", device_hours=job.kind == "device_detail",
+                progress=run.progress,
+                analysis=EnergyAnalysisService(session, factory, resources.timeseries, cache),
+                shifts=ShiftService(session, factory, resources.timeseries, cache))
+        except LookupError as exc:
+            raise JobFailed("The report's asset node no longer exists.") from exc
     await run.progress(65)
     render = render_pdf if job.format == "pdf" else render_xlsx
     content = await asyncio.to_thread(render, data)

@@ -56,6 +56,7 @@ async def _run_one(resources: Resources, factory_id: int, schedule_id: int,
         job = await service.create_scheduled(
             kind=schedule.kind, fmt=schedule.format, start=start, end=end,
             device_ids=(schedule.parameters or {}).get("device_ids"),
+            node_id=(schedule.parameters or {}).get("node_id"),
             recipients=list(schedule.recipients or []), schedule_id=schedule.id,
             schedule_name=schedule.name)
     log.info("report_schedule.ran", factory_id=factory_id, schedule_id=schedule_id,

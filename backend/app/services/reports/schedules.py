@@ -18,6 +18,7 @@ from app.repositories.report_schedule_repo import ReportScheduleRepository
 from app.schemas.common import PageParams
 from app.schemas.report_schedule import ScheduleCreate, ScheduleUpdate
 from app.services.reports.calendar import RUN_AT, next_run, period_before
+from app.services.reports.service import check_node
 from app.stores.resources import Resources
 
 log = get_logger(__name__)
@@ -55,10 +56,12 @@ class ReportScheduleService:
 
     async def create(self, body: ScheduleCreate) -> dict[str, Any]:
         await self._check_devices(body.device_ids)
+        await self._check_scope(body.device_ids, body.node_id)
         now = datetime.now(UTC)
         schedule = self.schedules.add(ReportSchedule(
             name=body.name, kind=body.kind, format=body.format, cadence=body.cadence,
-            parameters={"device_ids": body.device_ids}, recipients=list(body.recipients),
+            parameters={"device_ids": body.device_ids, "node_id": body.node_id},
+            recipients=list(body.recipients),
             is_active=body.is_active, created_by=self.actor_id, created_at=now,
             updated_at=now, next_run_at=next_run(body.cadence, await self._zone(), now)))
         await self.session.commit()
@@ -70,10 +73,13 @@ class ReportScheduleService:
         for name in ("name", "kind", "format", "cadence", "is_active"):
             if changes.get(name) is not None:
                 setattr(schedule, name, changes[name])
-        if "device_ids" in changes:
-            await self._check_devices(changes["device_ids"])
-            schedule.parameters = {**(schedule.parameters or {}),
-                                   "device_ids": changes["device_ids"]}
+        for name in ("device_ids", "node_id"):
+            if name in changes:
+                schedule.parameters = {**(schedule.parameters or {}), name: changes[name]}
+        if {"device_ids", "node_id"} & changes.keys():
+            await self._check_devices(changes.get("device_ids"))
+            await self._check_scope(schedule.parameters.get("device_ids"),
+                                    schedule.parameters.get("node_id"))
         if changes.get("recipients") is not None:
             schedule.recipients = list(changes["recipients"])
         now = datetime.now(UTC)
@@ -90,6 +96,12 @@ class ReportScheduleService:
         await self.schedules.delete(schedule)
         await self.session.commit()
         log.info("report_schedule.deleted", schedule_id=schedule.id)
+
+    async def _check_scope(self, device_ids: list[int] | None, node_id: int | None) -> None:
+        if device_ids is not None and node_id is not None:
+            raise ValidationFailed("A schedule reports on devices or on a node, not both.",
+                                   code="INVALID_SCOPE")
+        await check_node(self.session, self.factory_id, node_id)
 
     async def _check_devices(self, device_ids: list[int] | None) -> None:
         if not device_ids:
@@ -116,7 +128,8 @@ class ReportScheduleService:
                 period = {"start": start.astimezone(zone), "end": end.astimezone(zone)}
             views.append({
                 "id": s.id, "name": s.name, "kind": s.kind, "format": s.format,
-                "device_ids": (s.parameters or {}).get("device_ids"), "cadence": s.cadence,
+                "device_ids": (s.parameters or {}).get("device_ids"),
+                "node_id": (s.parameters or {}).get("node_id"), "cadence": s.cadence,
                 "recipients": list(s.recipients or []), "is_active": s.is_active,
                 "timezone": zone.key, "run_at_local": RUN_AT.strftime("%H:%M"),
                 "next_run_at": s.next_run_at if s.is_active else None,

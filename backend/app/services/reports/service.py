@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from app.core.errors import ValidationFailed
 from app.core.task_queue import QUEUE_REPORTING, RUN_REPORT_JOB
 from app.models.analytics_job import ReportJob
+from app.repositories.asset_repo import AssetNodeRepository
 from app.repositories.device_repo import DeviceRepository
 from app.repositories.report_repo import ReportJobRepository
 from app.schemas.report import ReportCreate
@@ -39,18 +42,28 @@ class ReportService(JobService[ReportJob]):
                     f"Unknown device{'s' if len(missing) > 1 else ''}: "
                     f"{', '.join(map(str, missing))}.", code="UNKNOWN_DEVICES",
                     details={"device_ids": missing})
+        await check_node(self.session, self.factory_id, body.node_id)
         request = body.model_dump(mode="json", exclude={"kind", "format"})
         return await self.submit(ReportJob(kind=body.kind, format=body.format,
                                            parameters=request))
 
     async def create_scheduled(self, *, kind: str, fmt: str, start: datetime, end: datetime,
                                device_ids: list[int] | None, recipients: list[str],
-                               schedule_id: int, schedule_name: str) -> dict[str, Any]:
+                               schedule_id: int, schedule_name: str,
+                               node_id: int | None = None) -> dict[str, Any]:
         request = {"start": start.isoformat(), "end": end.isoformat(),
-                   "device_ids": device_ids, "recipients": recipients,
+                   "device_ids": device_ids, "node_id": node_id, "recipients": recipients,
                    "schedule_name": schedule_name}
         return await self.submit(ReportJob(kind=kind, format=fmt, parameters=request,
                                            schedule_id=schedule_id))
+
+
+async def check_node(session: AsyncSession, factory_id: int, node_id: int | None) -> None:
+    """A report or schedule scoped to a node of this factory's tree."""
+    if node_id is not None and await AssetNodeRepository(session, factory_id).get(
+            node_id) is None:
+        raise ValidationFailed("The node does not exist.", code="UNKNOWN_NODE",
+                               details={"node_id": node_id})
 
 
 def check_report_range(start: datetime, end: datetime) -> None:

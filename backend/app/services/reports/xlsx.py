@@ -75,7 +75,8 @@ def _summary(book: Workbook, data: ReportData) -> None:
     sheet = book.active
     sheet.title = "Summary"
     _put_text(sheet, 1, 1, data.title).font = Font(bold=True, size=16)
-    _put_text(sheet, 2, 1, data.factory.name)
+    _put_text(sheet, 2, 1, data.factory.name
+              + (f" · {data.scope_name}" if data.scope_name else ""))
     sheet["A3"] = f"Period: {data.period_label}"
     sheet["A4"] = f"Generated: {data.generated_at.astimezone(data.zone):%Y-%m-%d %H:%M}"
     t = data.totals
@@ -187,9 +188,33 @@ def _alerts(book: Workbook, data: ReportData) -> None:
         sheet.auto_filter.ref = f"A1:F{len(data.alerts) + 1}"
 
 
+def _shifts(book: Workbook, data: ReportData) -> None:
+    """What GET /energy/shifts answers: per shift, then every shift worked."""
+    if data.shifts is None:
+        return
+    sheet = book.create_sheet("Shifts")
+    _header(sheet, 1, ["Shift", "Worked", "Energy (kWh)", f"Cost ({data.currency})",
+                       "CO2 (kg)", "Peak demand (kW)", "Production", "kWh per unit"],
+            [24, 9, 14, 12, 12, 16, 13, 13])
+    for t in data.shifts.shifts:
+        sheet.append([_text(sheet, t.name), t.occurrences, t.energy_kwh, t.cost, t.co2_kg,
+                      t.peak_demand_kw, t.production, t.enpi])
+    _formats(sheet, 2, {3: KWH, 4: MONEY, 5: KWH, 6: KWH, 7: "#,##0", 8: FACTOR})
+    sheet = book.create_sheet("Shift occurrences")
+    _header(sheet, 1, ["Day", "Shift", "Start", "End", "Energy (kWh)",
+                       f"Cost ({data.currency})", "Peak demand (kW)", "Production",
+                       "kWh per unit"], [12, 20, 17, 17, 14, 12, 16, 13, 13])
+    for o in data.shifts.occurrences:
+        sheet.append([o.day, _text(sheet, o.name), _naive(o.start), _naive(o.end), o.energy_kwh, o.cost,
+                      o.peak_demand_kw, o.production, o.enpi])
+    _formats(sheet, 2, {1: DAY, 3: HOUR, 4: HOUR, 5: KWH, 6: MONEY, 7: KWH, 8: "#,##0",
+                        9: FACTOR})
+
+
 def render_xlsx(data: ReportData) -> bytes:
     book = Workbook()
     _summary(book, data)
+    _shifts(book, data)
     _devices(book, data)
     if data.kind != "alerts":
         _daily(book, data)

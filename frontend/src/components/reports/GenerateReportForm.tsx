@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { getErrorMessage } from '@/api/errors';
+import { NodeSelect } from '@/components/assets/NodeSelect';
 import { DevicePicker } from '@/components/devices/DevicePicker';
 import { Banner, Button, Card, CardBody, CardHeader, Checkbox, Input, Select } from '@/components/ui';
 import { useCreateReport } from '@/hooks/useJobs';
@@ -81,8 +82,11 @@ export function GenerateReportForm({ timeZone }: { timeZone: string }) {
             )}
           </div>
           <div className="flex flex-col gap-3">
-            <Checkbox label="All devices" checked={draft.allDevices} onChange={(e) => set({ allDevices: e.target.checked })} />
-            {!draft.allDevices && (
+            <NodeSelect label="Asset node" value={draft.nodeId} onChange={(nodeId) => set({ nodeId })} noneLabel="None: choose devices" className="max-w-md" />
+            {draft.nodeId === null && (
+              <Checkbox label="All devices" checked={draft.allDevices} onChange={(e) => set({ allDevices: e.target.checked })} />
+            )}
+            {draft.nodeId === null && !draft.allDevices && (
               <DevicePicker label="Devices" selected={draft.deviceIds} onChange={(deviceIds) => set({ deviceIds })} max={REPORT_DEVICES_MAX} error={errors.devices} className="max-w-2xl" />
             )}
           </div>

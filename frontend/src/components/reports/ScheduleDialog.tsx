@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { NodeSelect } from '@/components/assets/NodeSelect';
 import { DevicePicker } from '@/components/devices/DevicePicker';
 import { Checkbox, ErrorDetailsBanner, FormDialog, Input, Select, Textarea } from '@/components/ui';
 import { useSaveReportSchedule } from '@/hooks/useJobs';
@@ -83,8 +84,11 @@ export function ScheduleDialog({ schedule, timeZone, onClose }: ScheduleDialogPr
         className="sm:col-span-2"
       />
       <div className="flex flex-col gap-3 sm:col-span-2">
-        <Checkbox label="All devices" checked={draft.allDevices} onChange={(e) => set({ allDevices: e.target.checked })} />
-        {!draft.allDevices && (
+        <NodeSelect label="Asset node" value={draft.nodeId} onChange={(nodeId) => set({ nodeId })} noneLabel="None: choose devices" />
+        {draft.nodeId === null && (
+          <Checkbox label="All devices" checked={draft.allDevices} onChange={(e) => set({ allDevices: e.target.checked })} />
+        )}
+        {draft.nodeId === null && !draft.allDevices && (
           <DevicePicker label="Devices" selected={draft.deviceIds} onChange={(deviceIds) => set({ deviceIds })} max={REPORT_DEVICES_MAX} error={errors.devices} />
         )}
         <Checkbox label="Active" hint="An inactive schedule sends nothing; switching it back on starts from the next run." checked={draft.isActive} onChange={(e) => set({ isActive: e.target.checked })} />
