@@ -205,8 +205,8 @@ def _shifts(book: Workbook, data: ReportData) -> None:
                        f"Cost ({data.currency})", "Peak demand (kW)", "Production",
                        "kWh per unit"], [12, 20, 17, 17, 14, 12, 16, 13, 13])
     for o in data.shifts.occurrences:
-        sheet.append([o.day, _text(sheet, o.name), _naive(o.start), _naive(o.end), o.energy_kwh, o.cost,
-                      o.peak_demand_kw, o.production, o.enpi])
+        sheet.append([o.day, _text(sheet, o.name), _naive(o.start), _naive(o.end),
+                      o.energy_kwh, o.cost, o.peak_demand_kw, o.production, o.enpi])
     _formats(sheet, 2, {1: DAY, 3: HOUR, 4: HOUR, 5: KWH, 6: MONEY, 7: KWH, 8: "#,##0",
                         9: FACTOR})
 
