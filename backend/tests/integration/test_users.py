@@ -366,7 +366,7 @@ async def test_a_factory_keeps_its_last_active_super_admin(make, db, settings):
 
     second = await make.user(tenant.factory, role="super_admin")
     r = await service.deactivate(await service.load(second.id))
-    assert r["status"] == "deactivated"
+    assert r.status == "deactivated"
     # An inactive super admin does not count.
     with pytest.raises(Conflict):
         await service.update(await service.load(tenant.admin.id), UserUpdate(role="user"))

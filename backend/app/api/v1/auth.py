@@ -18,9 +18,9 @@ from app.schemas.auth import (
     TokenPair,
 )
 from app.schemas.common import Envelope
-from app.services.accounts.auth import AuthService, IssuedTokens
+from app.services.accounts.auth import AuthService
 from app.services.accounts.passwords import PasswordService
-from app.services.accounts.users import UserService, current_user_view
+from app.services.accounts.users import UserService
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -44,28 +44,18 @@ RESET_REQUESTED = ("If an active account with this email exists in this factory,
                    "reset its password has been sent.")
 
 
-def _token_pair(tokens: IssuedTokens) -> dict:
-    return {"data": {
-        "access_token": tokens.access_token,
-        "refresh_token": tokens.refresh_token,
-        "token_type": "bearer",
-        "expires_in": tokens.expires_in,
-        "user": current_user_view(tokens.user, tokens.factory),
-    }}
-
-
 @router.post("/login", response_model=Envelope[TokenPair],
              summary="Sign in to a factory with email and password")
 async def login(body: LoginRequest, auth: Auth, ip: ClientIp):
     tokens = await auth.login(factory_id=body.factory_id, factory_slug=body.factory_slug,
                               email=body.email, password=body.password, client_ip=ip)
-    return _token_pair(tokens)
+    return {"data": tokens}
 
 
 @router.post("/refresh", response_model=Envelope[TokenPair],
              summary="Exchange a refresh token for new tokens (the old one is revoked)")
 async def refresh(body: RefreshRequest, auth: Auth):
-    return _token_pair(await auth.refresh(body.refresh_token))
+    return {"data": await auth.refresh(body.refresh_token)}
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT,
@@ -95,7 +85,7 @@ async def accept_invite(body: AcceptInviteRequest, passwords: Passwords, ip: Cli
 async def forgot_password(body: ForgotPasswordRequest, passwords: Passwords, ip: ClientIp):
     await passwords.request_reset(factory_id=body.factory_id, factory_slug=body.factory_slug,
                                   email=body.email, client_ip=ip)
-    return {"data": {"message": RESET_REQUESTED}}
+    return {"data": Accepted(message=RESET_REQUESTED)}
 
 
 @router.post("/reset-password", response_model=Envelope[AccountReady],
@@ -112,6 +102,6 @@ async def reset_password(body: ResetPasswordRequest, passwords: Passwords, ip: C
                      "this answer carries new tokens")
 async def change_password(body: ChangePasswordRequest, user: CurrentUser,
                           passwords: Passwords, ip: ClientIp):
-    return _token_pair(await passwords.change(
+    return {"data": await passwords.change(
         user, current_password=body.current_password, new_password=body.new_password,
-        client_ip=ip))
+        client_ip=ip)}

@@ -3,8 +3,8 @@ passwords and their policy, one-time tokens, and the mail that carries their lin
 
 from __future__ import annotations
 
-from app.services.accounts.auth import AuthService, IssuedTokens
+from app.services.accounts.auth import AuthService
 from app.services.accounts.passwords import PasswordService
 from app.services.accounts.users import UserService
 
-__all__ = ["AuthService", "IssuedTokens", "PasswordService", "UserService"]
+__all__ = ["AuthService", "PasswordService", "UserService"]

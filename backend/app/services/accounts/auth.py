@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,9 +26,11 @@ from app.models.factory import Factory
 from app.models.user import RefreshToken, User
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.user_repo import RefreshTokenRepository, UserRepository
+from app.schemas.auth import TokenPair
 from app.schemas.principal import Principal
 from app.services.accounts.attempts import AttemptLimits, factory_reference
 from app.services.accounts.tokens import UserTokens
+from app.services.accounts.users import current_user_view
 from app.services.audit.service import AuditService
 
 log = get_logger(__name__)
@@ -52,15 +53,6 @@ def invalid_token() -> Unauthorized:
     return Unauthorized("The token is invalid or has expired.", code="INVALID_TOKEN")
 
 
-@dataclass
-class IssuedTokens:
-    access_token: str
-    refresh_token: str
-    expires_in: int
-    user: User
-    factory: Factory
-
-
 class AuthService:
     def __init__(self, session: AsyncSession, settings: Settings, limiter: RateLimiter) -> None:
         self.session = session
@@ -68,7 +60,7 @@ class AuthService:
         self.limiter = limiter
 
     async def login(self, *, factory_id: int | None, factory_slug: str | None, email: str,
-                    password: str, client_ip: str) -> IssuedTokens:
+                    password: str, client_ip: str) -> TokenPair:
         email = email.strip().lower()
         limits = AttemptLimits(self.limiter, self.settings, "login")
         factories = FactoryRepository(self.session)
@@ -113,7 +105,7 @@ class AuthService:
         log.info("auth.login", factory_id=factory.id, user_id=user.id)
         return tokens
 
-    async def refresh(self, refresh_token: str) -> IssuedTokens:
+    async def refresh(self, refresh_token: str) -> TokenPair:
         claims = self._decode(refresh_token, REFRESH)
         tokens_repo = RefreshTokenRepository(self.session, claims.factory_id)
         record = await tokens_repo.get_by_jti(claims.jti)
@@ -188,7 +180,7 @@ class AuthService:
             raise invalid_token()
         return principal
 
-    async def tokens_for(self, user: User, factory: Factory) -> IssuedTokens:
+    async def tokens_for(self, user: User, factory: Factory) -> TokenPair:
         """A new session for a user who proved who they are another way (a password change);
         the caller commits."""
         return await self._issue(user, factory)
@@ -200,7 +192,7 @@ class AuthService:
         except InvalidToken as exc:
             raise invalid_token() from exc
 
-    async def _issue(self, user: User, factory: Factory) -> IssuedTokens:
+    async def _issue(self, user: User, factory: Factory) -> TokenPair:
         s = self.settings
         access, _ = create_token(
             s, user_id=user.id, factory_id=factory.id, role=user.role, token_type=ACCESS,
@@ -210,7 +202,9 @@ class AuthService:
             version=user.token_version, lifetime=timedelta(days=s.refresh_token_days))
         RefreshTokenRepository(self.session, factory.id).add(
             RefreshToken(user_id=user.id, jti=claims.jti, expires_at=claims.expires_at))
-        return IssuedTokens(access, refresh, s.access_token_minutes * 60, user, factory)
+        return TokenPair(access_token=access, refresh_token=refresh,
+                         expires_in=s.access_token_minutes * 60,
+                         user=current_user_view(user, factory))
 
 
 def _lost_race(claims: TokenClaims) -> Unauthorized:

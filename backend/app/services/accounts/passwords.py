@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,8 +17,9 @@ from app.models.factory import Factory
 from app.models.user import User
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.user_repo import UserRepository
+from app.schemas.auth import AccountReady, TokenPair
 from app.services.accounts.attempts import AttemptLimits, factory_reference
-from app.services.accounts.auth import AuthService, IssuedTokens
+from app.services.accounts.auth import AuthService
 from app.services.accounts.mail import AccountMailer
 from app.services.accounts.password_policy import enforce_password_policy
 from app.services.accounts.tokens import INVITE, RESET, UserTokens, invalid_link
@@ -36,7 +36,7 @@ class PasswordService:
 
     async def accept_invite(self, *, factory_id: int | None, factory_slug: str | None,
                             token: str, password: str, full_name: str | None,
-                            client_ip: str) -> dict[str, Any]:
+                            client_ip: str) -> AccountReady:
         factory = await self._factory(factory_id, factory_slug)
         if factory is None:
             raise invalid_link(INVITE)
@@ -83,7 +83,7 @@ class PasswordService:
             factory=factory, user=user, token=link.token, expires_at=link.expires_at)
 
     async def reset(self, *, factory_id: int | None, factory_slug: str | None, token: str,
-                    password: str, client_ip: str) -> dict[str, Any]:
+                    password: str, client_ip: str) -> AccountReady:
         factory = await self._factory(factory_id, factory_slug)
         if factory is None:
             raise invalid_link(RESET)
@@ -102,7 +102,7 @@ class PasswordService:
         return _account_ready(user, factory)
 
     async def change(self, user: User, *, current_password: str, new_password: str,
-                     client_ip: str) -> IssuedTokens:
+                     client_ip: str) -> TokenPair:
         """Signs the user out everywhere, these very tokens included, and answers with new
         ones for the device the change was made on."""
         attempts_key = ("password-change", str(user.factory_id), str(user.id))
@@ -150,6 +150,6 @@ class PasswordService:
         return user
 
 
-def _account_ready(user: User, factory: Factory) -> dict[str, Any]:
-    return {"user_id": user.id, "email": user.email, "factory_id": factory.id,
-            "factory_slug": factory.slug}
+def _account_ready(user: User, factory: Factory) -> AccountReady:
+    return AccountReady(user_id=user.id, email=user.email, factory_id=factory.id,
+                        factory_slug=factory.slug)

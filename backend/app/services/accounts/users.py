@@ -17,8 +17,10 @@ from app.models.factory import Factory
 from app.models.user import PERMISSIONS, ROLE_SUPER_ADMIN, ROLES, User
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.user_repo import UserFilters, UserRepository
+from app.schemas.auth import CurrentUserRead
 from app.schemas.common import PageParams
-from app.schemas.user import UserInvite, UserUpdate
+from app.schemas.factory import FactoryBrief
+from app.schemas.user import DirectoryEntry, UserInvite, UserInvited, UserRead, UserUpdate
 from app.services.accounts.mail import AccountMailer
 from app.services.accounts.tokens import INVITE, RESET, UserTokens
 from app.services.audit.service import AuditService
@@ -26,19 +28,11 @@ from app.services.audit.service import AuditService
 log = get_logger(__name__)
 
 
-def current_user_view(user: User, factory: Factory) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "factory_id": user.factory_id,
-        "email": user.email,
-        "full_name": user.full_name,
-        "role": user.role,
-        "permissions": sorted(user.permissions or []),
-        "is_active": user.is_active,
-        "last_login_at": user.last_login_at,
-        "factory": {"id": factory.id, "name": factory.name, "slug": factory.slug,
-                    "timezone": factory.timezone, "currency": factory.currency},
-    }
+def current_user_view(user: User, factory: Factory) -> CurrentUserRead:
+    return CurrentUserRead(
+        id=user.id, factory_id=user.factory_id, email=user.email, full_name=user.full_name,
+        role=user.role, permissions=sorted(user.permissions or []), is_active=user.is_active,
+        last_login_at=user.last_login_at, factory=FactoryBrief.model_validate(factory))
 
 
 def user_status(user: User) -> str:
@@ -47,21 +41,17 @@ def user_status(user: User) -> str:
     return "invited" if user.hashed_password is None else "active"
 
 
-def user_view(user: User) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "email": user.email,
-        "full_name": user.full_name,
-        "role": user.role,
-        "permissions": sorted(user.permissions or []),
-        "phone": user.phone,
-        "is_active": user.is_active,
-        "status": user_status(user),
-        "invited_at": user.invited_at,
-        "last_login_at": user.last_login_at,
-        "created_at": user.created_at,
-        "updated_at": user.updated_at,
-    }
+def user_view(user: User) -> UserRead:
+    return UserRead(
+        id=user.id, email=user.email, full_name=user.full_name, role=user.role,
+        permissions=sorted(user.permissions or []), phone=user.phone,
+        is_active=user.is_active, status=user_status(user), invited_at=user.invited_at,
+        last_login_at=user.last_login_at, created_at=user.created_at,
+        updated_at=user.updated_at)
+
+
+def invited_view(user: User, invite_link: str | None) -> UserInvited:
+    return UserInvited(**dict(user_view(user)), invite_link=invite_link)
 
 
 class UserService:
@@ -77,7 +67,7 @@ class UserService:
         self.tokens = UserTokens(session, factory_id)
         self.audit = AuditService(session, factory_id)
 
-    async def me(self, user: User) -> dict[str, Any]:
+    async def me(self, user: User) -> CurrentUserRead:
         return current_user_view(user, await self._factory())
 
     async def create(self, *, email: str, password: str | None, full_name: str = "",
@@ -107,10 +97,10 @@ class UserService:
 
     # -- the directory: who can be picked, for any signed-in user --------------------------
     async def directory(self, q: str | None, page: PageParams
-                        ) -> tuple[list[dict[str, Any]], int]:
+                        ) -> tuple[list[DirectoryEntry], int]:
         users, total = await self.users.list_page(UserFilters(is_active=True, q=q),
                                                   offset=page.offset, limit=page.per_page)
-        return [{"id": u.id, "full_name": u.full_name, "email": u.email} for u in users], total
+        return [DirectoryEntry.model_validate(u) for u in users], total
 
     # -- the users API (a super admin acting) ----------------------------------------------
     async def load(self, user_id: int) -> User:
@@ -120,16 +110,16 @@ class UserService:
         return user
 
     @staticmethod
-    def read(user: User) -> dict[str, Any]:
+    def read(user: User) -> UserRead:
         return user_view(user)
 
     async def search(self, filters: UserFilters, page: PageParams
-                     ) -> tuple[list[dict[str, Any]], int]:
+                     ) -> tuple[list[UserRead], int]:
         users, total = await self.users.list_page(filters, offset=page.offset,
                                                   limit=page.per_page)
         return [user_view(u) for u in users], total
 
-    async def invite(self, body: UserInvite) -> dict[str, Any]:
+    async def invite(self, body: UserInvite) -> UserInvited:
         factory = await self._factory()
         user = await self.create(email=body.email, password=None, full_name=body.full_name,
                                  role=body.role, permissions=body.permissions, phone=body.phone)
@@ -141,9 +131,9 @@ class UserService:
         unsent_link = await self._mailer().send_invitation(
             factory=factory, user=user, token=link.token, expires_at=link.expires_at,
             invited_by=self.actor)
-        return {**user_view(user), "invite_link": unsent_link}
+        return invited_view(user, unsent_link)
 
-    async def resend_invite(self, user: User) -> dict[str, Any]:
+    async def resend_invite(self, user: User) -> UserInvited:
         if not user.is_active:
             raise Conflict("This user is deactivated: reactivate them first.",
                            code="USER_INACTIVE")
@@ -158,9 +148,9 @@ class UserService:
         unsent_link = await self._mailer().send_invitation(
             factory=factory, user=user, token=link.token, expires_at=link.expires_at,
             invited_by=self.actor)
-        return {**user_view(user), "invite_link": unsent_link}
+        return invited_view(user, unsent_link)
 
-    async def update(self, user: User, body: UserUpdate) -> dict[str, Any]:
+    async def update(self, user: User, body: UserUpdate) -> UserRead:
         changes = body.model_dump(exclude_unset=True)
         if changes.get("role") not in (None, ROLE_SUPER_ADMIN) and user.is_super_admin:
             if self.actor is not None and user.id == self.actor.id:
@@ -180,7 +170,7 @@ class UserService:
         await self.session.commit()
         return user_view(user)
 
-    async def deactivate(self, user: User) -> dict[str, Any]:
+    async def deactivate(self, user: User) -> UserRead:
         if self.actor is not None and user.id == self.actor.id:
             raise Conflict("You cannot deactivate your own account: ask another super admin.",
                            code="CANNOT_DEACTIVATE_SELF")
@@ -196,7 +186,7 @@ class UserService:
         log.info("user.deactivated", deactivated_user_id=user.id)
         return user_view(user)
 
-    async def reactivate(self, user: User) -> dict[str, Any]:
+    async def reactivate(self, user: User) -> UserRead:
         if user.is_active:
             return user_view(user)
         user.is_active = True
