@@ -35,17 +35,24 @@ async def _diff(url: str) -> list:
         await engine.dispose()
 
 
+def _scratch_database() -> str:
+    # Named after this run's own test database: checkouts testing against the same server
+    # at once must not drop each other's.
+    return f"{make_url(require_env('TEST_DATABASE_URL')).database}_migrations"
+
+
 @pytest.fixture
 async def mariadb_url():
     admin_url = require_env("TEST_DATABASE_ADMIN_URL")
-    url = make_url(require_env("TEST_DATABASE_URL")).set(database="factoryops_migrations")
+    name = _scratch_database()
+    url = make_url(require_env("TEST_DATABASE_URL")).set(database=name)
     admin = build_engine(admin_url)
     async with admin.begin() as conn:
-        await conn.execute(text("DROP DATABASE IF EXISTS factoryops_migrations"))
-        await conn.execute(text("CREATE DATABASE factoryops_migrations"))
+        await conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        await conn.execute(text(f"CREATE DATABASE `{name}`"))
     yield url.render_as_string(hide_password=False)
     async with admin.begin() as conn:
-        await conn.execute(text("DROP DATABASE IF EXISTS factoryops_migrations"))
+        await conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
     await admin.dispose()
 
 
@@ -73,8 +80,8 @@ async def test_mariadb_tables_are_utf8mb4(mariadb_url):
     async with engine.connect() as conn:
         rows = (await conn.execute(text(
             "SELECT table_name, table_collation FROM information_schema.tables "
-            "WHERE table_schema = 'factoryops_migrations' AND table_name <> 'alembic_version'"
-        ))).all()
+            "WHERE table_schema = :schema AND table_name <> 'alembic_version'"
+        ), {"schema": make_url(mariadb_url).database})).all()
     await engine.dispose()
     assert rows and all(collation.startswith("utf8mb4") for _, collation in rows)
 
