@@ -4,9 +4,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, func, insert, or_, tuple_, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
+from app.models.asset import AssetNode, AssetNodeDevice
 from app.models.device import STATUS_DISABLED, Device
 from app.models.device_parameter import DeviceParameter
 from app.models.rule import Rule, RuleCooldown, RuleState
@@ -24,9 +25,21 @@ class RuleFilters:
     q: str | None = None
 
 
-def scope_clause(scope: dict) -> object:
+def scope_clause(scope: dict, factory_id: int) -> object:
     """The devices a rule's scope covers, as a WHERE clause on `devices`."""
     kind = scope.get("kind", "all")
+    if kind == "node":
+        # Devices on the node or below it: nodes whose path starts with the node's.
+        root_path = (select(AssetNode.path)
+                     .where(AssetNode.id == int(scope.get("node_id") or 0),
+                            AssetNode.factory_id == factory_id)
+                     .scalar_subquery())
+        attached = (select(AssetNodeDevice.device_id)
+                    .join(AssetNode, AssetNode.id == AssetNodeDevice.node_id)
+                    .where(AssetNodeDevice.factory_id == factory_id,
+                           AssetNode.factory_id == factory_id,
+                           AssetNode.path.startswith(root_path)))
+        return Device.id.in_(attached)
     if kind == "devices":
         return Device.id.in_([int(i) for i in scope.get("device_ids") or []])
     if kind == "type":
@@ -86,7 +99,8 @@ class ScopeRepository(TenantRepository[Device]):
         return set(rows.scalars())
 
     async def devices_in_scope(self, scope: dict, limit: int) -> list[Device]:
-        stmt = (self.select().where(scope_clause(scope), Device.status != STATUS_DISABLED)
+        stmt = (self.select()
+                .where(scope_clause(scope, self.factory_id), Device.status != STATUS_DISABLED)
                 .order_by(Device.name, Device.id).limit(limit))
         return list((await self.session.execute(stmt)).scalars())
 
@@ -97,7 +111,8 @@ class ScopeRepository(TenantRepository[Device]):
         stmt = (self.select(DeviceParameter.parameter_key).select_from(Device)
                 .join(DeviceParameter, and_(DeviceParameter.device_id == Device.id,
                                             DeviceParameter.factory_id == self.factory_id))
-                .where(scope_clause(scope), DeviceParameter.parameter_key.in_(list(keys)))
+                .where(scope_clause(scope, self.factory_id),
+                       DeviceParameter.parameter_key.in_(list(keys)))
                 .distinct())
         return set((await self.session.execute(stmt)).scalars())
 
@@ -112,12 +127,28 @@ class ScopeRepository(TenantRepository[Device]):
                 .select_from(Device)
                 .join(DeviceParameter, and_(DeviceParameter.device_id == Device.id,
                                             DeviceParameter.factory_id == self.factory_id))
-                .where(scope_clause(scope), Device.status != STATUS_DISABLED)
+                .where(scope_clause(scope, self.factory_id), Device.status != STATUS_DISABLED)
                 .group_by(DeviceParameter.parameter_key)
                 .order_by(DeviceParameter.parameter_key)
                 .limit(limit))
         rows = await self.session.execute(stmt)
         return [(key, name, unit, int(count)) for key, name, unit, count in rows]
+
+    async def node_paths(self, device_ids: Sequence[int]) -> dict[int, str]:
+        """Device id → path of the asset node it hangs on (devices on no node are absent)."""
+        if not device_ids:
+            return {}
+        stmt = (select(AssetNodeDevice.device_id, AssetNode.path)
+                .join(AssetNode, AssetNode.id == AssetNodeDevice.node_id)
+                .where(AssetNodeDevice.factory_id == self.factory_id,
+                       AssetNode.factory_id == self.factory_id,
+                       AssetNodeDevice.device_id.in_(list(device_ids))))
+        return {int(d): path for d, path in await self.session.execute(stmt)}
+
+    async def node_exists(self, node_id: int) -> bool:
+        stmt = select(AssetNode.id).where(AssetNode.id == node_id,
+                                          AssetNode.factory_id == self.factory_id)
+        return (await self.session.execute(stmt)).first() is not None
 
     async def describe(self, ids: Sequence[int]) -> list[Device]:
         if not ids:

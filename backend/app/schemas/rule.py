@@ -79,7 +79,14 @@ class ScopeArea(Input):
     value: ScopeText
 
 
-Scope = Annotated[ScopeAll | ScopeDevices | ScopeType | ScopeArea,
+class ScopeNode(Input):
+    """Every device attached to an asset node or to a node below it."""
+
+    kind: Literal["node"]
+    node_id: Id
+
+
+Scope = Annotated[ScopeAll | ScopeDevices | ScopeType | ScopeArea | ScopeNode,
                   Field(discriminator="kind")]
 
 

@@ -18,8 +18,15 @@ export const assetKeys = {
   meters: () => ['assets', 'meters'] as const,
 };
 
-export function useAssetTree() {
-  return useQuery({ queryKey: assetKeys.tree(), queryFn: ({ signal }) => getAssetTree(signal), staleTime: 30_000 });
+export function useAssetTree(enabled = true) {
+  return useQuery({ queryKey: assetKeys.tree(), queryFn: ({ signal }) => getAssetTree(signal), staleTime: 30_000, enabled });
+}
+
+/** A node's path of names by id, for lists that mention nodes; fetched only when `enabled`. */
+export function useNodeNames(enabled: boolean): (id: number) => string | undefined {
+  const tree = useAssetTree(enabled);
+  const names = new Map(flattenTree(tree.data?.roots ?? []).map((n) => [n.node.id, n.path]));
+  return (id) => names.get(id);
 }
 
 export function useVirtualMeters() {

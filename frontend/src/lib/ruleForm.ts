@@ -31,6 +31,8 @@ export interface RuleDraft {
   deviceIds: number[];
   scopeType: string;
   scopeArea: string;
+  /** The asset node of a node scope: its devices and those of every node below it. */
+  scopeNodeId: number | null;
   condition: GroupDraft;
   severity: Severity;
   cooldown: string;
@@ -73,6 +75,7 @@ export function emptyRuleDraft(): RuleDraft {
     deviceIds: [],
     scopeType: '',
     scopeArea: '',
+    scopeNodeId: null,
     condition: draftFromCondition(null),
     severity: 'warning',
     cooldown: '15',
@@ -101,6 +104,7 @@ export function draftFromRule(rule: Rule): RuleDraft {
     deviceIds: scope.kind === 'devices' ? scope.device_ids : [],
     scopeType: scope.kind === 'type' ? scope.value : '',
     scopeArea: scope.kind === 'area' ? scope.value : '',
+    scopeNodeId: scope.kind === 'node' ? scope.node_id : null,
     condition: draftFromCondition(rule.condition),
     severity: rule.severity,
     cooldown: String(rule.cooldown_minutes),
@@ -142,8 +146,11 @@ function wholeNumber(text: string, min: number, max: number): number | null {
   return value >= min && value <= max ? value : null;
 }
 
-export function scopeOf(draft: Pick<RuleDraft, 'scopeKind' | 'deviceIds' | 'scopeType' | 'scopeArea'>): RuleScope {
+export function scopeOf(draft: Pick<RuleDraft, 'scopeKind' | 'deviceIds' | 'scopeType' | 'scopeArea' | 'scopeNodeId'>): RuleScope {
   switch (draft.scopeKind) {
+    case 'node':
+      // 0 is no node: the check below asks for one before anything is sent.
+      return { kind: 'node', node_id: draft.scopeNodeId ?? 0 };
     case 'devices':
       return { kind: 'devices', device_ids: draft.deviceIds };
     case 'type':
@@ -159,6 +166,7 @@ export function scopeProblem(scope: RuleScope): string | null {
   if (scope.kind === 'devices' && scope.device_ids.length === 0) return 'Choose at least one device.';
   if (scope.kind === 'type' && !scope.value) return 'Enter a device type.';
   if (scope.kind === 'area' && !scope.value) return 'Enter an area.';
+  if (scope.kind === 'node' && !scope.node_id) return 'Choose an asset node.';
   return null;
 }
 
@@ -298,7 +306,11 @@ export function ruleServerErrors(
 
 export const SEVERITY_LABELS: Record<Severity, string> = { info: 'Info', warning: 'Warning', critical: 'Critical' };
 
-export function describeScope(scope: RuleScope, deviceName?: (id: number) => string | undefined): string {
+export function describeScope(
+  scope: RuleScope,
+  deviceName?: (id: number) => string | undefined,
+  nodeName?: (id: number) => string | undefined,
+): string {
   switch (scope.kind) {
     case 'all':
       return 'All devices';
@@ -310,5 +322,7 @@ export function describeScope(scope: RuleScope, deviceName?: (id: number) => str
       return `Type: ${scope.value}`;
     case 'area':
       return `Area: ${scope.value}`;
+    case 'node':
+      return `Node: ${nodeName?.(scope.node_id) ?? `#${scope.node_id}`}`;
   }
 }

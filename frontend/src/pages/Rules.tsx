@@ -4,6 +4,7 @@ import { getErrorMessage } from '@/api/errors';
 import { RulesIcon, SearchIcon } from '@/components/icons';
 import { SeverityBadge } from '@/components/alerts/SeverityBadge';
 import { Badge, Banner, Card, DataTable, EmptyState, Input, Pagination, QueryState, Select, Switch } from '@/components/ui';
+import { useNodeNames } from '@/hooks/useAssets';
 import { useDebouncedValue } from '@/hooks/useDebouncedValue';
 import { useDeviceNames } from '@/hooks/useDevices';
 import { useFactoryLocale, useHasPermission } from '@/hooks/useFactoryContext';
@@ -65,6 +66,7 @@ export default function Rules() {
   }, [debounced]);
 
   const rules = useRules(params);
+  const nodeName = useNodeNames(rules.data?.data.some((r) => r.scope.kind === 'node') ?? false);
   const filtered = Boolean(params.q || params.severity || params.is_active !== undefined);
 
   return (
@@ -168,7 +170,7 @@ export default function Rules() {
                     </Link>
                     {rule.description && <p className="max-w-xs truncate text-xs text-slate-500">{rule.description}</p>}
                   </td>
-                  <td className="px-3 py-2.5 text-slate-700">{describeScope(rule.scope, deviceName)}</td>
+                  <td className="px-3 py-2.5 text-slate-700">{describeScope(rule.scope, deviceName, nodeName)}</td>
                   <td className="hidden max-w-md px-3 py-2.5 font-mono text-xs text-slate-700 lg:table-cell">
                     <span className="line-clamp-2">{describeCondition(rule.condition)}</span>
                   </td>

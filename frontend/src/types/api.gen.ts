@@ -2178,7 +2178,7 @@ export interface components {
              */
             condition: unknown;
             /** Scope */
-            scope?: components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"];
+            scope?: components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"] | components["schemas"]["ScopeNode"];
         };
         /** DryRunResult */
         DryRunResult: {
@@ -3496,7 +3496,7 @@ export interface components {
              */
             description: string;
             /** Scope */
-            scope?: components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"];
+            scope?: components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"] | components["schemas"]["ScopeNode"];
             /**
              * Condition
              * @description A comparison `{parameter, operator, value}` (operators > >= < <= == != take a number; between and outside take [low, high]) or a group `{op: and|or, conditions: [...]}`, nested at most 8 levels with at most 100 comparisons. A malformed tree answers 422 INVALID_CONDITION with the path of the bad node.
@@ -3569,7 +3569,7 @@ export interface components {
             /** Description */
             description: string;
             /** Scope */
-            scope: components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"];
+            scope: components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"] | components["schemas"]["ScopeNode"];
             /**
              * Condition
              * @description A comparison `{parameter, operator, value}` (operators > >= < <= == != take a number; between and outside take [low, high]) or a group `{op: and|or, conditions: [...]}`, nested at most 8 levels with at most 100 comparisons. A malformed tree answers 422 INVALID_CONDITION with the path of the bad node.
@@ -3614,7 +3614,7 @@ export interface components {
             /** Description */
             description?: string | null;
             /** Scope */
-            scope?: (components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"]) | null;
+            scope?: (components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"] | components["schemas"]["ScopeNode"]) | null;
             /**
              * Condition
              * @description A comparison `{parameter, operator, value}` (operators > >= < <= == != take a number; between and outside take [low, high]) or a group `{op: and|or, conditions: [...]}`, nested at most 8 levels with at most 100 comparisons. A malformed tree answers 422 INVALID_CONDITION with the path of the bad node.
@@ -3813,6 +3813,19 @@ export interface components {
             /** Device Ids */
             device_ids: number[];
         };
+        /**
+         * ScopeNode
+         * @description Every device attached to an asset node or to a node below it.
+         */
+        ScopeNode: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "node";
+            /** Node Id */
+            node_id: number;
+        };
         /** ScopeParameter */
         ScopeParameter: {
             /** Parameter Key */
@@ -3836,7 +3849,7 @@ export interface components {
         /** ScopeParametersRequest */
         ScopeParametersRequest: {
             /** Scope */
-            scope?: components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"];
+            scope?: components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"] | components["schemas"]["ScopeNode"];
         };
         /** ScopeType */
         ScopeType: {

@@ -55,6 +55,8 @@ class RuleSnapshot:
             return device.type == self.scope.get("value")
         if kind == "area":
             return device.area == self.scope.get("value")
+        if kind == "node":
+            return self.scope.get("node_id") in device.node_ids
         return True
 
 
@@ -65,6 +67,8 @@ class DeviceInfo:
     type: str | None
     area: str | None
     enabled: bool
+    # The asset node the device hangs on and every node above it.
+    node_ids: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -125,13 +129,15 @@ class RuleCache:
             else:
                 missing.append(device_id)
         if missing:
-            loaded = {d.id: d for d in await ScopeRepository(session, factory_id)
-                      .describe(missing)}
+            scopes = ScopeRepository(session, factory_id)
+            loaded = {d.id: d for d in await scopes.describe(missing)}
+            paths = await scopes.node_paths(missing)
             for device_id in missing:
                 device = loaded.get(device_id)
                 info = None if device is None else DeviceInfo(
                     device.id, device.name, device.type, device.area,
-                    device.status != STATUS_DISABLED)
+                    device.status != STATUS_DISABLED,
+                    frozenset(int(p) for p in paths.get(device_id, "").split("/") if p))
                 self._devices[(factory_id, device_id)] = (info, now)
                 if info is not None:
                     found[device_id] = info

@@ -170,6 +170,12 @@ class RuleService:
                                        details={"missing_user_ids": missing})
 
     async def _check_scope(self, scope: dict[str, Any]) -> None:
+        if scope.get("kind") == "node":
+            if not await self.scopes.node_exists(int(scope["node_id"])):
+                raise ValidationFailed("The scope's asset node is not a node of this "
+                                       "factory.", code="INVALID_SCOPE",
+                                       details={"node_id": scope["node_id"]})
+            return
         if scope.get("kind") != "devices":
             return
         ids = [int(i) for i in scope.get("device_ids") or []]

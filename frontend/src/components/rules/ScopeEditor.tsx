@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { NodeSelect } from '@/components/assets/NodeSelect';
 import { DevicePicker } from '@/components/devices/DevicePicker';
 import { Input } from '@/components/ui';
 import { useDeviceDirectory } from '@/hooks/useDevices';
@@ -6,7 +7,7 @@ import { cn } from '@/lib/cn';
 import type { RuleDraft } from '@/lib/ruleForm';
 import type { ScopeKind } from '@/types/rules';
 
-type ScopeFields = Pick<RuleDraft, 'scopeKind' | 'deviceIds' | 'scopeType' | 'scopeArea'>;
+type ScopeFields = Pick<RuleDraft, 'scopeKind' | 'deviceIds' | 'scopeType' | 'scopeArea' | 'scopeNodeId'>;
 
 interface ScopeEditorProps {
   value: ScopeFields;
@@ -20,6 +21,7 @@ const KINDS: { kind: ScopeKind; label: string; hint: string }[] = [
   { kind: 'devices', label: 'Chosen devices', hint: 'Only the devices listed' },
   { kind: 'type', label: 'Device type', hint: 'Every device of one type' },
   { kind: 'area', label: 'Area', hint: 'Every device in one area' },
+  { kind: 'node', label: 'Asset node', hint: 'Every device on a node of the asset tree or below it' },
 ];
 
 /** Which devices a rule watches. */
@@ -36,7 +38,7 @@ export function ScopeEditor({ value, onChange, error, readOnly = false }: ScopeE
     <div className="flex flex-col gap-4">
       <fieldset disabled={readOnly}>
         <legend className="mb-1.5 text-sm font-medium text-slate-700">Devices watched</legend>
-        <div className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-4">
+        <div className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-5">
           {KINDS.map((k) => (
             <label
               key={k.kind}
@@ -112,6 +114,16 @@ export function ScopeEditor({ value, onChange, error, readOnly = false }: ScopeE
             ))}
           </datalist>
         </>
+      )}
+      {value.scopeKind === 'node' && (
+        <NodeSelect
+          label="Asset node"
+          value={value.scopeNodeId}
+          onChange={(scopeNodeId) => onChange({ scopeNodeId })}
+          error={error}
+          hint="Devices attached later are watched too."
+          className="max-w-sm"
+        />
       )}
       {value.scopeKind === 'all' && error && (
         <p role="alert" className="text-xs font-medium text-red-700">
