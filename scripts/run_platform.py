@@ -184,6 +184,8 @@ def main() -> int:
             f"  factory:      {logins.factory_slug} (Demo Factory)\n"
             f"  super admin:  {logins.admin[0]} / {logins.admin[1]}\n"
             f"  operator:     {logins.operator[0]} / {logins.operator[1]}\n"
+            f"  API key:      {logins.api_key}  (Settings → API keys; "
+            f"X-API-Key header)\n"
             f"  MQTT:         mqtt://{mqtt_host}:{mqtt_port}  "
             f"(topic factories/{logins.factory_slug}/devices/<device>/telemetry)\n"
             f"  API docs:     {url}/docs\n"

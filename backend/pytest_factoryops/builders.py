@@ -1,5 +1,6 @@
 """Small builders for test data, writing through the real database: `make.tenant()`,
-`make.user(...)`, `make.headers(user)`, `make.device(...)`, `make.parameter(...)`."""
+`make.user(...)`, `make.headers(user)`, `make.device(...)`, `make.parameter(...)`,
+`make.api_key(...)`."""
 
 from __future__ import annotations
 
@@ -37,6 +38,23 @@ class Tenant:
     @property
     def id(self) -> int:
         return self.factory.id
+
+
+@dataclass
+class IssuedKey:
+    """An API key as its holder has it, with its row and service account."""
+
+    secret: str
+    row: object
+    account: object
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-API-Key": self.secret}
+
+    @property
+    def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.secret}"}
 
 
 class Factories:
@@ -112,6 +130,30 @@ class Factories:
             session.add(parameter)
             await session.commit()
             return parameter
+
+    async def api_key(self, owner, *, permissions=(), ingest_device_ids=(), expires_at=None,
+                      revoked_at=None, name: str | None = None) -> IssuedKey:
+        """An API key of `owner` (a Tenant or a Factory) and its service account, written
+        straight to the database (so that expired and revoked keys can be made too)."""
+        from app.core.api_key_format import api_key_hash, display_prefix, new_api_key
+        from app.core.database import session_scope
+        from app.models import ApiKey, User
+
+        secret = new_api_key()
+        name = name or unique("key")
+        async with session_scope() as session:
+            account = User(factory_id=owner.id, email=unique("key") + "@api-keys.invalid",
+                           full_name=name, role="user", kind="service",
+                           permissions=sorted(permissions), is_active=revoked_at is None)
+            session.add(account)
+            await session.flush()
+            key = ApiKey(factory_id=owner.id, user_id=account.id, name=name,
+                         prefix=display_prefix(secret), secret_hash=api_key_hash(secret),
+                         ingest_device_ids=sorted(ingest_device_ids), expires_at=expires_at,
+                         revoked_at=revoked_at)
+            session.add(key)
+            await session.commit()
+            return IssuedKey(secret, key, account)
 
     async def tenant(self, **factory_overrides) -> Tenant:
         factory = await self.factory(**factory_overrides)

@@ -23,6 +23,7 @@ const Analytics = lazy(() => import('@/pages/Analytics'));
 const Reports = lazy(() => import('@/pages/Reports'));
 const Users = lazy(() => import('@/pages/Users'));
 const AuditLog = lazy(() => import('@/pages/AuditLog'));
+const ApiKeys = lazy(() => import('@/pages/ApiKeys'));
 const Profile = lazy(() => import('@/pages/Profile'));
 
 export const routes: RouteObject[] = [
@@ -74,6 +75,14 @@ export const routes: RouteObject[] = [
             element: (
               <ProtectedRoute requireSuperAdmin>
                 <FactorySettings />
+              </ProtectedRoute>
+            ),
+          },
+          {
+            path: '/settings/api-keys',
+            element: (
+              <ProtectedRoute requireSuperAdmin>
+                <ApiKeys />
               </ProtectedRoute>
             ),
           },

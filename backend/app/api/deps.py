@@ -4,12 +4,14 @@ the shared resources built at start-up."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.api_key_format import API_KEY_PREFIX, looks_like_api_key
 from app.core.client_address import client_address
 from app.core.config import Settings
 from app.core.database import get_database
@@ -18,10 +20,15 @@ from app.core.logging import bind_context
 from app.models.user import PERMISSIONS, User
 from app.schemas.common import MAX_PER_PAGE, PageParams
 from app.schemas.principal import Principal
+from app.services.accounts.api_keys import ApiKeyAuthenticator, AuthenticatedKey
 from app.services.accounts.auth import AuthService
 from app.stores.resources import Resources
 
-_bearer = HTTPBearer(auto_error=False, description="Access token from /api/v1/auth/login")
+bearer_scheme = HTTPBearer(auto_error=False, description=(
+    "An access token from /api/v1/auth/login, or an API key (`Authorization: Bearer "
+    f"{API_KEY_PREFIX}...`)"))
+api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description=(
+    f"An API key ({API_KEY_PREFIX}...), made by a super admin under Settings → API keys"))
 
 
 async def get_db() -> AsyncIterator[AsyncSession]:
@@ -45,16 +52,47 @@ AppSettings = Annotated[Settings, Depends(get_app_settings)]
 AppResources = Annotated[Resources, Depends(get_resources)]
 
 
-async def get_current_user(
+@dataclass(frozen=True)
+class Credentials:
+    """What a request presented: a person's access token, or an API key already checked."""
+
+    token: str | None
+    key: AuthenticatedKey | None
+
+
+async def get_credentials(
     db: DbSession,
     settings: AppSettings,
     resources: AppResources,
-    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
-) -> User:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized()
+    bearer: HTTPAuthorizationCredentials | None = Depends(bearer_scheme),
+    api_key: str | None = Depends(api_key_scheme),
+) -> Credentials:
+    """`X-API-Key` is only ever a key; a bearer credential is a key when it carries the key
+    prefix, else an access token. A key is checked here, once per request (FastAPI reuses
+    this answer), so that its rate limit counts each request once."""
+    secret = api_key
+    if not secret:
+        if bearer is None or bearer.scheme.lower() != "bearer":
+            raise Unauthorized()
+        secret = bearer.credentials
+        if not looks_like_api_key(secret):
+            return Credentials(token=secret, key=None)
+    key = await ApiKeyAuthenticator(db, settings, resources.limiter).authenticate(secret)
+    bind_context(user_id=key.principal.id, factory_id=key.principal.factory_id,
+                 api_key_id=key.key_id)
+    return Credentials(token=None, key=key)
+
+
+RequestCredentials = Annotated[Credentials, Depends(get_credentials)]
+
+
+async def get_current_user(db: DbSession, settings: AppSettings, resources: AppResources,
+                           credentials: RequestCredentials) -> User:
+    if credentials.key is not None:
+        return await ApiKeyAuthenticator(db, settings, resources.limiter).account(
+            credentials.key)
     user = await AuthService(db, settings, resources.limiter).authenticate(
-        credentials.credentials)
+        credentials.token or "")
     bind_context(user_id=user.id, factory_id=user.factory_id)
     return user
 
@@ -62,19 +100,15 @@ async def get_current_user(
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-async def get_principal(
-    db: DbSession,
-    settings: AppSettings,
-    resources: AppResources,
-    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
-) -> Principal:
-    """The signed-in user as far as authorising needs, without a database query while this
-    process's copy is current: for routes on every dashboard refresh that only need the
-    factory."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized()
+async def get_principal(db: DbSession, settings: AppSettings, resources: AppResources,
+                        credentials: RequestCredentials) -> Principal:
+    """The signed-in user (or API key) as far as authorising needs, without a database query
+    while this process's copy is current: for routes on every dashboard refresh that only need
+    the factory."""
+    if credentials.key is not None:
+        return credentials.key.principal
     principal = await AuthService(db, settings, resources.limiter).principal(
-        credentials.credentials)
+        credentials.token or "")
     bind_context(user_id=principal.id, factory_id=principal.factory_id)
     return principal
 

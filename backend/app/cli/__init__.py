@@ -100,6 +100,7 @@ def seed_demo() -> None:
     typer.echo(f"demo factory '{logins.factory_slug}' (id {logins.factory_id})")
     typer.echo(f"  super admin: {logins.admin[0]} / {logins.admin[1]}")
     typer.echo(f"  operator:    {logins.operator[0]} / {logins.operator[1]}")
+    typer.echo(f"  API key:     {logins.api_key}")
 
 
 @cli.command("mosquitto-auth")

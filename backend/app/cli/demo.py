@@ -7,14 +7,19 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.api_key_format import api_key_hash, is_well_formed
 from app.core.config import Settings
 from app.core.security import hash_token, new_secret_token
+from app.models.api_key import INGEST
 from app.models.device import STATUS_ACTIVE, Device
 from app.models.device_parameter import DeviceParameter
 from app.models.user import PERMISSIONS, ROLE_SUPER_ADMIN, ROLE_USER
+from app.repositories.api_key_repo import find_credential
 from app.repositories.device_repo import DeviceParameterRepository, DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.user_repo import UserRepository
+from app.schemas.api_key import ApiKeyCreate
+from app.services.accounts.api_keys import ApiKeyService
 from app.services.accounts.users import UserService
 from app.services.factories.service import FactoryService
 
@@ -23,6 +28,11 @@ DEMO_NAME = "Demo Factory"
 DEMO_ADMIN = ("admin@demo.factoryops.io", "demo-admin-2026", "Dana Admin")
 DEMO_OPERATOR = ("operator@demo.factoryops.io", "demo-operator-2026", "Omar Operator")
 OPERATOR_PERMISSIONS = ["acknowledge_alerts"]
+# The demo integration: reads everything, acknowledges alerts, sends telemetry for the demo
+# machines over HTTP. Its key is shown once at creation, so the demo keeps it in a file of
+# its data folder to print at every start.
+DEMO_API_KEY_NAME = "Demo integration"
+DEMO_API_KEY_FILE = "demo-api-key"
 
 # The machines the simulator plays in `make run`: (key, name, type, area, location).
 DEMO_MACHINES = (
@@ -56,6 +66,7 @@ class DemoLogins:
     factory_slug: str
     admin: tuple[str, str]
     operator: tuple[str, str]
+    api_key: str | None = None
 
 
 async def seed_demo(session: AsyncSession, settings: Settings) -> DemoLogins:
@@ -82,7 +93,28 @@ async def seed_demo(session: AsyncSession, settings: Settings) -> DemoLogins:
                                permissions=perms)
     await _seed_machines(session, factory.id)
     await session.commit()
-    return DemoLogins(factory.id, factory.slug, DEMO_ADMIN[:2], DEMO_OPERATOR[:2])
+    api_key = await _seed_api_key(session, factory.id, settings)
+    return DemoLogins(factory.id, factory.slug, DEMO_ADMIN[:2], DEMO_OPERATOR[:2], api_key)
+
+
+async def _seed_api_key(session: AsyncSession, factory_id: int, settings: Settings) -> str:
+    kept = settings.data_dir / DEMO_API_KEY_FILE
+    if kept.is_file():
+        secret = kept.read_text().strip()
+        if is_well_formed(secret) and await find_credential(session, api_key_hash(secret)):
+            return secret
+    machines = [d.id for d in await DeviceRepository(session, factory_id).list_all()
+                if d.device_key in {key for key, *_ in DEMO_MACHINES}]
+    admin = await UserRepository(session, factory_id).get_by_email(DEMO_ADMIN[0])
+    created = await ApiKeyService(session, factory_id, actor_id=admin.id if admin else None
+                                  ).create(ApiKeyCreate(
+                                      name=DEMO_API_KEY_NAME,
+                                      permissions=["acknowledge_alerts", INGEST],
+                                      ingest_device_ids=machines))
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(created.key + "\n")
+    kept.chmod(0o600)
+    return created.key
 
 
 async def _seed_machines(session: AsyncSession, factory_id: int) -> None:

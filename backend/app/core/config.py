@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     refresh_reuse_grace_seconds: float = Field(default=10, ge=0, le=120)
     login_rate_limit: str = "5/minute"
     login_ip_rate_limit: str = "30/minute"
+    api_key_rate_limit: str = "600/minute"
     public_factory_directory: bool = True
     # Networks (CIDRs) of the reverse proxies whose X-Forwarded-For is believed: in the
     # compose stack, nginx's network. Empty: the connecting address is the client's.

@@ -5,6 +5,7 @@ guard rely on that), and watches the rows other processes keep copies of
 from app.models import cache_keys  # noqa: F401  (registers the epoch watch)
 from app.models.alert import Alert
 from app.models.analytics_job import AnalyticsJob, ReportJob
+from app.models.api_key import ApiKey
 from app.models.asset import AssetNode, AssetNodeDevice, VirtualMeter, VirtualMeterTerm
 from app.models.audit_log import AuditLog
 from app.models.base import Base, tenant_tables
@@ -23,6 +24,7 @@ __all__ = [
     "AnalyticsJob",
     "AssetNode",
     "AssetNodeDevice",
+    "ApiKey",
     "AuditLog",
     "Base",
     "Device",

@@ -11,6 +11,11 @@ ROLE_SUPER_ADMIN = "super_admin"
 ROLE_USER = "user"
 ROLES = (ROLE_SUPER_ADMIN, ROLE_USER)
 
+# A person signs in; a service account is the identity an API key acts as (app.models.api_key):
+# it owns what the key does (audit entries, acknowledgements) and never signs in.
+KIND_PERSON = "person"
+KIND_SERVICE = "service"
+
 PERMISSIONS = (
     "manage_devices",
     "manage_rules",
@@ -31,6 +36,8 @@ class User(IdMixin, TenantMixin, UpdatedMixin, Base):
     # Null until an invited user sets a password.
     hashed_password: Mapped[str | None] = mapped_column(String(255), nullable=True)
     role: Mapped[str] = mapped_column(String(32), default=ROLE_USER, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), default=KIND_PERSON,
+                                      server_default=KIND_PERSON, nullable=False)
     permissions: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     # Bumped on deactivation and password change: tokens carrying an older value are dead.
@@ -41,6 +48,10 @@ class User(IdMixin, TenantMixin, UpdatedMixin, Base):
     @property
     def is_super_admin(self) -> bool:
         return self.role == ROLE_SUPER_ADMIN
+
+    @property
+    def is_service_account(self) -> bool:
+        return self.kind == KIND_SERVICE
 
     def has_permission(self, name: str) -> bool:
         return self.is_super_admin or name in (self.permissions or [])

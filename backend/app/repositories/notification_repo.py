@@ -9,7 +9,7 @@ from app.models.notification import (
     KIND_DIGEST,
     NotificationDelivery,
 )
-from app.models.user import User
+from app.models.user import KIND_PERSON, User
 from app.repositories.base import TenantRepository
 
 
@@ -51,5 +51,7 @@ class RecipientRepository(TenantRepository[User]):
     model = User
 
     async def active_users(self) -> list[User]:
-        stmt = self.select().where(User.is_active.is_(True)).order_by(User.id)
+        # People only: an API key's service account holds permissions but reads no mail.
+        stmt = (self.select().where(User.is_active.is_(True), User.kind == KIND_PERSON)
+                .order_by(User.id))
         return list((await self.session.execute(stmt)).scalars())

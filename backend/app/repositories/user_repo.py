@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_
 
-from app.models.user import ROLE_SUPER_ADMIN, RefreshToken, User, UserToken
+from app.models.user import KIND_PERSON, ROLE_SUPER_ADMIN, RefreshToken, User, UserToken
 from app.repositories.base import TenantRepository
 from app.schemas.principal import Principal
 
@@ -33,13 +33,29 @@ class UserRepository(TenantRepository[User]):
                          permissions=frozenset(permissions or ()), is_active=bool(is_active),
                          token_version=int(token_version or 0))
 
+    def people(self):
+        """Users who are persons: API keys' service accounts never sign in, receive mail or
+        appear in a list of people."""
+        return self.select().where(User.kind == KIND_PERSON)
+
+    async def get_person(self, user_id: int) -> User | None:
+        result = await self.session.execute(self.people().where(User.id == user_id))
+        return result.scalar_one_or_none()
+
+    async def get_people(self, ids: Iterable[int]) -> list[User]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        return list((await self.session.execute(
+            self.people().where(User.id.in_(wanted)))).scalars())
+
     async def get_by_email(self, email: str) -> User | None:
-        result = await self.session.execute(self.select().where(User.email == email.lower()))
+        result = await self.session.execute(self.people().where(User.email == email.lower()))
         return result.scalar_one_or_none()
 
     async def list_page(self, filters: UserFilters, *, offset: int, limit: int
                         ) -> tuple[list[User], int]:
-        stmt = self.select()
+        stmt = self.people()
         if filters.role:
             stmt = stmt.where(User.role == filters.role)
         if filters.is_active is not None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field
 
 from app.schemas.common import Schema
 
@@ -9,7 +11,9 @@ from app.schemas.common import Schema
 class AuditActor(Schema):
     id: int
     email: str
-    full_name: str
+    full_name: str = Field(description="For an API key, the key's name")
+    kind: Literal["person", "service"] = Field(
+        default="person", description="service: the action was taken with an API key")
 
 
 class AuditEntryRead(Schema):

@@ -6,6 +6,7 @@ stops every process."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -68,6 +69,8 @@ def platform(tmp_path_factory):
         banner = "".join(output)
         assert f"http://127.0.0.1:{port}" in banner and f"mqtt://127.0.0.1:{mqtt_port}" in banner
         assert "admin@demo.factoryops.io / demo-admin-2026" in banner
+        api_key = re.search(r"API key:\s+(fo_live_\w+)", banner)
+        assert api_key, banner
         # Keep reading the platform's output (into a file a failing test can show), so that
         # a full pipe never blocks it.
         import threading
@@ -79,7 +82,7 @@ def platform(tmp_path_factory):
 
         threading.Thread(target=drain, daemon=True).start()
         yield {"base": f"http://127.0.0.1:{port}/api/v1", "mqtt_port": mqtt_port, "proc": proc,
-               "data": data, "log": log_path}
+               "data": data, "log": log_path, "api_key": api_key.group(1)}
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
@@ -183,6 +186,14 @@ def test_the_demo_factory_has_rollups_and_shows_its_retention(api):
     assert data["rollups"]["backfilled"] is True
     assert data["retention"]["raw_days"] == 90 and data["retention"]["hour_days"] == 3650
     assert data["storage"]["raw_points"] > 1000
+
+
+def test_the_demo_api_key_printed_at_start_reads_the_factory(platform):
+    r = httpx.get(platform["base"] + "/devices", headers={"X-API-Key": platform["api_key"]})
+    assert r.status_code == 200, r.text
+    assert {d["device_key"] for d in r.json()["data"]} >= {"compressor-1"}
+    keys = httpx.get(platform["base"] + "/api-keys", headers={"X-API-Key": platform["api_key"]})
+    assert keys.status_code == 403  # a key is never a super admin
 
 
 def test_ctrl_c_stops_every_process(platform, api):

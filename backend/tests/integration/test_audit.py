@@ -35,7 +35,8 @@ async def test_sign_ins_and_failed_sign_ins_are_recorded(client, make):
                                            "auth.login_failed"]
     ok, ghost, wrong = data
     assert ok["user_id"] == user.id and ok["entity_id"] == str(user.id)
-    assert ok["user"] == {"id": user.id, "email": user.email, "full_name": user.full_name}
+    assert ok["user"] == {"id": user.id, "email": user.email, "full_name": user.full_name,
+                          "kind": "person"}
     assert ok["ip_address"] == CLIENT_IP
     assert ghost["user_id"] is None and ghost["user"] is None
     assert ghost["details"] == {"email": "ghost@test.io", "reason": "unknown_email"}

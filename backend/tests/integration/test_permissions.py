@@ -8,7 +8,13 @@ dependency with `required_permission`, `require_super_admin` with `super_admin_o
 - a user with exactly the route's permission (allowed), or for a super-admin route a user
   holding every permission but not the role (403 SUPER_ADMIN_REQUIRED);
 - a user holding every permission except the route's (403 PERMISSION_DENIED);
-- a super admin of another factory, who must get 404 on a route with a path id.
+- a super admin of another factory, who must get 404 on a route with a path id;
+- API keys, which act with their own permissions and are never super admins: a key with
+  exactly the route's permission (allowed; a super-admin route answers 403
+  SUPER_ADMIN_REQUIRED even to a key holding every permission), a key with every permission
+  but the route's (403 PERMISSION_DENIED), another factory's key (404 on a path id; 403 on a
+  super-admin route, which no key passes), and a
+  revoked and an expired key (401 API_KEY_REVOKED, API_KEY_EXPIRED) on every route.
 
 Path ids are real resources of the caller's factory (a missing id would answer 404 before
 the permission check and hide a missing permission). A write route without a permission
@@ -20,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Depends, FastAPI
 
@@ -30,6 +37,7 @@ from app.api.deps import (
     get_principal,
     require_permission,
 )
+from app.models.api_key import API_KEY_PERMISSIONS as KEY_PERMISSIONS
 from app.models.user import PERMISSIONS
 from tests.integration.test_tenancy import _foreign_resources
 
@@ -181,12 +189,17 @@ class Matrix:
             ok = status not in (401, 403) and status < 500
         elif expected == "not_found":
             ok = status == 404 and code.endswith("NOT_FOUND")
+        elif expected in _UNAUTHENTICATED_CODES:
+            ok = status == 401 and code == expected
         else:
             ok = status == 403 and code == expected
         self.rows.append(f"{route.name:<60} {caller:<22} {status} {code}")
         if not ok:
             self.failures.append(f"{route.name}: {caller} expected {expected}, got {status} "
                                  f"{response.text[:200]}")
+
+
+_UNAUTHENTICATED_CODES = ("API_KEY_REVOKED", "API_KEY_EXPIRED")
 
 
 def _error_code(response) -> str:
@@ -209,7 +222,15 @@ async def test_permission_matrix(app, client, make):
     assert not missing, (f"no resource for path parameters {missing}: add one to "
                          "_foreign_resources in test_tenancy.py")
     stranger = await make.tenant()  # a super admin of another factory
+    stranger_key = await make.api_key(stranger, permissions=KEY_PERMISSIONS)
     shared = await make.tenant()
+    dead_keys = {
+        "revoked key": (await make.api_key(shared, permissions=KEY_PERMISSIONS,
+                                           revoked_at=datetime.now(UTC)), "API_KEY_REVOKED"),
+        "expired key": (await make.api_key(shared, permissions=KEY_PERMISSIONS,
+                                           expires_at=datetime.now(UTC) - timedelta(hours=1)),
+                        "API_KEY_EXPIRED"),
+    }
     matrix = Matrix()
     for route in routes:
         # Routes with a path id act on resources of a factory of their own, so that one
@@ -219,22 +240,39 @@ async def test_permission_matrix(app, client, make):
         if route.params:
             r = await _call(client, route, stranger.headers, ids)
             matrix.expect(route, "other factory's admin", r, "not_found")
+            # No key passes a super-admin route, so there a foreign key learns nothing more.
+            r = await _call(client, route, stranger_key.headers, ids)
+            matrix.expect(route, "other factory's key", r,
+                          "SUPER_ADMIN_REQUIRED" if route.super_admin else "not_found")
+        for caller, (key, code) in dead_keys.items():
+            matrix.expect(route, caller, await _call(client, route, key.bearer, ids), code)
         allowed = [("super admin", tenant.headers)]
         if route.super_admin:
             holder = await make.user(tenant.factory, permissions=PERMISSIONS)
             r = await _call(client, route, make.headers(holder), ids)
             matrix.expect(route, "all permissions, no role", r, "SUPER_ADMIN_REQUIRED")
+            key = await make.api_key(tenant.factory, permissions=KEY_PERMISSIONS)
+            r = await _call(client, route, key.headers, ids)
+            matrix.expect(route, "key, all permissions", r, "SUPER_ADMIN_REQUIRED")
         elif route.permissions:
             for permission in sorted(route.permissions):
                 lacking = await make.user(tenant.factory, permissions=[
                     p for p in PERMISSIONS if p != permission])
                 r = await _call(client, route, make.headers(lacking), ids)
                 matrix.expect(route, f"all but {permission}", r, "PERMISSION_DENIED")
+                key = await make.api_key(tenant.factory, permissions=[
+                    p for p in KEY_PERMISSIONS if p != permission])
+                r = await _call(client, route, key.headers, ids)
+                matrix.expect(route, f"key, all but {permission}", r, "PERMISSION_DENIED")
             exact = await make.user(tenant.factory, permissions=sorted(route.permissions))
             allowed.insert(0, ("exact permission", make.headers(exact)))
+            key = await make.api_key(tenant.factory, permissions=sorted(route.permissions))
+            allowed.insert(1, ("key, exact permission", key.headers))
         else:
             plain = await make.user(tenant.factory, permissions=[])
             allowed.insert(0, ("no permission", make.headers(plain)))
+            key = await make.api_key(tenant.factory)
+            allowed.insert(1, ("key, no permission", key.bearer))
         for caller, headers in allowed:
             matrix.expect(route, caller, await _call(client, route, headers, ids), "allowed")
     print("permission matrix:\n" + "\n".join(matrix.rows))

@@ -65,7 +65,9 @@ async def _foreign_resources(make, owner) -> dict[str, int | str]:
                                             period_start=now.date(), period_end=now.date()))
     shift = await _insert(Shift(factory_id=fid, name="Early", start_time="06:00",
                                 end_time="14:00", days=[0]))
+    api_key = await make.api_key(owner)
     return {
+        "api_key_id": api_key.row.id,
         "device_id": device.id,
         "parameter_id": parameter.id,
         "parameter_key": "power_kw",

@@ -67,4 +67,6 @@ export const AuditIcon = make(['M9 5H7a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h10a2 2 0 0
 export const UserIcon = make(['M20 21v-2a4 4 0 0 0-4-4H8a4 4 0 0 0-4 4v2', 'M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8']);
 export const PlusIcon = make(['M12 5v14', 'M5 12h14']);
 export const TrashIcon = make(['M3 6h18', 'M8 6V4h8v2', 'M19 6l-1 14H6L5 6']);
+export const KeyIcon = make(['M15 7a4 4 0 1 1-3.9 5H3v3h3v3h3v-3h2.1A4 4 0 0 1 15 7', 'M16 11h.01']);
+export const UploadIcon = make(['M12 21V9', 'M7 14l5-5 5 5', 'M5 3h14']);
 export const DownloadIcon = make(['M12 3v12', 'M7 10l5 5 5-5', 'M5 21h14']);

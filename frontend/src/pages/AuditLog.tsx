@@ -39,9 +39,11 @@ const KNOWN_ACTIONS = [
   'user.password_reset_requested',
   'auth.login',
   'auth.login_failed',
+  'api_key.created',
+  'api_key.revoked',
 ];
 
-const ENTITY_TYPES = ['device', 'rule', 'user', 'factory', 'report_schedule', 'alert'];
+const ENTITY_TYPES = ['device', 'rule', 'user', 'factory', 'report_schedule', 'alert', 'api_key'];
 
 interface AuditFilters {
   action: string;
@@ -209,7 +211,11 @@ export default function AuditLog() {
                     {entry.user ? (
                       <>
                         <p className="text-slate-900">{entry.user.full_name || entry.user.email}</p>
-                        {entry.user.full_name && <p className="text-xs text-slate-500">{entry.user.email}</p>}
+                        {entry.user.kind === 'service' ? (
+                          <p className="text-xs text-slate-500">API key</p>
+                        ) : (
+                          entry.user.full_name && <p className="text-xs text-slate-500">{entry.user.email}</p>
+                        )}
                       </>
                     ) : (
                       <span className="text-slate-500">{entry.user_id !== null ? `User #${entry.user_id}` : 'System'}</span>

@@ -1128,6 +1128,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The factory's API keys, revoked ones last (super admin) */
+        get: operations["list_api_keys_api_v1_api_keys_get"];
+        put?: never;
+        /** Issue an API key; the key itself is in this answer only (super admin) */
+        post: operations["create_api_key_api_v1_api_keys_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{api_key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One API key, without its secret (super admin) */
+        get: operations["get_api_key_api_v1_api_keys__api_key_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{api_key_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an API key: it answers 401 from the next request on (super admin) */
+        post: operations["revoke_api_key_api_v1_api_keys__api_key_id__revoke_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1329,7 +1381,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a result file (signed link, or bearer token of its factory) */
+        /** Download a result file (signed link, or a bearer token or API key of its factory) */
         get: operations["download_file_api_v1_files__object_key__get"];
         put?: never;
         post?: never;
@@ -1643,6 +1695,127 @@ export interface components {
              */
             resolution: "auto" | "1m" | "5m" | "15m" | "1h";
         };
+        /**
+         * ApiKeyCreate
+         * @example {
+         *       "expires_at": "2027-06-30T00:00:00Z",
+         *       "ingest_device_ids": [
+         *         12,
+         *         13
+         *       ],
+         *       "name": "MES line 2",
+         *       "permissions": [
+         *         "acknowledge_alerts",
+         *         "ingest"
+         *       ]
+         *     }
+         */
+        ApiKeyCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Permissions
+             * @description What the key may change; every key may read the factory's data. A key is never a super admin. `ingest` lets it send telemetry for the devices in `ingest_device_ids`.
+             */
+            permissions?: ("manage_devices" | "manage_rules" | "acknowledge_alerts" | "run_analytics" | "generate_reports" | "ingest")[];
+            /**
+             * Ingest Device Ids
+             * @description Devices the key may send telemetry for (needs the `ingest` permission)
+             */
+            ingest_device_ids?: number[];
+            /**
+             * Expires At
+             * @description After this moment the key answers 401; null: never expires
+             */
+            expires_at?: string | null;
+        };
+        /** ApiKeyCreated */
+        ApiKeyCreated: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Prefix
+             * @description The key's first characters, to recognise it
+             */
+            prefix: string;
+            /** Permissions */
+            permissions: string[];
+            /** Ingest Device Ids */
+            ingest_device_ids: number[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "expired" | "revoked";
+            /** Expires At */
+            expires_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Last Used At
+             * @description Last request made with the key, to the minute
+             */
+            last_used_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            created_by: components["schemas"]["ApiKeyCreator"] | null;
+            /**
+             * Key
+             * @description The key itself: shown in this answer only, store it now
+             * @example fo_live_<38 letters and digits>
+             */
+            key: string;
+        };
+        /** ApiKeyCreator */
+        ApiKeyCreator: {
+            /** Id */
+            id: number;
+            /** Full Name */
+            full_name: string;
+            /** Email */
+            email: string;
+        };
+        /** ApiKeyRead */
+        ApiKeyRead: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Prefix
+             * @description The key's first characters, to recognise it
+             */
+            prefix: string;
+            /** Permissions */
+            permissions: string[];
+            /** Ingest Device Ids */
+            ingest_device_ids: number[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "expired" | "revoked";
+            /** Expires At */
+            expires_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Last Used At
+             * @description Last request made with the key, to the minute
+             */
+            last_used_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            created_by: components["schemas"]["ApiKeyCreator"] | null;
+        };
         /** AssetTree */
         AssetTree: {
             /** Roots */
@@ -1661,8 +1834,18 @@ export interface components {
             id: number;
             /** Email */
             email: string;
-            /** Full Name */
+            /**
+             * Full Name
+             * @description For an API key, the key's name
+             */
             full_name: string;
+            /**
+             * Kind
+             * @description service: the action was taken with an API key
+             * @default person
+             * @enum {string}
+             */
+            kind: "person" | "service";
         };
         /** AuditEntryRead */
         AuditEntryRead: {
@@ -2365,6 +2548,14 @@ export interface components {
         Envelope_AnalyticsJobRead_: {
             data: components["schemas"]["AnalyticsJobRead"];
         };
+        /** Envelope[ApiKeyCreated] */
+        Envelope_ApiKeyCreated_: {
+            data: components["schemas"]["ApiKeyCreated"];
+        };
+        /** Envelope[ApiKeyRead] */
+        Envelope_ApiKeyRead_: {
+            data: components["schemas"]["ApiKeyRead"];
+        };
         /** Envelope[AssetTree] */
         Envelope_AssetTree_: {
             data: components["schemas"]["AssetTree"];
@@ -2755,6 +2946,17 @@ export interface components {
         ListEnvelope_AnalyticsJobRead_: {
             /** Data */
             data: components["schemas"]["AnalyticsJobRead"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Per Page */
+            per_page: number;
+        };
+        /** ListEnvelope[ApiKeyRead] */
+        ListEnvelope_ApiKeyRead_: {
+            /** Data */
+            data: components["schemas"]["ApiKeyRead"][];
             /** Total */
             total: number;
             /** Page */
@@ -6997,6 +7199,135 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_UserRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_api_keys_api_v1_api_keys_get: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number */
+                page?: number;
+                /** @description Page size, at most 100 */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEnvelope_ApiKeyRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_api_key_api_v1_api_keys_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ApiKeyCreated_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_api_key_api_v1_api_keys__api_key_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                api_key_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ApiKeyRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revoke_api_key_api_v1_api_keys__api_key_id__revoke_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                api_key_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ApiKeyRead_"];
                 };
             };
             /** @description Validation Error */

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.api.v1 import (
     alerts,
     analytics,
+    api_keys,
     assets,
     audit,
     auth,
@@ -28,8 +29,8 @@ from app.api.v1 import (
 api_router = APIRouter(prefix="/api/v1")
 # Schedules before reports: /reports/schedules must not be read as /reports/{report_id}.
 for module in (auth, factories, devices, kpis, telemetry, energy, assets, production, shifts,
-               dashboard, rules, alerts, users, audit, mqtt, analytics, report_schedules,
-               reports, files):
+               dashboard, rules, alerts, users, api_keys, audit, mqtt, analytics,
+               report_schedules, reports, files):
     api_router.include_router(module.router)
 # Retention and storage of the factory, beside its settings.
 api_router.include_router(lifecycle.router)

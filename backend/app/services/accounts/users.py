@@ -104,7 +104,7 @@ class UserService:
 
     # -- the users API (a super admin acting) ----------------------------------------------
     async def load(self, user_id: int) -> User:
-        user = await self.users.get(user_id)
+        user = await self.users.get_person(user_id)
         if user is None:
             raise not_found("user")
         return user

@@ -60,6 +60,7 @@ def _entry_view(entry: AuditLog, actor) -> dict[str, Any]:
         "details": entry.details or {},
         "ip_address": entry.ip_address,
         "user_id": entry.user_id,
-        "user": ({"id": actor.id, "email": actor.email, "full_name": actor.full_name}
+        "user": ({"id": actor.id, "email": actor.email, "full_name": actor.full_name,
+                  "kind": actor.kind}
                  if actor is not None else None),
     }

@@ -162,7 +162,7 @@ class RuleService:
         user_ids = (fields.get("recipients") or {}).get("user_ids") or []
         if user_ids:
             found = {u.id for u in await UserRepository(self.session, self.factory_id)
-                     .get_many(user_ids)}
+                     .get_people(user_ids)}
             missing = [i for i in user_ids if i not in found]
             if missing:
                 raise ValidationFailed("Some recipients are not users of this factory.",

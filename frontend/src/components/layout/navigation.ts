@@ -3,6 +3,7 @@ import {
   AnalyticsIcon,
   AuditIcon,
   DashboardIcon,
+  KeyIcon,
   MachinesIcon,
   ReportsIcon,
   RulesIcon,
@@ -38,7 +39,8 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/reports', label: 'Reports', icon: ReportsIcon },
   { to: '/users', label: 'Users', icon: UsersIcon, superAdminOnly: true },
   { to: '/audit', label: 'Audit log', icon: AuditIcon, superAdminOnly: true },
-  { to: '/settings', label: 'Settings', icon: SettingsIcon, superAdminOnly: true },
+  { to: '/settings', label: 'Settings', icon: SettingsIcon, superAdminOnly: true, end: true },
+  { to: '/settings/api-keys', label: 'API keys', icon: KeyIcon, superAdminOnly: true },
 ];
 
 export function canSeeNavItem(item: NavItem, user: User | null): boolean {

@@ -12,6 +12,7 @@ export { Field, type FieldControlProps, type FieldProps } from './Field';
 export { FormDialog } from './FormDialog';
 export { Input, type InputProps } from './Input';
 export { Modal } from './Modal';
+export { SecretValue } from './SecretValue';
 export { Select, type SelectProps } from './Select';
 export { PageSpinner, Spinner } from './Spinner';
 export { Pagination } from './Pagination';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { PermissionFields } from '@/components/users/PermissionFields';
-import { Banner, Button, CopyButton, ErrorDetailsBanner, FormDialog, Input, Modal, Select } from '@/components/ui';
+import { Banner, Button, ErrorDetailsBanner, FormDialog, Input, Modal, SecretValue, Select } from '@/components/ui';
 import { useInviteUser } from '@/hooks/useUsers';
 import { invitePayload, type InviteValues } from '@/lib/userForm';
 import type { Role } from '@/types/auth';
@@ -44,16 +44,7 @@ export function InviteUserDialog({ onClose }: { onClose: () => void }) {
               <Banner tone="warning" title="Email is not set up on this platform">
                 Send this link to {invited.email} yourself. It works once and expires.
               </Banner>
-              <div className="flex items-center gap-2">
-                <input
-                  readOnly
-                  aria-label="Invitation link"
-                  value={invited.invite_link}
-                  onFocus={(e) => e.currentTarget.select()}
-                  className="h-9 min-w-0 flex-1 rounded-md border border-slate-300 bg-slate-50 px-2 font-mono text-xs"
-                />
-                <CopyButton value={invited.invite_link} what="invitation link" />
-              </div>
+              <SecretValue value={invited.invite_link} what="invitation link" />
             </>
           ) : (
             <p>
