@@ -120,7 +120,8 @@ export function RetentionCard({ timeZone }: { timeZone: string }) {
             retrying={lifecycle.isFetching}
           />
         ) : (
-          <RetentionForm key={JSON.stringify(lifecycle.data.retention)} data={lifecycle.data} timeZone={timeZone} />
+          // Not keyed by the settings: a save updates them and must keep its confirmation.
+          <RetentionForm data={lifecycle.data} timeZone={timeZone} />
         )}
       </CardBody>
     </Card>
