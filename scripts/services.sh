@@ -216,6 +216,7 @@ launch_redis() {
   launch redis "$(command -v redis-server)" \
     --bind 127.0.0.1 --port "$REDIS_PORT" \
     --save '' --appendonly no \
+    --databases 64 \
     --daemonize no --logfile '' --dir "$(svc_dir redis)"
 }
 
