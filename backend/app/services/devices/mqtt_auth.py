@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +22,7 @@ from app.models.device import STATUS_DISABLED, Device
 from app.models.factory import Factory
 from app.repositories.device_repo import DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
+from app.schemas.mqtt import AclRule, AuthenticationResult, AuthorizationResult
 from app.services.devices.service import telemetry_topic
 from app.services.factories.service import SLUG_PATTERN
 
@@ -54,25 +54,29 @@ def parse_device_username(username: str) -> DeviceIdentity | None:
     return DeviceIdentity(slug, key)
 
 
-def device_acl(factory_slug: str, device_key: str) -> list[dict[str, str]]:
+def device_acl(factory_slug: str, device_key: str) -> list[AclRule]:
     return [
-        {"permission": ALLOW, "action": "publish",
-         "topic": telemetry_topic(factory_slug, device_key)},
-        {"permission": DENY, "action": "all", "topic": "#"},
+        AclRule(permission=ALLOW, action="publish",
+                topic=telemetry_topic(factory_slug, device_key)),
+        AclRule(permission=DENY, action="all", topic="#"),
     ]
 
 
-def ingester_acl() -> list[dict[str, str]]:
+def ingester_acl() -> list[AclRule]:
     return [
-        {"permission": ALLOW, "action": "subscribe", "topic": TELEMETRY_FILTER},
-        {"permission": ALLOW, "action": "subscribe", "topic": f"$share/+/{TELEMETRY_FILTER}"},
-        {"permission": DENY, "action": "all", "topic": "#"},
+        AclRule(permission=ALLOW, action="subscribe", topic=TELEMETRY_FILTER),
+        AclRule(permission=ALLOW, action="subscribe", topic=f"$share/+/{TELEMETRY_FILTER}"),
+        AclRule(permission=DENY, action="all", topic="#"),
     ]
 
 
-def _deny(reason: str, username: str) -> dict[str, Any]:
+def _log_denial(reason: str, username: str) -> None:
     log.info("mqtt.auth_denied", reason=reason, username=username[:200])
-    return {"result": DENY}
+
+
+def _not_authenticated(reason: str, username: str) -> AuthenticationResult:
+    _log_denial(reason, username)
+    return AuthenticationResult(result=DENY)
 
 
 class MqttAuthService:
@@ -81,37 +85,38 @@ class MqttAuthService:
         self.settings = settings
 
     async def authenticate(self, *, clientid: str, username: str, password: str
-                           ) -> dict[str, Any]:
+                           ) -> AuthenticationResult:
         if self._is_ingester(username):
             expected = self.settings.mqtt_password
             if expected is None or not _same(password, expected.get_secret_value()):
-                return _deny("ingester_password", username)
-            return {"result": ALLOW, "is_superuser": False, "acl": ingester_acl()}
+                return _not_authenticated("ingester_password", username)
+            return AuthenticationResult(result=ALLOW, is_superuser=False, acl=ingester_acl())
         found = await self._device(clientid, username)
         if isinstance(found, str):
-            return _deny(found, username)
+            return _not_authenticated(found, username)
         factory, device = found
         if not password or not _same(hash_token(password), device.token_hash or ""):
-            return _deny("device_token", username)
-        return {"result": ALLOW, "is_superuser": False,
-                "acl": device_acl(factory.slug, device.device_key)}
+            return _not_authenticated("device_token", username)
+        return AuthenticationResult(result=ALLOW, is_superuser=False,
+                                    acl=device_acl(factory.slug, device.device_key))
 
     async def authorize(self, *, clientid: str, username: str, topic: str, action: str
-                        ) -> dict[str, Any]:
+                        ) -> AuthorizationResult:
         """For brokers that ask per operation instead of reading the ACL given at sign-in.
         The connection was authenticated already; the device is looked up again so that a
         device disabled since then is cut off."""
         if self._is_ingester(username):
             allowed = action == "subscribe" and (
                 topic == TELEMETRY_FILTER or _SHARED_TELEMETRY.match(topic) is not None)
-            return {"result": ALLOW if allowed else DENY}
+            return AuthorizationResult(result=ALLOW if allowed else DENY)
         found = await self._device(clientid, username)
         if isinstance(found, str):
-            return _deny(found, username)
+            _log_denial(found, username)
+            return AuthorizationResult(result=DENY)
         factory, device = found
         allowed = action == "publish" and topic == telemetry_topic(factory.slug,
                                                                    device.device_key)
-        return {"result": ALLOW if allowed else DENY}
+        return AuthorizationResult(result=ALLOW if allowed else DENY)
 
     # -- internals -------------------------------------------------------------------------
     def _is_ingester(self, username: str) -> bool:

@@ -23,8 +23,13 @@ from app.repositories.factory_repo import FactoryRepository
 from app.schemas.common import PageParams
 from app.schemas.device import (
     DeviceCreate,
+    DeviceCredentials,
+    DeviceRead,
     DeviceUpdate,
+    DeviceWithCredentials,
+    LatestRead,
     ParameterBulkUpdate,
+    ParameterRead,
     ParameterUpdate,
 )
 from app.services.audit.service import AuditService
@@ -80,7 +85,7 @@ class DeviceService:
         return device
 
     async def search(self, query: DeviceQuery, page: PageParams
-                   ) -> tuple[list[dict[str, Any]], int]:
+                   ) -> tuple[list[DeviceRead], int]:
         online_since = await self._online_since() if query.online is not None else None
         filters = DeviceFilters(q=query.q, status=query.status, type=query.type,
                                 area=query.area, online=query.online, online_since=online_since)
@@ -88,10 +93,10 @@ class DeviceService:
                                                       limit=page.per_page)
         return await self._views(devices), total
 
-    async def read(self, device: Device) -> dict[str, Any]:
+    async def read(self, device: Device) -> DeviceRead:
         return (await self._views([device]))[0]
 
-    async def create(self, body: DeviceCreate) -> dict[str, Any]:
+    async def create(self, body: DeviceCreate) -> DeviceWithCredentials:
         factory = await self._get_factory()
         token = new_secret_token()
         now = datetime.now(UTC)
@@ -114,10 +119,10 @@ class DeviceService:
                                                 "name": device.name})
         await self.session.commit()
         log.info("device.created", device_id=device.id, device_key=device.device_key)
-        return {"device": await self.read(device),
-                "credentials": self._credentials(factory, device, token)}
+        return DeviceWithCredentials(device=await self.read(device),
+                                     credentials=self._credentials(factory, device, token))
 
-    async def update(self, device: Device, body: DeviceUpdate) -> dict[str, Any]:
+    async def update(self, device: Device, body: DeviceUpdate) -> DeviceRead:
         changes = body.model_dump(exclude_unset=True)
         if "metadata" in changes:
             device.meta = changes.pop("metadata")
@@ -134,7 +139,7 @@ class DeviceService:
         log.info("device.updated", device_id=device.id, fields=sorted(body.model_fields_set))
         return await self.read(device)
 
-    async def set_enabled(self, device: Device, enabled: bool) -> dict[str, Any]:
+    async def set_enabled(self, device: Device, enabled: bool) -> DeviceRead:
         self._set_status(device, STATUS_ACTIVE if enabled else STATUS_DISABLED)
         self._record("device.activated" if enabled else "device.deactivated", device,
                      {"device_key": device.device_key})
@@ -142,7 +147,7 @@ class DeviceService:
         log.info("device.activated" if enabled else "device.deactivated", device_id=device.id)
         return await self.read(device)
 
-    async def rotate_token(self, device: Device) -> dict[str, Any]:
+    async def rotate_token(self, device: Device) -> DeviceWithCredentials:
         factory = await self._get_factory()
         token = new_secret_token()
         device.token_hash = hash_token(token)
@@ -151,8 +156,8 @@ class DeviceService:
         self._record("device.token_rotated", device, {"device_key": device.device_key})
         await self.session.commit()
         log.info("device.token_rotated", device_id=device.id)
-        return {"device": await self.read(device),
-                "credentials": self._credentials(factory, device, token)}
+        return DeviceWithCredentials(device=await self.read(device),
+                                     credentials=self._credentials(factory, device, token))
 
     async def delete(self, device: Device) -> None:
         device_id = device.id
@@ -187,20 +192,20 @@ class DeviceService:
         return parameter
 
     async def list_parameters(self, device: Device, page: PageParams
-                              ) -> tuple[list[dict[str, Any]], int]:
+                              ) -> tuple[list[ParameterRead], int]:
         parameters, total = await self.parameters.list_for_device(
             device.id, offset=page.offset, limit=page.per_page)
         return await self._parameter_views(device, parameters), total
 
     async def update_parameter(self, device: Device, parameter: DeviceParameter,
-                               body: ParameterUpdate) -> dict[str, Any]:
+                               body: ParameterUpdate) -> ParameterRead:
         _apply(parameter, body.model_dump(exclude_unset=True))
         await self.session.commit()
         log.info("device.parameter_updated", device_id=device.id, parameter_id=parameter.id)
         return (await self._parameter_views(device, [parameter]))[0]
 
     async def update_parameters(self, device: Device, body: ParameterBulkUpdate
-                                ) -> list[dict[str, Any]]:
+                                ) -> list[ParameterRead]:
         ids = [item.id for item in body.items]
         parameters = await self.parameters.get_many_for_device(device.id, ids)
         by_id = {p.id: p for p in parameters}
@@ -229,7 +234,7 @@ class DeviceService:
                                            self.settings.device_online_seconds)
         return datetime.now(UTC) - timedelta(seconds=seconds)
 
-    async def _views(self, devices: Sequence[Device]) -> list[dict[str, Any]]:
+    async def _views(self, devices: Sequence[Device]) -> list[DeviceRead]:
         if not devices:
             return []
         online_since = await self._online_since()
@@ -237,13 +242,13 @@ class DeviceService:
         return [_device_view(d, counts.get(d.id, 0), online_since) for d in devices]
 
     async def _parameter_views(self, device: Device, parameters: Sequence[DeviceParameter]
-                               ) -> list[dict[str, Any]]:
+                               ) -> list[ParameterRead]:
         if not parameters:
             return []
         latest = await self.resources.latest.get(self.factory_id, device.id)
         return [_parameter_view(p, latest.get(p.parameter_key)) for p in parameters]
 
-    def _credentials(self, factory: Factory, device: Device, token: str) -> dict[str, Any]:
+    def _credentials(self, factory: Factory, device: Device, token: str) -> DeviceCredentials:
         host = self.settings.mqtt_public_host or self.settings.mqtt_host
         port = self.settings.mqtt_port
         topic = telemetry_topic(factory.slug, device.device_key)
@@ -252,8 +257,9 @@ class DeviceService:
             "mosquitto_pub", "-h", host, "-p", str(port), "-i", identity, "-u", identity,
             "-P", token, "-q", "1", "-t", topic, "-m", EXAMPLE_PAYLOAD,
         ])
-        return {"mqtt_host": host, "mqtt_port": port, "topic": topic, "client_id": identity,
-                "username": identity, "password": token, "example": example}
+        return DeviceCredentials(mqtt_host=host, mqtt_port=port, topic=topic,
+                                 client_id=identity, username=identity, password=token,
+                                 example=example)
 
     def _record(self, action: str, device: Device, details: dict[str, Any]) -> None:
         self.audit.record(self.actor_id, action, "device", device.id, details, self.client_ip)
@@ -269,38 +275,37 @@ def _apply(parameter: DeviceParameter, changes: dict[str, Any]) -> None:
         setattr(parameter, field, value)
 
 
-def _device_view(device: Device, parameter_count: int, online_since: datetime
-                 ) -> dict[str, Any]:
-    return {
-        "id": device.id,
-        "device_key": device.device_key,
-        "name": device.name,
-        "type": device.type,
-        "location": device.location,
-        "area": device.area,
-        "manufacturer": device.manufacturer,
-        "model": device.model,
-        "is_active": device.is_active,
-        "status": device.status,
-        "last_seen_at": device.last_seen_at,
-        "online": device.last_seen_at is not None and device.last_seen_at >= online_since,
-        "metadata": device.meta or {},
-        "parameter_count": parameter_count,
-        "created_at": device.created_at,
-        "updated_at": device.updated_at,
-    }
+def _device_view(device: Device, parameter_count: int, online_since: datetime) -> DeviceRead:
+    return DeviceRead(
+        id=device.id,
+        device_key=device.device_key,
+        name=device.name,
+        type=device.type,
+        location=device.location,
+        area=device.area,
+        manufacturer=device.manufacturer,
+        model=device.model,
+        is_active=device.is_active,
+        status=device.status,
+        last_seen_at=device.last_seen_at,
+        online=device.last_seen_at is not None and device.last_seen_at >= online_since,
+        metadata=device.meta or {},
+        parameter_count=parameter_count,
+        created_at=device.created_at,
+        updated_at=device.updated_at,
+    )
 
 
-def _parameter_view(parameter: DeviceParameter, latest: LatestValue | None) -> dict[str, Any]:
-    return {
-        "id": parameter.id,
-        "device_id": parameter.device_id,
-        "parameter_key": parameter.parameter_key,
-        "display_name": parameter.display_name,
-        "unit": parameter.unit,
-        "role": parameter.role,
-        "is_kpi_selected": parameter.is_kpi_selected,
-        "first_seen_at": parameter.first_seen_at,
-        "last_seen_at": parameter.last_seen_at,
-        "latest": {"value": latest.value, "ts": latest.ts} if latest is not None else None,
-    }
+def _parameter_view(parameter: DeviceParameter, latest: LatestValue | None) -> ParameterRead:
+    return ParameterRead(
+        id=parameter.id,
+        device_id=parameter.device_id,
+        parameter_key=parameter.parameter_key,
+        display_name=parameter.display_name,
+        unit=parameter.unit,
+        role=parameter.role,
+        is_kpi_selected=parameter.is_kpi_selected,
+        first_seen_at=parameter.first_seen_at,
+        last_seen_at=parameter.last_seen_at,
+        latest=LatestRead(value=latest.value, ts=latest.ts) if latest is not None else None,
+    )
