@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.audit_log import AuditLog
+from app.models.user import User
 from app.repositories.audit_repo import AuditFilters, AuditRepository
 from app.repositories.user_repo import UserRepository
+from app.schemas.audit import AuditActor, AuditEntryRead
 from app.schemas.common import PageParams
 
 # Never stored in `details`, whatever a caller passes: the trail must not become a place to
@@ -41,7 +43,7 @@ class AuditService:
             created_at=datetime.now(UTC)))
 
     async def search(self, filters: AuditFilters, page: PageParams
-                     ) -> tuple[list[dict[str, Any]], int]:
+                     ) -> tuple[list[AuditEntryRead], int]:
         entries, total = await self.entries.list_page(filters, offset=page.offset,
                                                       limit=page.per_page)
         actor_ids = sorted({e.user_id for e in entries if e.user_id is not None})
@@ -50,17 +52,15 @@ class AuditService:
         return [_entry_view(e, actors.get(e.user_id)) for e in entries], total
 
 
-def _entry_view(entry: AuditLog, actor) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "created_at": entry.created_at,
-        "action": entry.action,
-        "entity_type": entry.entity_type,
-        "entity_id": entry.entity_id,
-        "details": entry.details or {},
-        "ip_address": entry.ip_address,
-        "user_id": entry.user_id,
-        "user": ({"id": actor.id, "email": actor.email, "full_name": actor.full_name,
-                  "kind": actor.kind}
-                 if actor is not None else None),
-    }
+def _entry_view(entry: AuditLog, actor: User | None) -> AuditEntryRead:
+    return AuditEntryRead(
+        id=entry.id,
+        created_at=entry.created_at,
+        action=entry.action,
+        entity_type=entry.entity_type,
+        entity_id=entry.entity_id,
+        details=entry.details or {},
+        ip_address=entry.ip_address,
+        user_id=entry.user_id,
+        user=AuditActor.model_validate(actor) if actor is not None else None,
+    )
