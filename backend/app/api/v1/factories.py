@@ -37,7 +37,7 @@ async def list_factories(service: Factories, page: Pagination,
 @router.get("/current", response_model=Envelope[FactoryRead],
             summary="The signed-in user's factory")
 async def current_factory(user: CurrentUser, service: Factories):
-    return {"data": await service.get(user.factory_id)}
+    return {"data": await service.read(user.factory_id)}
 
 
 @router.patch("/current", response_model=Envelope[FactoryRead],

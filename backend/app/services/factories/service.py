@@ -11,7 +11,7 @@ from app.core.errors import Conflict, NotFound, ValidationFailed, not_found
 from app.core.logging import get_logger
 from app.models.factory import Factory
 from app.repositories.factory_repo import FactoryRepository
-from app.schemas.factory import FactoryUpdate
+from app.schemas.factory import FactoryPublic, FactoryRead, FactoryUpdate
 from app.services.audit.service import AuditService
 
 log = get_logger(__name__)
@@ -32,13 +32,17 @@ class FactoryService:
         self.settings = settings
 
     async def public_directory(self, offset: int, limit: int, search: str | None
-                               ) -> tuple[list[Factory], int]:
+                               ) -> tuple[list[FactoryPublic], int]:
         if not self.settings.public_factory_directory:
             raise NotFound("The factory directory is not public: enter your factory code.",
                            code="FACTORY_DIRECTORY_DISABLED")
-        return await self.repo.list_page(offset, limit, search)
+        factories, total = await self.repo.list_page(offset, limit, search)
+        return [FactoryPublic.model_validate(f) for f in factories], total
 
-    async def get(self, factory_id: int) -> Factory:
+    async def read(self, factory_id: int) -> FactoryRead:
+        return FactoryRead.model_validate(await self._get(factory_id))
+
+    async def _get(self, factory_id: int) -> Factory:
         factory = await self.repo.get(factory_id)
         if factory is None:
             raise not_found("factory")
@@ -62,8 +66,9 @@ class FactoryService:
         return factory
 
     async def update(self, factory_id: int, body: FactoryUpdate, *,
-                     actor_id: int | None = None, client_ip: str | None = None) -> Factory:
-        factory = await self.get(factory_id)
+                     actor_id: int | None = None, client_ip: str | None = None
+                     ) -> FactoryRead:
+        factory = await self._get(factory_id)
         changes = body.model_dump(exclude_unset=True, mode="python")
         options = dict(factory.settings or {})
         for key in SETTINGS_KEYS:
@@ -87,7 +92,7 @@ class FactoryService:
             {"fields": sorted(body.model_fields_set)}, client_ip)
         await self.repo.session.commit()
         log.info("factory.updated", factory_id=factory.id, fields=sorted(body.model_fields_set))
-        return factory
+        return FactoryRead.model_validate(factory)
 
 
 def online_threshold_seconds(factory: Factory, default_seconds: int) -> int:
