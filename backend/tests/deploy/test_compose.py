@@ -18,6 +18,8 @@ COMPOSE = ROOT / "docker" / "docker-compose.yml"
 REQUIRED_SECRETS = ("MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD", "INFLUX_TOKEN",
                     "INFLUX_ADMIN_PASSWORD", "MINIO_ROOT_PASSWORD", "MQTT_INGESTER_PASSWORD",
                     "MQTT_AUTH_SECRET", "EMQX_DASHBOARD_PASSWORD")
+# Host files compose mounts (the certificate and key for nginx and EMQX).
+REQUIRED_FILES = ("TLS_CERT_FILE", "TLS_KEY_FILE")
 
 WORKER_QUEUES = {"rule_engine": "rule_engine", "analytics_worker": "analytics",
                  "reporting_worker": "reporting,maintenance",
@@ -32,6 +34,7 @@ def rendered(tmp_path_factory) -> dict:
     shutil.copytree(ROOT / "docker", work / "docker")
     env = (ROOT / ".env.example").read_text()
     env += "".join(f"\n{name}=test-{name.lower()}" for name in REQUIRED_SECRETS)
+    env += "".join(f"\n{name}=/etc/factoryops/{name.lower()}.pem" for name in REQUIRED_FILES)
     (work / ".env").write_text(env + "\nJWT_SECRET=" + "s" * 48 + "\n")
     result = subprocess.run(
         ["docker-compose", "--env-file", ".env", "-f", "docker/docker-compose.yml", "config"],
@@ -84,6 +87,19 @@ def test_application_waits_for_healthy_backing_services_and_migrations(rendered)
     assert services["telemetry"]["depends_on"]["emqx"]["condition"] == "service_healthy"
     for name in ("mysql", "influxdb", "redis", "minio", "emqx", "api", "nginx", "telemetry"):
         assert services[name].get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+
+
+def test_nginx_serves_https_with_the_configured_certificate(rendered):
+    nginx = rendered["services"]["nginx"]
+    ports = {(str(p["published"]), p["target"]) for p in nginx["ports"]}
+    assert ports == {("80", 8080), ("443", 8443)}
+    # docker-compose 1.29 renders short-form mounts as "source:target:mode".
+    mounts = {m.split(":")[1]: m.split(":")[0] for m in nginx["volumes"]}
+    assert mounts["/etc/nginx/tls/tls.crt"] == "/etc/factoryops/tls_cert_file.pem"
+    assert mounts["/etc/nginx/tls/tls.key"] == "/etc/factoryops/tls_key_file.pem"
+    conf = (ROOT / "nginx" / "nginx.conf").read_text()
+    assert "ssl_certificate /etc/nginx/tls/tls.crt;" in conf
+    assert "ssl_certificate_key /etc/nginx/tls/tls.key;" in conf
 
 
 def test_data_lives_in_named_volumes(rendered):
