@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +15,7 @@ from app.repositories.device_repo import DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.report_schedule_repo import ReportScheduleRepository
 from app.schemas.common import PageParams
-from app.schemas.report_schedule import ScheduleCreate, ScheduleUpdate
+from app.schemas.report_schedule import Period, ScheduleCreate, ScheduleRead, ScheduleUpdate
 from app.services.reports.calendar import RUN_AT, next_run, period_before
 from app.services.reports.service import check_node
 from app.stores.resources import Resources
@@ -47,14 +46,14 @@ class ReportScheduleService:
             raise not_found("schedule")
         return schedule
 
-    async def search(self, page: PageParams) -> tuple[list[dict[str, Any]], int]:
+    async def search(self, page: PageParams) -> tuple[list[ScheduleRead], int]:
         items, total = await self.schedules.list_page(offset=page.offset, limit=page.per_page)
         return await self._views(items), total
 
-    async def read(self, schedule: ReportSchedule) -> dict[str, Any]:
+    async def read(self, schedule: ReportSchedule) -> ScheduleRead:
         return (await self._views([schedule]))[0]
 
-    async def create(self, body: ScheduleCreate) -> dict[str, Any]:
+    async def create(self, body: ScheduleCreate) -> ScheduleRead:
         await self._check_devices(body.device_ids)
         await self._check_scope(body.device_ids, body.node_id)
         now = datetime.now(UTC)
@@ -68,7 +67,7 @@ class ReportScheduleService:
         log.info("report_schedule.created", schedule_id=schedule.id, cadence=schedule.cadence)
         return await self.read(schedule)
 
-    async def update(self, schedule: ReportSchedule, body: ScheduleUpdate) -> dict[str, Any]:
+    async def update(self, schedule: ReportSchedule, body: ScheduleUpdate) -> ScheduleRead:
         changes = body.model_dump(exclude_unset=True)
         for name in ("name", "kind", "format", "cadence", "is_active"):
             if changes.get(name) is not None:
@@ -115,7 +114,7 @@ class ReportScheduleService:
                 f"{', '.join(map(str, missing))}.", code="UNKNOWN_DEVICES",
                 details={"device_ids": missing})
 
-    async def _views(self, schedules: list[ReportSchedule]) -> list[dict[str, Any]]:
+    async def _views(self, schedules: list[ReportSchedule]) -> list[ScheduleRead]:
         if not schedules:
             return []
         zone = await self._zone()
@@ -125,16 +124,16 @@ class ReportScheduleService:
             period = None
             if s.is_active:
                 start, end = period_before(s.cadence, zone, s.next_run_at)
-                period = {"start": start.astimezone(zone), "end": end.astimezone(zone)}
-            views.append({
-                "id": s.id, "name": s.name, "kind": s.kind, "format": s.format,
-                "device_ids": (s.parameters or {}).get("device_ids"),
-                "node_id": (s.parameters or {}).get("node_id"), "cadence": s.cadence,
-                "recipients": list(s.recipients or []), "is_active": s.is_active,
-                "timezone": zone.key, "run_at_local": RUN_AT.strftime("%H:%M"),
-                "next_run_at": s.next_run_at if s.is_active else None,
-                "next_period": period, "last_run_at": s.last_run_at,
-                "last_report_id": latest.get(s.id), "created_by": s.created_by,
-                "created_at": s.created_at, "updated_at": s.updated_at,
-            })
+                period = Period(start=start.astimezone(zone), end=end.astimezone(zone))
+            views.append(ScheduleRead(
+                id=s.id, name=s.name, kind=s.kind, format=s.format,
+                device_ids=(s.parameters or {}).get("device_ids"),
+                node_id=(s.parameters or {}).get("node_id"), cadence=s.cadence,
+                recipients=list(s.recipients or []), is_active=s.is_active,
+                timezone=zone.key, run_at_local=RUN_AT.strftime("%H:%M"),
+                next_run_at=s.next_run_at if s.is_active else None,
+                next_period=period, last_run_at=s.last_run_at,
+                last_report_id=latest.get(s.id), created_by=s.created_by,
+                created_at=s.created_at, updated_at=s.updated_at,
+            ))
         return views
