@@ -4,7 +4,6 @@ parameters, then handed to the analytics queue. The work itself is `analytics_ru
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from app.core.errors import ValidationFailed
 from app.core.task_queue import QUEUE_ANALYTICS, RUN_ANALYTICS_JOB
@@ -12,7 +11,7 @@ from app.models.analytics_job import AnalyticsJob
 from app.models.device import Device
 from app.repositories.analytics_repo import AnalyticsJobRepository
 from app.repositories.device_repo import DeviceParameterRepository, DeviceRepository
-from app.schemas.analytics import AnomalyJobCreate, ForecastJobCreate
+from app.schemas.analytics import AnalyticsJobRead, AnomalyJobCreate, ForecastJobCreate
 from app.services.analytics.anomaly_detection import resolution_seconds
 from app.services.energy import calculator as calc
 from app.services.energy.forecast import MIN_DAYS
@@ -28,13 +27,14 @@ FORECAST_MAX_RANGE = {"hourly": timedelta(days=80), "daily": timedelta(days=400)
 ENERGY_ROLES = (calc.SOURCE_COUNTER, calc.SOURCE_POWER)
 
 
-class AnalyticsService(JobService[AnalyticsJob]):
+class AnalyticsService(JobService[AnalyticsJob, AnalyticsJobRead]):
     repository_class = AnalyticsJobRepository
+    read_model = AnalyticsJobRead
     entity = "job"
     task = RUN_ANALYTICS_JOB
     queue = QUEUE_ANALYTICS
 
-    async def create(self, body: AnomalyJobCreate | ForecastJobCreate) -> dict[str, Any]:
+    async def create(self, body: AnomalyJobCreate | ForecastJobCreate) -> AnalyticsJobRead:
         span = body.end - body.start
         if span <= timedelta(0):
             raise ValidationFailed("end must be after start.", code="INVALID_RANGE")

@@ -19,6 +19,7 @@ from app.models.analytics_job import (
 )
 from app.repositories.job_repo import JobRepository
 from app.schemas.common import PageParams
+from app.schemas.job import JobFile, JobRead
 from app.services.jobs.dispatch import dispatch
 from app.services.jobs.files import FileService
 from app.stores.resources import Resources
@@ -26,10 +27,12 @@ from app.stores.resources import Resources
 log = get_logger(__name__)
 
 JobT = TypeVar("JobT", bound=JobColumns)
+ReadT = TypeVar("ReadT", bound=JobRead)
 
 
-class JobService(Generic[JobT]):
+class JobService(Generic[JobT, ReadT]):
     repository_class: type[JobRepository]
+    read_model: type[ReadT]   # what the routes answer for a job of this kind
     entity: str          # for not_found(): "job" → JOB_NOT_FOUND
     task: str
     queue: str
@@ -51,36 +54,37 @@ class JobService(Generic[JobT]):
         return job
 
     async def search(self, kind: str | None, status: str | None, page: PageParams
-                     ) -> tuple[list[dict[str, Any]], int]:
+                     ) -> tuple[list[ReadT], int]:
         jobs, total = await self.jobs.list_page(kind=kind, status=status, offset=page.offset,
                                                 limit=page.per_page)
         return [await self.read(job) for job in jobs], total
 
-    async def read(self, job: JobT) -> dict[str, Any]:
+    async def read(self, job: JobT) -> ReadT:
         result = dict(job.result or {}) if job.status == JOB_COMPLETE else None
         stored = (result or {}).pop("files", []) if result is not None else []
         files = []
         download_url = None
         for item in stored:
             url = await self.files.link(self.factory_id, item["key"], item["name"])
-            files.append({"key": item["key"], "name": item["name"],
-                          "content_type": item["content_type"],
-                          "size": item["size"], "url": url})
+            files.append(JobFile(key=item["key"], name=item["name"],
+                                 content_type=item["content_type"], size=item["size"],
+                                 url=url))
             if item["key"] == job.object_key:
                 download_url = url
-        return {
-            "id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress,
-            "request": job.parameters or {}, "result": result, "error": job.error,
-            "attempts": job.attempts, "created_by": job.created_by,
-            "created_at": job.created_at, "started_at": job.started_at,
-            "completed_at": job.completed_at, "download_url": download_url, "files": files,
+        return self.read_model(
+            id=job.id, kind=job.kind, status=job.status, progress=job.progress,
+            request=job.parameters or {}, result=result, error=job.error,
+            attempts=job.attempts, created_by=job.created_by,
+            created_at=job.created_at, started_at=job.started_at,
+            completed_at=job.completed_at, download_url=download_url, files=files,
             **self.extra_fields(job),
-        }
+        )
 
     def extra_fields(self, job: JobT) -> dict[str, Any]:
+        """The values of the fields `read_model` adds to JobRead."""
         return {}
 
-    async def submit(self, job: JobT) -> dict[str, Any]:
+    async def submit(self, job: JobT) -> ReadT:
         """Store a new job and hand it to the queue; the answer does not wait for the work."""
         now = datetime.now(UTC)
         job.status, job.progress, job.attempts = JOB_PENDING, 0, 0
@@ -91,7 +95,7 @@ class JobService(Generic[JobT]):
         log.info("jobs.created", job_id=job.id, kind=job.kind, dispatched=sent)
         return await self.read(job)
 
-    async def cancel(self, job: JobT) -> dict[str, Any]:
+    async def cancel(self, job: JobT) -> ReadT:
         now = datetime.now(UTC)
         if not await self.jobs.set_status(job.id, (JOB_PENDING, JOB_RUNNING), JOB_CANCELLED,
                                           now):

@@ -60,5 +60,5 @@ async def _run_one(resources: Resources, factory_id: int, schedule_id: int,
             recipients=list(schedule.recipients or []), schedule_id=schedule.id,
             schedule_name=schedule.name)
     log.info("report_schedule.ran", factory_id=factory_id, schedule_id=schedule_id,
-             report_id=job["id"], period_start=start.isoformat())
-    return job["id"]
+             report_id=job.id, period_start=start.isoformat())
+    return job.id

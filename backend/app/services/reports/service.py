@@ -14,7 +14,7 @@ from app.models.analytics_job import ReportJob
 from app.repositories.asset_repo import AssetNodeRepository
 from app.repositories.device_repo import DeviceRepository
 from app.repositories.report_repo import ReportJobRepository
-from app.schemas.report import ReportCreate
+from app.schemas.report import ReportCreate, ReportRead
 from app.services.jobs.service import JobService
 
 REPORT_MIN_RANGE = timedelta(hours=1)
@@ -22,8 +22,9 @@ REPORT_MIN_RANGE = timedelta(hours=1)
 REPORT_MAX_RANGE = timedelta(days=62)
 
 
-class ReportService(JobService[ReportJob]):
+class ReportService(JobService[ReportJob, ReportRead]):
     repository_class = ReportJobRepository
+    read_model = ReportRead
     entity = "report"
     task = RUN_REPORT_JOB
     queue = QUEUE_REPORTING
@@ -31,7 +32,7 @@ class ReportService(JobService[ReportJob]):
     def extra_fields(self, job: ReportJob) -> dict[str, Any]:
         return {"format": job.format, "schedule_id": job.schedule_id}
 
-    async def create(self, body: ReportCreate) -> dict[str, Any]:
+    async def create(self, body: ReportCreate) -> ReportRead:
         check_report_range(body.start, body.end)
         if body.device_ids is not None:
             found = {d.id for d in await DeviceRepository(self.session, self.factory_id)
@@ -50,7 +51,7 @@ class ReportService(JobService[ReportJob]):
     async def create_scheduled(self, *, kind: str, fmt: str, start: datetime, end: datetime,
                                device_ids: list[int] | None, recipients: list[str],
                                schedule_id: int, schedule_name: str,
-                               node_id: int | None = None) -> dict[str, Any]:
+                               node_id: int | None = None) -> ReportRead:
         request = {"start": start.isoformat(), "end": end.isoformat(),
                    "device_ids": device_ids, "node_id": node_id, "recipients": recipients,
                    "schedule_name": schedule_name}
