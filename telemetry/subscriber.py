@@ -61,6 +61,7 @@ class IngestClient(aiomqtt.Client):
             raise RuntimeError("the ingester speaks MQTT 3.1.1 only (its packet parser and "
                                "the broker's in-flight window depend on it)")
         self._client.manual_ack_set(True)
+        self._count_redeliveries()
 
     # -- receiving ----------------------------------------------------------------------
     def _on_socket_open(self, client, userdata, sock) -> None:
@@ -69,6 +70,19 @@ class IngestClient(aiomqtt.Client):
                                 self._must_pause)
             client._sock = sock  # paho reads and writes through this attribute only
         super()._on_socket_open(client, userdata, sock)
+
+    def _count_redeliveries(self) -> None:
+        """On the stock path, count DUP messages where paho hands them over (its public
+        `on_message` callback): aiomqtt's Message no longer carries the flag."""
+        deliver = self._client.on_message
+        stats = self._ingest_stats
+
+        def on_message(client, userdata, message: paho.MQTTMessage) -> None:
+            if message.dup:
+                stats.redeliveries += 1
+            deliver(client, userdata, message)
+
+        self._client.on_message = on_message
 
     def _must_pause(self) -> bool:
         """Asked on the event loop, inside the socket's reader callback, after each piece of

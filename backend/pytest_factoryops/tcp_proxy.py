@@ -1,12 +1,13 @@
 """A TCP proxy for fault tests: it sits between a process under test and a real server and
-can slow the traffic down, black-hole it, or cut it, without touching the server (which
-other tests may share).
+can slow the traffic down, stall it, or cut it, without touching the server (which other
+tests may share).
 
     proxy = TcpProxy("127.0.0.1", 8096)
     await proxy.start()            # proxy.port now forwards to 127.0.0.1:8096
     proxy.delay = 0.5              # every chunk waits half a second, in order
+    proxy.pause()                  # hold every byte, connections stay open (a hung server)
     await proxy.cut()              # drop every connection, refuse new ones
-    proxy.restore()                # accept and forward again
+    proxy.restore()                # accept and forward again (what was held flows on)
     proxy.first_bytes              # what each client sent first (a protocol's hello)
 
 It runs in the test's event loop: the test must await something (sleep, poll) for traffic
@@ -28,6 +29,8 @@ class TcpProxy:
         self._server: asyncio.base_events.Server | None = None
         self._connections: set[asyncio.Task] = set()
         self._writers: set[asyncio.StreamWriter] = set()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
 
     async def start(self, port: int = 0) -> int:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", port or self.port)
@@ -50,8 +53,14 @@ class TcpProxy:
             task.cancel()
         await asyncio.gather(*self._connections, return_exceptions=True)
 
+    def pause(self) -> None:
+        """Stop forwarding in both directions while keeping every connection open and
+        accepting new ones: requests hang as they would on a stalled server."""
+        self._flowing.clear()
+
     def restore(self) -> None:
         self.refusing = False
+        self._flowing.set()
 
     async def _accept(self, client_reader: asyncio.StreamReader,
                       client_writer: asyncio.StreamWriter) -> None:
@@ -91,5 +100,6 @@ class TcpProxy:
                 first = False
             if self.delay:
                 await asyncio.sleep(self.delay)
+            await self._flowing.wait()
             writer.write(data)
             await writer.drain()

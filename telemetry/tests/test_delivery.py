@@ -12,7 +12,7 @@ import paho.mqtt.client as paho
 
 from pytest_factoryops.tcp_proxy import TcpProxy
 from telemetry.tests.conftest import eventually
-from telemetry.tests.faults import count_points, influx_admin, run_loadgen
+from telemetry.tests.faults import count_points, influx_address, influx_admin, run_loadgen
 
 
 async def test_points_the_store_refuses_are_isolated_and_the_rest_kept(
@@ -125,15 +125,19 @@ async def _points_are(factory_id: int, expected: int) -> bool:
     return await count_points(factory_id) == expected
 
 
-async def test_changed_library_internals_fall_back_to_the_stock_path(
-        ingester_factory, make, private_broker, monkeypatch, capsys):
+def _break_the_fast_path(monkeypatch) -> None:
+    """As if a paho release had changed the method the fast path queues PUBACKs through."""
     original = paho.Client._packet_queue
 
     def _packet_queue(self, command, packet, mid, qos, info=None, *, priority=0):
         return original(self, command, packet, mid, qos, info)
 
-    # As if a paho release had changed the method the fast path queues PUBACKs through.
     monkeypatch.setattr(paho.Client, "_packet_queue", _packet_queue)
+
+
+async def test_changed_library_internals_fall_back_to_the_stock_path(
+        ingester_factory, make, private_broker, monkeypatch, capsys):
+    _break_the_fast_path(monkeypatch)
     factory = await make.factory()
     ingester = await ingester_factory(mqtt_port=private_broker.port)
     assert "telemetry.fast_path_disabled" in capsys.readouterr().out
@@ -144,6 +148,38 @@ async def test_changed_library_internals_fall_back_to_the_stock_path(
                      and stats.unacked_messages == 0)
     assert stats.fastpath_packets == 0 and stats.fastpath_enabled == 0
     await eventually(lambda: _points_are(factory.id, 600))
+
+
+async def test_the_stock_path_acknowledges_only_durable_messages_and_counts_redeliveries(
+        ingester_factory, make, private_broker, monkeypatch):
+    """Fallen back to the stock path, with the store unreachable and no room in the spool:
+    nothing is acknowledged, a stop leaves it all with the broker, and the next start gets
+    it again (DUP, counted) and stores every point."""
+    _break_the_fast_path(monkeypatch)
+    factory = await make.factory()
+    store = TcpProxy(*influx_address())
+    await store.start()
+    await store.cut()
+    same = {"mqtt_port": private_broker.port, "mqtt_client_id": f"stock-{uuid.uuid4().hex[:6]}",
+            "influx_url": f"http://127.0.0.1:{store.port}"}
+    try:
+        first = await ingester_factory(**same, ingest_spool_max_bytes=1024,
+                                       ingest_flush_interval_ms=60_000)
+        await run_loadgen(private_broker.port, factory.slug, devices=5, per_device=40,
+                          parameters=3)
+        await eventually(lambda: first.stats.stored == 200)
+        await first._flush_once()
+        assert first.stats.acks_sent == 0 and first.stats.unacked_messages == 200
+        assert first.spool.bytes == 0 and first.stats.spool_full == 1
+        await first.stop()
+        store.restore()
+        again = await ingester_factory(**same)
+        assert not again.subscriber.client.fast_path_active
+        await eventually(lambda: _points_are(factory.id, 600), within=30)
+        await eventually(lambda: again.stats.acks_sent == 200)
+        assert again.stats.redeliveries == 200
+    finally:
+        await store.close()
 
 
 async def test_the_ingester_speaks_mqtt_3_1_1(ingester_factory, private_broker):

@@ -89,6 +89,35 @@ async def test_sigkill_mid_stream_loses_nothing(spawn_ingester, make, private_br
     assert await _metric(ingester, "redeliveries_total") > 0  # DUP messages, counted
 
 
+async def test_sigkill_while_the_store_stalls_loses_nothing(spawn_ingester, make,
+                                                            private_broker):
+    """InfluxDB stalled (requests hang, nothing answers) while messages arrive, the ingester
+    killed, restarted once the store is back: every point arrives, because none of the
+    messages had been acknowledged. (Acknowledging on receipt lost 98% of them here.)"""
+    factory = await make.factory()
+    store = TcpProxy(*influx_address())
+    await store.start()
+    ingester = spawn_ingester(influx_url=f"http://127.0.0.1:{store.port}",
+                              influx_timeout_seconds=60)
+    try:
+        await ingester.start()
+        store.pause()
+        messages, parameters = 4000, 5
+        await run_loadgen(private_broker.port, factory.slug, devices=20,
+                          per_device=messages // 20, parameters=parameters)
+        await eventually(lambda: _at_least(ingester, "messages_received_total", messages),
+                         within=30)
+        metrics = await ingester.metrics()
+        assert metrics["acks_sent_total"] == 0 and metrics["unacked_messages"] == messages
+        await ingester.kill()
+        store.restore()
+        await ingester.start()
+        await eventually(lambda: _points_are(factory.id, messages * parameters), within=60)
+        assert await _metric(ingester, "redeliveries_total") == messages
+    finally:
+        await store.close()
+
+
 async def _at_least(ingester, name: str, value: float) -> bool:
     return await _metric(ingester, name) >= value
 
