@@ -4,4 +4,5 @@ package registers; see pytest_factoryops/plugin.py."""
 
 # Fixtures of an in-process SMTP server and an app that sends its email there, and of the
 # local endpoints that stand in for third-party notification APIs.
-pytest_plugins = ("tests.support.smtp_sink", "tests.support.notification_endpoints")
+pytest_plugins = ("tests.support.smtp_sink", "tests.support.notification_endpoints",
+                  "tests.support.alert_builders")

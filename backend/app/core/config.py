@@ -148,6 +148,11 @@ class Settings(BaseSettings):
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_whatsapp_from: str | None = None
+    # Meta's status webhook: the app secret that signs it (X-Hub-Signature-256) and the
+    # verify token its subscription handshake presents. Twilio signs with its auth token.
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    webhook_allow_private_destinations: bool = False
     notification_digest_threshold: int = 5
     notification_digest_window_seconds: int = 600
     notification_max_attempts: int = 5

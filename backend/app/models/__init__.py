@@ -18,6 +18,8 @@ from app.models.report_schedule import ReportSchedule
 from app.models.rule import Rule, RuleCooldown, RuleState
 from app.models.shift import Shift
 from app.models.user import RefreshToken, User, UserToken
+from app.models.webhook import WebhookEndpoint
+from app.models.whatsapp_template import WhatsAppTemplate
 
 __all__ = [
     "Alert",
@@ -44,5 +46,7 @@ __all__ = [
     "UserToken",
     "VirtualMeter",
     "VirtualMeterTerm",
+    "WebhookEndpoint",
+    "WhatsAppTemplate",
     "tenant_tables",
 ]

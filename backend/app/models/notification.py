@@ -12,9 +12,22 @@ DELIVERY_SENT = "sent"
 DELIVERY_RETRYING = "retrying"
 DELIVERY_FAILED = "failed"
 DELIVERY_DIGESTED = "digested"
+# Reported later by the WhatsApp provider's status callbacks: "sent" only means the provider
+# accepted the message.
+DELIVERY_DELIVERED = "delivered"
+DELIVERY_READ = "read"
 
 KIND_ALERT = "alert"
 KIND_DIGEST = "digest"
+
+# What happened to the alert a delivery tells of. Webhook endpoints choose the events they
+# receive; "test" is the ping an admin sends to check an endpoint.
+EVENT_RAISED = "raised"
+EVENT_ACKNOWLEDGED = "acknowledged"
+EVENT_RESOLVED = "resolved"
+EVENT_ESCALATED = "escalated"
+EVENT_TEST = "test"
+WEBHOOK_EVENTS = (EVENT_RAISED, EVENT_ACKNOWLEDGED, EVENT_RESOLVED, EVENT_ESCALATED)
 
 
 class NotificationDelivery(IdMixin, TenantMixin, UpdatedMixin, Base):
@@ -23,12 +36,14 @@ class NotificationDelivery(IdMixin, TenantMixin, UpdatedMixin, Base):
         # The storm check counts what one recipient was sent recently.
         Index("ix_notification_deliveries_recipient_created_at", "factory_id", "channel",
               "recipient", "created_at"),
+        # Status callbacks name the provider's message id, never our factory.
+        Index("ix_notification_deliveries_provider_message_id", "provider_message_id"),
     )
 
     alert_id: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("alerts.id", ondelete="SET NULL"), index=True, nullable=True
     )
-    channel: Mapped[str] = mapped_column(String(16), nullable=False)  # email | whatsapp
+    channel: Mapped[str] = mapped_column(String(16), nullable=False)  # email|whatsapp|webhook
     recipient: Mapped[str] = mapped_column(String(254), nullable=False)
     status: Mapped[str] = mapped_column(String(16), default=DELIVERY_PENDING, nullable=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
@@ -45,3 +60,16 @@ class NotificationDelivery(IdMixin, TenantMixin, UpdatedMixin, Base):
     # the unique index lets racing workers open only one digest per recipient.
     open_digest_key: Mapped[str | None] = mapped_column(String(64), nullable=True,
                                                         unique=True)
+    event: Mapped[str] = mapped_column(String(16), default=EVENT_RAISED,
+                                       server_default=EVENT_RAISED, nullable=False)
+    # The endpoint a webhook delivery goes to (the recipient column holds its name).
+    webhook_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("webhook_endpoints.id", ondelete="SET NULL"), index=True,
+        nullable=True
+    )
+    # The provider's id of the message (a WhatsApp "wamid." id, a Twilio "SM" SID), which its
+    # status callbacks name; and the provider's or endpoint's error code when it failed.
+    provider_message_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

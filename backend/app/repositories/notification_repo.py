@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
@@ -13,8 +14,30 @@ from app.models.user import KIND_PERSON, User
 from app.repositories.base import TenantRepository
 
 
+@dataclass(frozen=True)
+class DeliveryFilters:
+    channel: str | None = None
+    status: str | None = None
+    alert_id: int | None = None
+    webhook_id: int | None = None
+
+
 class NotificationRepository(TenantRepository[NotificationDelivery]):
     model = NotificationDelivery
+
+    async def search(self, filters: DeliveryFilters, *, offset: int, limit: int
+                     ) -> tuple[list[NotificationDelivery], int]:
+        stmt = self.select()
+        if filters.channel:
+            stmt = stmt.where(NotificationDelivery.channel == filters.channel)
+        if filters.status:
+            stmt = stmt.where(NotificationDelivery.status == filters.status)
+        if filters.alert_id is not None:
+            stmt = stmt.where(NotificationDelivery.alert_id == filters.alert_id)
+        if filters.webhook_id is not None:
+            stmt = stmt.where(NotificationDelivery.webhook_id == filters.webhook_id)
+        return await self.page(stmt, offset=offset, limit=limit,
+                               order_by=(NotificationDelivery.id.desc(),))
 
     async def recent(self, channel: str, recipient: str, since: datetime
                      ) -> tuple[int, datetime | None]:

@@ -5,6 +5,7 @@ shapes, retry classification with backoff, and digests instead of storms."""
 from __future__ import annotations
 
 import base64
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,12 +13,9 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from app.core.database import session_scope
-from app.models import Alert, NotificationDelivery, Rule
-from app.repositories.alert_repo import open_key
+from app.models import NotificationDelivery
 from app.services.alerts.notifications import NotificationService, retry_delay, rule_recipients
-from app.stores.resources import Resources
-
-T0 = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)
+from tests.support.alert_builders import add_alert, add_rule, add_template, plan_and_send
 
 
 @pytest.fixture
@@ -34,62 +32,11 @@ def notify_settings(settings, inbox, provider):
     })
 
 
-@pytest.fixture
-async def resources_for():
-    built = []
-
-    async def build(settings) -> Resources:
-        resources = Resources.from_settings(settings)
-        await resources.start()
-        built.append(resources)
-        return resources
-
-    yield build
-    for resources in built:
-        await resources.close()
-
-
-async def add_rule(owner, **fields) -> Rule:
-    fields.setdefault("name", "High power")
-    fields.setdefault("condition", {"parameter": "power_kw", "operator": ">", "value": 100})
-    fields.setdefault("channels", ["email"])
-    async with session_scope() as session:
-        rule = Rule(factory_id=owner.id, **fields)
-        session.add(rule)
-        await session.commit()
-        return rule
-
-
-async def add_alert(owner, rule, device, minutes=0, severity="critical") -> Alert:
-    moment = T0 + timedelta(minutes=minutes)
-    async with session_scope() as session:
-        alert = Alert(factory_id=owner.id, rule_id=rule.id, device_id=device.id,
-                      open_key=f"{open_key(rule.id, device.id)}:{minutes}", severity=severity,
-                      title=f"{rule.name} on {device.name}",
-                      message=f"power_kw > 100 holds on {device.name}: power_kw = 130.5.",
-                      values={"power_kw": 130.5, "voltage": 231.0}, status="open",
-                      triggered_at=moment, last_triggered_at=moment)
-        session.add(alert)
-        await session.commit()
-        return alert
-
-
 async def deliveries(owner) -> list[NotificationDelivery]:
     async with session_scope() as session:
         rows = await session.execute(select(NotificationDelivery).where(
             NotificationDelivery.factory_id == owner.id).order_by(NotificationDelivery.id))
         return list(rows.scalars())
-
-
-async def plan_and_send(resources, owner, alert, now=None):
-    async with session_scope() as session:
-        dispatch = await NotificationService(session, resources, owner.id).plan(alert.id, now)
-    results = []
-    for delivery_id in dispatch.send_now:
-        async with session_scope() as session:
-            results.append(await NotificationService(session, resources, owner.id)
-                           .send(delivery_id))
-    return dispatch, results
 
 
 # --- recipients ----------------------------------------------------------------------------
@@ -153,6 +100,7 @@ async def test_whatsapp_through_meta_cloud_api(make, tenant, resources_for, noti
     device = await make.device(tenant, name="Pump 2")
     rule = await add_rule(tenant, channels=["whatsapp"],
                           recipients={"phones": ["+4915111111111"]})
+    await add_template(tenant)
     alert = await add_alert(tenant, rule, device)
     resources = await resources_for(notify_settings)
     before = len(provider.requests)
@@ -163,20 +111,32 @@ async def test_whatsapp_through_meta_cloud_api(make, tenant, resources_for, noti
     assert request.headers["Authorization"] == "Bearer meta-token"
     body = request.json()
     assert (body["messaging_product"], body["to"], body["type"]) == (
-        "whatsapp", "4915111111111", "text")
-    assert "High power on Pump 2" in body["text"]["body"]
-    assert f"/machines/{device.id}" in body["text"]["body"]
+        "whatsapp", "4915111111111", "template")
+    template = body["template"]
+    assert (template["name"], template["language"]) == ("factory_alert", {"code": "en_US"})
+    [component] = template["components"]
+    assert component["type"] == "body"
+    assert [p["text"] for p in component["parameters"]] == [
+        "CRITICAL", "High power on Pump 2", "Pump 2",
+        f"https://ops.example.com/machines/{device.id}"]
+    [row] = await deliveries(tenant)
+    assert row.provider_message_id == "wamid.test"
 
 
 async def test_whatsapp_through_twilio(make, tenant, resources_for, notify_settings, provider):
     device = await make.device(tenant, name="Pump 3")
     rule = await add_rule(tenant, channels=["whatsapp"],
                           recipients={"phones": ["+4915122222222"]})
+    await add_template(tenant)
     alert = await add_alert(tenant, rule, device)
     resources = await resources_for(notify_settings.model_copy(
         update={"whatsapp_provider": "twilio"}))
     before = len(provider.requests)
-    _, results = await plan_and_send(resources, tenant, alert)
+    provider.reply = {"sid": "SM" + "f" * 32, "status": "queued"}
+    try:
+        _, results = await plan_and_send(resources, tenant, alert)
+    finally:
+        provider.reply = {"messages": [{"id": "wamid.test"}]}
     assert [r.status for r in results] == ["sent"]
     [request] = provider.requests[before:]
     assert request.path == "/twilio/2010-04-01/Accounts/AC123/Messages.json"
@@ -185,7 +145,14 @@ async def test_whatsapp_through_twilio(make, tenant, resources_for, notify_setti
         b"AC123:twilio-secret").decode()
     form = request.form()
     assert form["From"] == "whatsapp:+14155238886" and form["To"] == "whatsapp:+4915122222222"
-    assert "High power on Pump 3" in form["Body"]
+    assert "Body" not in form
+    assert form["ContentSid"] == "HX" + "0123456789abcdef" * 2
+    assert json.loads(form["ContentVariables"]) == {
+        "1": "CRITICAL", "2": "High power on Pump 3", "3": "Pump 3",
+        "4": f"https://ops.example.com/machines/{device.id}"}
+    assert form["StatusCallback"] == "https://ops.example.com/api/v1/callbacks/whatsapp/twilio"
+    [row] = await deliveries(tenant)
+    assert row.provider_message_id == "SM" + "f" * 32
 
 
 # --- failures ------------------------------------------------------------------------------
@@ -203,6 +170,7 @@ async def test_transient_failures_retry_permanent_ones_do_not(
     device = await make.device(tenant)
     rule = await add_rule(tenant, channels=[channel], recipients={
         "emails": ["retry@plant.example"], "phones": ["+4915133333333"]})
+    await add_template(tenant)
     alert = await add_alert(tenant, rule, device)
     resources = await resources_for(notify_settings)
     (inbox if channel == "email" else provider).failures.append(failure)
@@ -227,6 +195,7 @@ async def test_attempts_are_bounded(make, tenant, resources_for, notify_settings
     device = await make.device(tenant)
     rule = await add_rule(tenant, channels=["whatsapp"],
                           recipients={"phones": ["+4915144444444"]})
+    await add_template(tenant)
     alert = await add_alert(tenant, rule, device)
     resources = await resources_for(notify_settings)
     provider.failures.extend([503, 503, 503])

@@ -39,6 +39,7 @@ async def _foreign_resources(make, owner) -> dict[str, int | str]:
         Rule,
         Shift,
         VirtualMeter,
+        WebhookEndpoint,
     )
 
     now = datetime.now(UTC)
@@ -66,7 +67,11 @@ async def _foreign_resources(make, owner) -> dict[str, int | str]:
     shift = await _insert(Shift(factory_id=fid, name="Early", start_time="06:00",
                                 end_time="14:00", days=[0]))
     api_key = await make.api_key(owner)
+    webhook = await _insert(WebhookEndpoint(factory_id=fid, name="Sweep hook",
+                                            url="https://hooks.example.com/x",
+                                            secret="whsec_sweep", events=["raised"]))
     return {
+        "webhook_id": webhook.id,
         "api_key_id": api_key.row.id,
         "device_id": device.id,
         "parameter_id": parameter.id,

@@ -64,17 +64,23 @@ class RecordedRequest:
     def json(self):
         return json.loads(self.body)
 
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
+
     def form(self) -> dict[str, str]:
         return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
 
 
 class HttpRecorder:
-    """Answers 200 `{"messages": [{"id": ...}]}` to every POST, unless a failure status is
-    queued in `failures`."""
+    """Answers 200 with `reply` (Meta's `{"messages": [{"id": ...}]}` unless a test sets
+    another) to every POST, unless a failure status is queued in `failures`. Every attempt,
+    failed ones included, is counted in `attempts`."""
 
     def __init__(self) -> None:
         self.requests: list[RecordedRequest] = []
         self.failures: deque[int] = deque()
+        self.reply: dict = {"messages": [{"id": "wamid.test"}]}
+        self.attempts = 0
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -82,10 +88,11 @@ class HttpRecorder:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 status = recorder.failures.popleft() if recorder.failures else 200
+                recorder.attempts += 1
                 if status == 200:
                     recorder.requests.append(RecordedRequest(self.path, dict(self.headers),
                                                              body))
-                payload = json.dumps({"messages": [{"id": "wamid.test"}]} if status == 200
+                payload = json.dumps(recorder.reply if status == 200
                                      else {"error": {"code": status}}).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -9,6 +9,7 @@ from app.api.v1 import (
     assets,
     audit,
     auth,
+    callbacks,
     dashboard,
     devices,
     energy,
@@ -17,6 +18,7 @@ from app.api.v1 import (
     kpis,
     lifecycle,
     mqtt,
+    notifications,
     production,
     report_schedules,
     reports,
@@ -30,7 +32,7 @@ api_router = APIRouter(prefix="/api/v1")
 # Schedules before reports: /reports/schedules must not be read as /reports/{report_id}.
 for module in (auth, factories, devices, kpis, telemetry, energy, assets, production, shifts,
                dashboard, rules, alerts, users, api_keys, audit, mqtt, analytics,
-               report_schedules, reports, files):
+               report_schedules, reports, files, notifications, callbacks):
     api_router.include_router(module.router)
 # Retention and storage of the factory, beside its settings.
 api_router.include_router(lifecycle.router)

@@ -4,7 +4,7 @@ text for WhatsApp. Also the digest that replaces a storm of them. Pure functions
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -30,6 +30,9 @@ class AlertFacts:
     triggered_at: datetime
     factory_name: str
     timezone: str
+    rule_id: int | None = None
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class Message:
     text: str
     html: str
     short: str
+    # The facts a WhatsApp template's variables are filled from
+    # (app.models.whatsapp_template.TEMPLATE_FIELDS), and which template carries it.
+    fields: dict[str, str] = field(default_factory=dict)
+    purpose: str = "alert"
 
 
 def machine_link(public_url: str, device_id: int | None) -> str:
@@ -94,7 +101,11 @@ def alert_message(facts: AlertFacts, public_url: str) -> Message:
     shown = ", ".join(f"{k} = {v}" for k, v in values)
     short = (f"[{severity}] {facts.title}\n{device} at {when}"
              + (f"\n{shown}" if shown else "") + f"\n{link}")
-    return Message(subject, "\n".join(text_lines), html, short)
+    fields = {"severity": severity, "title": facts.title, "device": device, "rule": rule,
+              "triggered_at": when, "values": shown, "message": facts.message,
+              "factory": facts.factory_name, "link": link, "count": "1",
+              "summary": facts.title}
+    return Message(subject, "\n".join(text_lines), html, short, fields)
 
 
 def digest_message(items: Sequence[AlertFacts], factory_name: str, timezone: str,
@@ -122,4 +133,7 @@ def digest_message(items: Sequence[AlertFacts], factory_name: str, timezone: str
             + f"<p><a href='{escape(alerts_link, quote=True)}'>All alerts</a></p>"
             "</body></html>")
     short = "\n".join([subject, *lines[:5], alerts_link])
-    return Message(subject, text, html, short)
+    summary = "; ".join(f"[{f.severity.upper()}] {f.title}" for f in listed[:5])
+    fields = {"count": str(count), "factory": factory_name, "link": alerts_link,
+              "summary": summary + ("; ..." if count > 5 else ""), "title": subject}
+    return Message(subject, text, html, short, fields, purpose="digest")

@@ -10,7 +10,7 @@ the recent messages opened ends. Only one digest collects per recipient at a tim
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,35 +20,46 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.logging import get_logger
 from app.models.alert import Alert
 from app.models.notification import (
+    DELIVERY_DELIVERED,
     DELIVERY_DIGESTED,
     DELIVERY_FAILED,
     DELIVERY_PENDING,
+    DELIVERY_READ,
     DELIVERY_RETRYING,
     DELIVERY_SENT,
+    EVENT_RAISED,
+    EVENT_RESOLVED,
     KIND_ALERT,
     KIND_DIGEST,
     NotificationDelivery,
 )
 from app.models.rule import Rule
+from app.models.whatsapp_template import PURPOSE_RESOLVED
 from app.repositories.alert_repo import AlertRepository
 from app.repositories.device_repo import DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.notification_repo import NotificationRepository, RecipientRepository
 from app.repositories.rule_repo import RuleRepository
+from app.repositories.webhook_repo import WebhookRepository
 from app.services.alerts.messages import AlertFacts, Message, alert_message, digest_message
 from app.services.alerts.senders import (
     CHANNEL_EMAIL,
+    CHANNEL_WEBHOOK,
     CHANNEL_WHATSAPP,
     CHANNELS,
     DeliveryError,
     senders_for,
 )
+from app.services.alerts.webhook_payloads import event_name, webhook_body
+from app.services.alerts.webhooks import add_webhook_deliveries
+from app.services.alerts.whatsapp_setup import template_choice
 from app.stores.resources import Resources
 
 log = get_logger(__name__)
 
 RETRY_MAX_SECONDS = 3600.0
-FINISHED = (DELIVERY_SENT, DELIVERY_FAILED, DELIVERY_DIGESTED)
+FINISHED = (DELIVERY_SENT, DELIVERY_FAILED, DELIVERY_DIGESTED, DELIVERY_DELIVERED,
+            DELIVERY_READ)
 
 
 def digest_key(factory_id: int, channel: str, recipient: str) -> str:
@@ -123,8 +134,13 @@ class NotificationService:
             dispatch.send_now = [d.id for d in existing if d.status == DELIVERY_PENDING]
             await self.session.rollback()
             return dispatch
+        # The factory's webhook endpoints hear of every alert, whatever the rule's channels.
+        for delivery in await add_webhook_deliveries(self.session, self.factory_id, alert_id,
+                                                     EVENT_RAISED, now):
+            dispatch.send_now.append(delivery.id)
         rule = await RuleRepository(self.session, self.factory_id).get(alert.rule_id)
         if rule is None or not rule.channels:
+            await self.session.commit()
             return dispatch
         users = await RecipientRepository(self.session, self.factory_id).active_users()
         for channel, recipient in rule_recipients(rule, users):
@@ -188,23 +204,62 @@ class NotificationService:
             delivery.open_digest_key = None
             await self.session.commit()
         try:
-            message = await self._message(delivery)
-            await senders_for(self.resources).send(delivery.channel, delivery.recipient,
-                                                   message)
+            message_id = await self._deliver(delivery)
         except DeliveryError as exc:
             return await self._failed(delivery, exc)
         delivery.attempts += 1
         delivery.status = DELIVERY_SENT
         delivery.sent_at = datetime.now(UTC)
         delivery.last_error = None
+        delivery.error_code = None
+        delivery.provider_message_id = message_id
         await self.session.commit()
         log.info("notification.sent", delivery_id=delivery.id, channel=delivery.channel,
                  kind=delivery.kind, attempts=delivery.attempts)
         return SendResult(DELIVERY_SENT)
 
+    async def _deliver(self, delivery: NotificationDelivery) -> str | None:
+        """Send one delivery; the provider's message id where it gives one."""
+        senders = senders_for(self.resources)
+        if delivery.channel == CHANNEL_WEBHOOK:
+            await self._send_webhook(delivery)
+            return None
+        message = await self._message(delivery)
+        if delivery.event == EVENT_RESOLVED:
+            message = replace(message, purpose=PURPOSE_RESOLVED)
+        template = None
+        if delivery.channel == CHANNEL_WHATSAPP:
+            template = await template_choice(self.session, self.factory_id, message)
+        return await senders.send(delivery.channel, delivery.recipient, message, template)
+
+    async def _send_webhook(self, delivery: NotificationDelivery) -> None:
+        endpoint = (await WebhookRepository(self.session, self.factory_id).get(
+            delivery.webhook_id) if delivery.webhook_id else None)
+        if endpoint is None:
+            raise DeliveryError("the webhook endpoint was removed", transient=False)
+        if not endpoint.is_active:
+            raise DeliveryError("the webhook endpoint is disabled", transient=False,
+                                code="DISABLED")
+        factory = await FactoryRepository(self.session).get(self.factory_id)
+        factory_name = factory.name if factory else ""
+        facts = None
+        if delivery.alert_id is not None:
+            alert = await self.alerts.get(delivery.alert_id)
+            if alert is None:
+                raise DeliveryError("the alert no longer exists", transient=False)
+            facts = (await self._facts([alert], factory_name,
+                                       factory.timezone if factory else "UTC"))[0]
+        body = webhook_body(endpoint.format, delivery_id=delivery.id, event=delivery.event,
+                            occurred_at=delivery.created_at, factory_id=self.factory_id,
+                            factory_name=factory_name, facts=facts,
+                            public_url=self.settings.public_url)
+        await senders_for(self.resources).webhooks.send(
+            endpoint, delivery_id=delivery.id, event=event_name(delivery.event), body=body)
+
     async def _failed(self, delivery: NotificationDelivery, exc: DeliveryError) -> SendResult:
         delivery.attempts += 1
         delivery.last_error = exc.reason
+        delivery.error_code = exc.code
         retry_in = None
         if exc.transient and delivery.attempts < self.settings.notification_max_attempts:
             delivery.status = DELIVERY_RETRYING
@@ -248,5 +303,6 @@ class NotificationService:
             alert_id=a.id, title=a.title, message=a.message, severity=a.severity,
             status=a.status, rule_name=rule_names.get(a.rule_id), device_id=a.device_id,
             device_name=names.get(a.device_id), values=a.values or {},
-            triggered_at=a.triggered_at, factory_name=factory_name, timezone=timezone)
+            triggered_at=a.triggered_at, factory_name=factory_name, timezone=timezone,
+            rule_id=a.rule_id, acknowledged_at=a.acknowledged_at, resolved_at=a.resolved_at)
             for a in alerts]
