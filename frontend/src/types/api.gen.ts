@@ -1391,6 +1391,163 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log, newest first: each message's status as its provider last reported it */
+        get: operations["list_deliveries_api_v1_notifications_deliveries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The factory's webhook endpoints (super admin) */
+        get: operations["list_webhooks_api_v1_webhooks_get"];
+        put?: never;
+        /** Add a webhook endpoint; its signing secret is in this answer only (super admin) */
+        post: operations["create_webhook_api_v1_webhooks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint, without its secret (super admin) */
+        get: operations["get_webhook_api_v1_webhooks__webhook_id__get"];
+        put?: never;
+        post?: never;
+        /** Remove a webhook endpoint; its delivery log stays (super admin) */
+        delete: operations["delete_webhook_api_v1_webhooks__webhook_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a webhook endpoint (super admin) */
+        patch: operations["update_webhook_api_v1_webhooks__webhook_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the signing secret; the new one is in this answer only (super admin) */
+        post: operations["rotate_webhook_secret_api_v1_webhooks__webhook_id__rotate_secret_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the endpoint a signed ping; follow it in the delivery log (super admin) */
+        post: operations["test_webhook_api_v1_webhooks__webhook_id__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/whatsapp/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider, the factory's templates and the status callback URLs (super admin) */
+        get: operations["get_whatsapp_setup_api_v1_whatsapp_setup_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/whatsapp/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the approved templates WhatsApp messages are sent as (super admin) */
+        put: operations["put_whatsapp_templates_api_v1_whatsapp_templates_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/whatsapp/meta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meta's subscription handshake: echoes hub.challenge for our verify token */
+        get: operations["meta_subscribe_api_v1_callbacks_whatsapp_meta_get"];
+        put?: never;
+        /** Meta's message status webhook, signed with X-Hub-Signature-256 */
+        post: operations["meta_statuses_api_v1_callbacks_whatsapp_meta_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/whatsapp/twilio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Twilio's StatusCallback, signed with X-Twilio-Signature */
+        post: operations["twilio_status_api_v1_callbacks_whatsapp_twilio_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/factories/current/data-lifecycle": {
         parameters: {
             query?: never;
@@ -2140,6 +2297,62 @@ export interface components {
             storage: components["schemas"]["StorageUseRead"] | null;
             rollups: components["schemas"]["RollupCoverageRead"] | null;
         };
+        /** DeliveryRead */
+        DeliveryRead: {
+            /** Id */
+            id: number;
+            /** Alert Id */
+            alert_id: number | null;
+            /** Channel */
+            channel: string;
+            /**
+             * Recipient
+             * @description Email address, phone number or webhook endpoint name
+             */
+            recipient: string;
+            /**
+             * Event
+             * @description raised, acknowledged, resolved, escalated or test
+             */
+            event: string;
+            /**
+             * Kind
+             * @description alert, or digest for a summary sent instead of a storm
+             */
+            kind: string;
+            /**
+             * Status
+             * @description pending, retrying, sent (accepted by the provider), delivered, read, failed or digested
+             */
+            status: string;
+            /** Attempts */
+            attempts: number;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Error Code
+             * @description The provider's or endpoint's error code
+             */
+            error_code: string | null;
+            /** Webhook Id */
+            webhook_id: number | null;
+            /** Sent At */
+            sent_at: string | null;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Read At */
+            read_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** DeviceCounts */
         DeviceCounts: {
             /** Total */
@@ -2580,6 +2793,10 @@ export interface components {
         Envelope_DataLifecycleRead_: {
             data: components["schemas"]["DataLifecycleRead"];
         };
+        /** Envelope[DeliveryRead] */
+        Envelope_DeliveryRead_: {
+            data: components["schemas"]["DeliveryRead"];
+        };
         /** Envelope[DeviceEnergy] */
         Envelope_DeviceEnergy_: {
             data: components["schemas"]["DeviceEnergy"];
@@ -2668,6 +2885,25 @@ export interface components {
         Envelope_VirtualMeterRead_: {
             data: components["schemas"]["VirtualMeterRead"];
         };
+        /** Envelope[WebhookCreated] */
+        Envelope_WebhookCreated_: {
+            data: components["schemas"]["WebhookCreated"];
+        };
+        /** Envelope[WebhookRead] */
+        Envelope_WebhookRead_: {
+            data: components["schemas"]["WebhookRead"];
+        };
+        /** Envelope[WhatsAppSetup] */
+        Envelope_WhatsAppSetup_: {
+            data: components["schemas"]["WhatsAppSetup"];
+        };
+        /** Envelope[dict[str, int]] */
+        Envelope_dict_str__int__: {
+            /** Data */
+            data: {
+                [key: string]: number;
+            };
+        };
         /** Envelope[list[AlertRead]] */
         Envelope_list_AlertRead__: {
             /** Data */
@@ -2707,6 +2943,11 @@ export interface components {
         Envelope_list_VirtualMeterRead__: {
             /** Data */
             data: components["schemas"]["VirtualMeterRead"][];
+        };
+        /** Envelope[list[WebhookRead]] */
+        Envelope_list_WebhookRead__: {
+            /** Data */
+            data: components["schemas"]["WebhookRead"][];
         };
         /** FactoryBrief */
         FactoryBrief: {
@@ -2968,6 +3209,17 @@ export interface components {
         ListEnvelope_AuditEntryRead_: {
             /** Data */
             data: components["schemas"]["AuditEntryRead"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Per Page */
+            per_page: number;
+        };
+        /** ListEnvelope[DeliveryRead] */
+        ListEnvelope_DeliveryRead_: {
+            /** Data */
+            data: components["schemas"]["DeliveryRead"][];
             /** Total */
             total: number;
             /** Page */
@@ -4524,6 +4776,219 @@ export interface components {
             node_id?: number | null;
             /** Terms */
             terms?: components["schemas"]["MeterTerm"][] | null;
+        };
+        /**
+         * WebhookCreate
+         * @example {
+         *       "events": [
+         *         "raised",
+         *         "resolved"
+         *       ],
+         *       "format": "json",
+         *       "is_active": true,
+         *       "name": "Maintenance system",
+         *       "url": "https://cmms.example.com/hooks/factoryops"
+         *     }
+         */
+        WebhookCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Url
+             * @description http(s) URL; private and loopback addresses are refused unless the platform allows them
+             */
+            url: string;
+            /**
+             * Events
+             * @description Alert events the endpoint receives
+             */
+            events: ("raised" | "acknowledged" | "resolved" | "escalated")[];
+            /**
+             * Format
+             * @description json: the signed event document; slack / teams: a message those incoming webhooks display
+             * @default json
+             * @enum {string}
+             */
+            format: "json" | "slack" | "teams";
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
+        };
+        /** WebhookCreated */
+        WebhookCreated: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Url */
+            url: string;
+            /** Events */
+            events: string[];
+            /** Format */
+            format: string;
+            /** Is Active */
+            is_active: boolean;
+            /**
+             * Secret Hint
+             * @description The secret's last characters, to recognise it
+             */
+            secret_hint: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Secret
+             * @description Signing secret: shown in this answer only, store it now
+             * @example whsec_<43 characters>
+             */
+            secret: string;
+        };
+        /** WebhookRead */
+        WebhookRead: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Url */
+            url: string;
+            /** Events */
+            events: string[];
+            /** Format */
+            format: string;
+            /** Is Active */
+            is_active: boolean;
+            /**
+             * Secret Hint
+             * @description The secret's last characters, to recognise it
+             */
+            secret_hint: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** WebhookUpdate */
+        WebhookUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Url */
+            url?: string | null;
+            /** Events */
+            events?: ("raised" | "acknowledged" | "resolved" | "escalated")[] | null;
+            /** Format */
+            format?: ("json" | "slack" | "teams") | null;
+            /** Is Active */
+            is_active?: boolean | null;
+        };
+        /** WhatsAppSetup */
+        WhatsAppSetup: {
+            /**
+             * Provider
+             * @description none, meta or twilio (WHATSAPP_PROVIDER)
+             */
+            provider: string;
+            /** Templates */
+            templates: components["schemas"]["WhatsAppTemplateRead"][];
+            /**
+             * Fields
+             * @description Alert facts a template variable can carry
+             */
+            fields: string[];
+            /** Meta Callback Url */
+            meta_callback_url: string;
+            /** Twilio Callback Url */
+            twilio_callback_url: string;
+            /**
+             * Callbacks Verified
+             * @description Whether the provider's status callbacks can be checked (secret configured)
+             */
+            callbacks_verified: boolean;
+        };
+        /**
+         * WhatsAppTemplateIn
+         * @example {
+         *       "meta_language": "en_US",
+         *       "meta_name": "factory_alert",
+         *       "parameters": [
+         *         "severity",
+         *         "title",
+         *         "device",
+         *         "triggered_at",
+         *         "link"
+         *       ],
+         *       "purpose": "alert",
+         *       "twilio_content_sid": "HXb5b62575e6e4ff6129ad7c8efe1f983e"
+         *     }
+         */
+        WhatsAppTemplateIn: {
+            /**
+             * Purpose
+             * @enum {string}
+             */
+            purpose: "alert" | "resolved" | "digest";
+            /**
+             * Meta Name
+             * @description Meta: the approved template's name
+             */
+            meta_name?: string | null;
+            /**
+             * Meta Language
+             * @description Meta: the template's language code, e.g. en or en_US
+             */
+            meta_language?: string | null;
+            /**
+             * Twilio Content Sid
+             * @description Twilio: the Content Template's SID
+             */
+            twilio_content_sid?: string | null;
+            /**
+             * Parameters
+             * @description Alert facts filling the template's variables {{1}}, {{2}}, ... in this order
+             */
+            parameters?: ("severity" | "title" | "device" | "rule" | "triggered_at" | "values" | "message" | "factory" | "link" | "count" | "summary")[];
+        };
+        /** WhatsAppTemplateRead */
+        WhatsAppTemplateRead: {
+            /** Purpose */
+            purpose: string;
+            /** Meta Name */
+            meta_name: string | null;
+            /** Meta Language */
+            meta_language: string | null;
+            /** Twilio Content Sid */
+            twilio_content_sid: string | null;
+            /** Parameters */
+            parameters: string[];
+            /**
+             * Configured
+             * @description Whether this purpose has a template of its own (otherwise the alert template is used)
+             */
+            configured: boolean;
+            /** Updated At */
+            updated_at: string | null;
+        };
+        /** WhatsAppTemplatesPut */
+        WhatsAppTemplatesPut: {
+            /**
+             * Templates
+             * @description The factory's templates; a purpose left out has none (its messages use the alert template)
+             */
+            templates: components["schemas"]["WhatsAppTemplateIn"][];
         };
     };
     responses: never;
@@ -7960,6 +8425,380 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_deliveries_api_v1_notifications_deliveries_get: {
+        parameters: {
+            query?: {
+                channel?: ("email" | "whatsapp" | "webhook") | null;
+                status?: ("pending" | "retrying" | "sent" | "delivered" | "read" | "failed" | "digested") | null;
+                alert_id?: number | null;
+                webhook_id?: number | null;
+                /** @description 1-based page number */
+                page?: number;
+                /** @description Page size, at most 100 */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEnvelope_DeliveryRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_webhooks_api_v1_webhooks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_list_WebhookRead__"];
+                };
+            };
+        };
+    };
+    create_webhook_api_v1_webhooks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_WebhookCreated_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_webhook_api_v1_webhooks__webhook_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_WebhookRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_webhook_api_v1_webhooks__webhook_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_webhook_api_v1_webhooks__webhook_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_WebhookRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    rotate_webhook_secret_api_v1_webhooks__webhook_id__rotate_secret_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_WebhookCreated_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    test_webhook_api_v1_webhooks__webhook_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_DeliveryRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_whatsapp_setup_api_v1_whatsapp_setup_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_WhatsAppSetup_"];
+                };
+            };
+        };
+    };
+    put_whatsapp_templates_api_v1_whatsapp_templates_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WhatsAppTemplatesPut"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_WhatsAppSetup_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    meta_subscribe_api_v1_callbacks_whatsapp_meta_get: {
+        parameters: {
+            query?: {
+                "hub.mode"?: string | null;
+                "hub.verify_token"?: string | null;
+                "hub.challenge"?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    meta_statuses_api_v1_callbacks_whatsapp_meta_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_dict_str__int__"];
+                };
+            };
+        };
+    };
+    twilio_status_api_v1_callbacks_whatsapp_twilio_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_dict_str__int__"];
                 };
             };
         };
