@@ -54,6 +54,8 @@ class DiskSpool:
             self.bytes += path.stat().st_size
             if path.suffix == POINTS_SUFFIX:
                 self.points += self._count(path)
+            # A clock set back since the last run must not file new batches before old ones.
+            self._last_stamp = max(self._last_stamp, self._stamp(path))
 
     @staticmethod
     def _count(path: Path) -> int:
@@ -61,6 +63,13 @@ class DiskSpool:
         try:
             return int(path.stem.rsplit("-", 1)[1])
         except (IndexError, ValueError):
+            return 0
+
+    @staticmethod
+    def _stamp(path: Path) -> int:
+        try:
+            return int(path.name.split("-", 1)[0])
+        except ValueError:
             return 0
 
     def files(self) -> list[Path]:

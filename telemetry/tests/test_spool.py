@@ -35,6 +35,15 @@ def test_points_and_held_messages_come_back_in_order(tmp_path):
     assert (again.points, again.bytes, again.files()) == (0, 0, [])
 
 
+def test_batches_spooled_after_a_restart_with_the_clock_set_back_come_after(tmp_path,
+                                                                            monkeypatch):
+    DiskSpool(tmp_path, max_bytes=1_000_000).put_points(points(2))
+    monkeypatch.setattr("telemetry.spool.time.time_ns", lambda: 1_000)  # the clock went back
+    again = DiskSpool(tmp_path, max_bytes=1_000_000)
+    again.put_points(points(3, start=100))
+    assert [again.read_points(f) for f in again.files()] == [points(2), points(3, start=100)]
+
+
 def test_a_full_spool_refuses_and_keeps_nothing_half_written(tmp_path):
     spool = DiskSpool(tmp_path, max_bytes=600)
     spool.put_points(points(5))
