@@ -9,6 +9,7 @@ that rules and anomaly detection have something to find."""
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import random
 import signal
@@ -18,6 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import orjson
 import paho.mqtt.client as paho
@@ -222,9 +224,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def load_state(path: str, machines: list[Machine]) -> bool:
     """Energy counters only ever grow, across restarts too: a counter that jumped back would
     read as a meter reset."""
-    import json
-    from pathlib import Path
-
     file = Path(path)
     if not path or not file.is_file():
         return False
@@ -236,9 +235,6 @@ def load_state(path: str, machines: list[Machine]) -> bool:
 
 
 def save_state(path: str, machines: list[Machine]) -> None:
-    import json
-    from pathlib import Path
-
     if not path:
         return
     file = Path(path)

@@ -10,6 +10,7 @@ from typing import Any
 
 from celery import Celery
 from kombu import Exchange, Queue
+from kombu.transport import sqlalchemy as sqla_transport
 
 from app.core.config import Settings, get_settings
 
@@ -62,8 +63,6 @@ def _tune_sqlite_transport() -> None:
     # kombu's SQLAlchemy transport polls once a second by default, which would add up to a
     # second to every alert. Passing polling_interval through broker_transport_options
     # crashes kombu 5.7, so set the class default instead.
-    from kombu.transport import sqlalchemy as sqla_transport
-
     sqla_transport.Transport.polling_interval = 0.1
 
 

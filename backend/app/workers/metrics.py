@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 
+import redis
 from celery import signals
 from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess, start_http_server
 from prometheus_client.core import GaugeMetricFamily
@@ -57,8 +58,6 @@ class QueueDepthCollector:
         family = GaugeMetricFamily("factoryops_worker_queue_depth", "Messages waiting",
                                    labels=["queue"])
         if self.broker_url.startswith("redis"):
-            import redis
-
             client = redis.Redis.from_url(self.broker_url, socket_timeout=2)
             try:
                 for queue in self.queues:

@@ -21,6 +21,13 @@ from collections.abc import Coroutine
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+from celery.signals import (
+    setup_logging,
+    worker_process_init,
+    worker_process_shutdown,
+    worker_shutdown,
+)
+
 from app.core.config import get_settings
 from app.core.database import Database, dispose_database, set_database
 from app.core.logging import configure_logging, get_logger
@@ -136,13 +143,6 @@ def _start_early(**_: Any) -> None:
 
 
 def _connect_worker_signals() -> None:
-    from celery.signals import (
-        setup_logging,
-        worker_process_init,
-        worker_process_shutdown,
-        worker_shutdown,
-    )
-
     setup_logging.connect(configure_worker_logging, weak=False)
     worker_process_init.connect(_start_early, weak=False)
     # Children stop on worker_process_shutdown; a solo or threads pool runs tasks in the

@@ -14,6 +14,7 @@ from app.stores.objects.base import (
     factory_key,
     factory_of,
 )
+from app.stores.objects.local import LocalObjectStore
 
 if TYPE_CHECKING:
     from app.core.config import Settings
@@ -33,6 +34,8 @@ __all__ = [
 def build_object_store(settings: Settings) -> ObjectStore:
     """The adapter `settings.object_store` names, not yet started."""
     if settings.object_store == "s3":
+        # Imported only when chosen: the S3 SDK (minio, urllib3) adds about a second and 80
+        # modules to the start of every process, which the local-folder default never uses.
         from app.stores.objects.s3 import S3ObjectStore
 
         return S3ObjectStore(endpoint=settings.s3_endpoint, access_key=settings.s3_access_key,
@@ -40,8 +43,6 @@ def build_object_store(settings: Settings) -> ObjectStore:
                              bucket=settings.s3_bucket, secure=settings.s3_secure,
                              region=settings.s3_region)
     if settings.object_store == "local":
-        from app.stores.objects.local import LocalObjectStore
-
         return LocalObjectStore(settings.objects_dir, public_url=settings.public_url,
                                 link_secret=settings.jwt_secret.get_secret_value(),
                                 link_algorithm=settings.jwt_algorithm)

@@ -4,6 +4,7 @@ The SDK is blocking, so every call runs in a thread. Download links are presigne
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -82,8 +83,6 @@ class S3ObjectStore(ObjectStore):
             await self._ensure_bucket()
 
     async def put_bytes(self, key: str, data: bytes, content_type: str) -> ObjectInfo:
-        import io
-
         await self._ensure_bucket()
         await self._call(self.client.put_object, self.bucket, check_key(key),
                          io.BytesIO(data), len(data), content_type=content_type)

@@ -17,7 +17,9 @@ from app.stores.timeseries.base import (
     TimeSeriesStore,
     TimeSeriesUnavailable,
 )
+from app.stores.timeseries.influx import InfluxTimeSeriesStore
 from app.stores.timeseries.line_protocol import encode_points, is_storable_key
+from app.stores.timeseries.sqlite import SqliteTimeSeriesStore
 
 if TYPE_CHECKING:
     from app.core.config import Settings
@@ -43,11 +45,7 @@ __all__ = [
 def build_timeseries_store(settings: Settings) -> TimeSeriesStore:
     """The adapter `settings.tsdb_backend` names, not yet started."""
     if settings.tsdb_backend == "influxdb":
-        from app.stores.timeseries.influx import InfluxTimeSeriesStore
-
         return InfluxTimeSeriesStore.from_settings(settings)
     if settings.tsdb_backend == "sqlite":
-        from app.stores.timeseries.sqlite import SqliteTimeSeriesStore
-
         return SqliteTimeSeriesStore.from_settings(settings)
     raise ValueError(f"unknown tsdb_backend {settings.tsdb_backend!r}")
