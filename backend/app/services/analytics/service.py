@@ -10,9 +10,10 @@ from app.core.task_queue import QUEUE_ANALYTICS, RUN_ANALYTICS_JOB
 from app.models.analytics_job import AnalyticsJob
 from app.models.device import Device
 from app.repositories.analytics_repo import AnalyticsJobRepository
-from app.repositories.device_repo import DeviceParameterRepository, DeviceRepository
+from app.repositories.device_repo import DeviceParameterRepository
 from app.schemas.analytics import AnalyticsJobRead, AnomalyJobCreate, ForecastJobCreate
 from app.services.analytics.anomaly_detection import resolution_seconds
+from app.services.devices.chosen import chosen_devices
 from app.services.energy import calculator as calc
 from app.services.energy.forecast import MIN_DAYS
 from app.services.jobs.service import JobService
@@ -41,7 +42,7 @@ class AnalyticsService(JobService[AnalyticsJob, AnalyticsJobRead]):
         if body.start >= datetime.now(UTC):
             raise ValidationFailed("start must be in the past: analytics read recorded data.",
                                    code="INVALID_RANGE")
-        devices = await self._devices(body.device_ids)
+        devices = await chosen_devices(self.session, self.factory_id, body.device_ids)
         if isinstance(body, AnomalyJobCreate):
             self._check_anomaly_range(body, span)
             await self._check_parameters(devices, body.parameters)
@@ -51,17 +52,6 @@ class AnalyticsService(JobService[AnalyticsJob, AnalyticsJobRead]):
         request = body.model_dump(mode="json")
         request["device_ids"] = [d.id for d in devices]
         return await self.submit(AnalyticsJob(kind=body.kind, parameters=request))
-
-    async def _devices(self, device_ids: list[int]) -> list[Device]:
-        found = {d.id: d for d in await DeviceRepository(self.session, self.factory_id)
-                 .get_many(device_ids)}
-        missing = [i for i in device_ids if i not in found]
-        if missing:
-            raise ValidationFailed(
-                f"Unknown device{'s' if len(missing) > 1 else ''}: "
-                f"{', '.join(map(str, missing))}.", code="UNKNOWN_DEVICES",
-                details={"device_ids": missing})
-        return [found[i] for i in device_ids]
 
     @staticmethod
     def _check_anomaly_range(body: AnomalyJobCreate, span: timedelta) -> None:

@@ -37,6 +37,7 @@ from app.schemas.asset import (
     VirtualMeterUpdate,
 )
 from app.services.audit.service import AuditService
+from app.services.devices.chosen import chosen_devices
 from app.services.energy.tree import Tree, TreeNode, child_path, path_depth
 
 log = get_logger(__name__)
@@ -206,14 +207,8 @@ class AssetService:
                            code="NODE_NAME_TAKEN")
 
     async def _check_devices(self, device_ids: Sequence[int]) -> dict[int, str]:
-        found = {d.id: d.name for d in await self.devices.get_many(list(device_ids))}
-        missing = [i for i in device_ids if i not in found]
-        if missing:
-            raise ValidationFailed(
-                f"Unknown device{'s' if len(missing) > 1 else ''}: "
-                f"{', '.join(map(str, missing))}.", code="UNKNOWN_DEVICES",
-                details={"device_ids": missing})
-        return found
+        return {d.id: d.name
+                for d in await chosen_devices(self.session, self.factory_id, device_ids)}
 
     # -- virtual meters --------------------------------------------------------------------
     async def load_meter(self, meter_id: int) -> VirtualMeter:

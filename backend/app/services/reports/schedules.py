@@ -11,11 +11,11 @@ from app.core.errors import ValidationFailed, not_found
 from app.core.logging import get_logger
 from app.models.factory import Factory
 from app.models.report_schedule import ReportSchedule
-from app.repositories.device_repo import DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.report_schedule_repo import ReportScheduleRepository
 from app.schemas.common import PageParams
 from app.schemas.report_schedule import Period, ScheduleCreate, ScheduleRead, ScheduleUpdate
+from app.services.devices.chosen import chosen_devices
 from app.services.reports.calendar import RUN_AT, next_run, period_before
 from app.services.reports.service import check_node
 from app.stores.resources import Resources
@@ -105,14 +105,7 @@ class ReportScheduleService:
     async def _check_devices(self, device_ids: list[int] | None) -> None:
         if not device_ids:
             return
-        found = {d.id for d in await DeviceRepository(self.session, self.factory_id)
-                 .get_many(device_ids)}
-        missing = [i for i in device_ids if i not in found]
-        if missing:
-            raise ValidationFailed(
-                f"Unknown device{'s' if len(missing) > 1 else ''}: "
-                f"{', '.join(map(str, missing))}.", code="UNKNOWN_DEVICES",
-                details={"device_ids": missing})
+        await chosen_devices(self.session, self.factory_id, device_ids)
 
     async def _views(self, schedules: list[ReportSchedule]) -> list[ScheduleRead]:
         if not schedules:

@@ -12,9 +12,9 @@ from app.core.errors import ValidationFailed
 from app.core.task_queue import QUEUE_REPORTING, RUN_REPORT_JOB
 from app.models.analytics_job import ReportJob
 from app.repositories.asset_repo import AssetNodeRepository
-from app.repositories.device_repo import DeviceRepository
 from app.repositories.report_repo import ReportJobRepository
 from app.schemas.report import ReportCreate, ReportRead
+from app.services.devices.chosen import chosen_devices
 from app.services.jobs.service import JobService
 
 REPORT_MIN_RANGE = timedelta(hours=1)
@@ -35,14 +35,7 @@ class ReportService(JobService[ReportJob, ReportRead]):
     async def create(self, body: ReportCreate) -> ReportRead:
         check_report_range(body.start, body.end)
         if body.device_ids is not None:
-            found = {d.id for d in await DeviceRepository(self.session, self.factory_id)
-                     .get_many(body.device_ids)}
-            missing = [i for i in body.device_ids if i not in found]
-            if missing:
-                raise ValidationFailed(
-                    f"Unknown device{'s' if len(missing) > 1 else ''}: "
-                    f"{', '.join(map(str, missing))}.", code="UNKNOWN_DEVICES",
-                    details={"device_ids": missing})
+            await chosen_devices(self.session, self.factory_id, body.device_ids)
         await check_node(self.session, self.factory_id, body.node_id)
         request = body.model_dump(mode="json", exclude={"kind", "format"})
         return await self.submit(ReportJob(kind=body.kind, format=body.format,
