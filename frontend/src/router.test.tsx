@@ -25,6 +25,7 @@ describe('routes', () => {
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual([
       'Dashboard',
+      'Energy',
       'Machines',
       'Alerts',
       'Rules',

@@ -13,6 +13,7 @@ import RouteError from '@/pages/RouteError';
 // Pages behind sign-in load on demand: they will carry the charting code, which the
 // sign-in pages should not have to download.
 const Dashboard = lazy(() => import('@/pages/Dashboard'));
+const Energy = lazy(() => import('@/pages/Energy'));
 const Machines = lazy(() => import('@/pages/Machines'));
 const DeviceDetail = lazy(() => import('@/pages/DeviceDetail'));
 const FactorySettings = lazy(() => import('@/pages/FactorySettings'));
@@ -45,6 +46,7 @@ export const routes: RouteObject[] = [
         ),
         children: [
           { path: '/dashboard', element: <Dashboard /> },
+          { path: '/energy', element: <Energy /> },
           { path: '/machines', element: <Machines /> },
           { path: '/machines/:deviceId', element: <DeviceDetail /> },
           { path: '/alerts', element: <Alerts /> },

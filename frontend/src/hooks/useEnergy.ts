@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { getDashboardSummary, getDeviceEnergy } from '@/api/energy';
-import type { EnergyParams } from '@/types/energy';
+import { getDashboardSummary, getDeviceEnergy, getEnergyAnalysis } from '@/api/energy';
+import type { EnergyAnalysisParams, EnergyParams } from '@/types/energy';
 
 export function useDeviceEnergy(deviceId: number, params: EnergyParams = { bucket: 'day' }) {
   return useQuery({
@@ -19,5 +19,17 @@ export function useDashboardSummary() {
     queryFn: ({ signal }) => getDashboardSummary(signal),
     refetchInterval: DASHBOARD_REFRESH_MS,
     staleTime: 10_000,
+  });
+}
+
+/** The Energy page's figures for a range and scope; complete past periods come from the server's cache. */
+export function useEnergyAnalysis(params: EnergyAnalysisParams | null) {
+  return useQuery({
+    queryKey: ['energy', 'analysis', params],
+    queryFn: ({ signal }) => getEnergyAnalysis(params ?? {}, signal),
+    enabled: params !== null,
+    staleTime: 60_000,
+    refetchInterval: 5 * 60_000,
+    placeholderData: (previous) => previous,
   });
 }

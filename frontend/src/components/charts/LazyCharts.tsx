@@ -6,6 +6,8 @@ const TelemetryChartImpl = lazy(() => import('@/components/charts/TelemetryChart
 const LoadCurveChartImpl = lazy(() => import('@/components/charts/LoadCurveChart'));
 const AnomalyChartImpl = lazy(() => import('@/components/charts/AnomalyChart'));
 const ForecastChartImpl = lazy(() => import('@/components/charts/ForecastChart'));
+const EnergyComparisonChartImpl = lazy(() => import('@/components/charts/EnergyComparisonChart'));
+const CusumChartImpl = lazy(() => import('@/components/charts/CusumChart'));
 
 function ChartFallback({ height }: { height: number }) {
   return (
@@ -43,6 +45,22 @@ export function ForecastChart(props: ComponentProps<typeof ForecastChartImpl>) {
   return (
     <Suspense fallback={<ChartFallback height={props.height ?? 300} />}>
       <ForecastChartImpl {...props} />
+    </Suspense>
+  );
+}
+
+export function EnergyComparisonChart(props: ComponentProps<typeof EnergyComparisonChartImpl>) {
+  return (
+    <Suspense fallback={<ChartFallback height={props.height ?? 280} />}>
+      <EnergyComparisonChartImpl {...props} />
+    </Suspense>
+  );
+}
+
+export function CusumChart(props: ComponentProps<typeof CusumChartImpl>) {
+  return (
+    <Suspense fallback={<ChartFallback height={props.height ?? 240} />}>
+      <CusumChartImpl {...props} />
     </Suspense>
   );
 }

@@ -3,6 +3,7 @@ import {
   AnalyticsIcon,
   AuditIcon,
   DashboardIcon,
+  EnergyIcon,
   KeyIcon,
   MachinesIcon,
   ReportsIcon,
@@ -32,6 +33,7 @@ export interface NavItem {
  */
 export const NAV_ITEMS: NavItem[] = [
   { to: '/dashboard', label: 'Dashboard', icon: DashboardIcon },
+  { to: '/energy', label: 'Energy', icon: EnergyIcon },
   { to: '/machines', label: 'Machines', icon: MachinesIcon },
   { to: '/alerts', label: 'Alerts', icon: AlertsIcon },
   { to: '/rules', label: 'Rules', icon: RulesIcon },
