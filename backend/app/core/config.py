@@ -157,6 +157,7 @@ class Settings(BaseSettings):
     notification_digest_window_seconds: int = 600
     notification_max_attempts: int = 5
     notification_retry_base_seconds: float = 30.0
+    notification_sweep_seconds: float = Field(default=30.0, ge=0.2, le=3600)
 
     @field_validator("trusted_proxies")
     @classmethod

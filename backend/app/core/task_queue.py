@@ -24,8 +24,8 @@ QUEUES = (QUEUE_RULE_ENGINE, QUEUE_ANALYTICS, QUEUE_REPORTING, QUEUE_NOTIFICATIO
 
 EVALUATE_BATCH = "rule_engine.evaluate_batch"
 SEND_EMAIL = "notifications.send_email"
-NOTIFY_ALERT = "notifications.notify_alert"
 SEND_NOTIFICATION = "notifications.send"
+SWEEP_NOTIFICATIONS = "notifications.sweep"
 
 RUN_ANALYTICS_JOB = "analytics.run_job"
 RECOVER_ANALYTICS_JOBS = "analytics.recover_stale_jobs"
@@ -43,7 +43,7 @@ TASK_MODULES = ["app.workers.metrics", "app.workers.mail", "app.workers.rule_eng
 
 # Periodic work (`celery beat`, or `worker -B` on the embedded default). Each message expires
 # before the next one is due, so a queue nobody consumes does not pile them up.
-BEAT_SCHEDULE = {
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "run-due-report-schedules": {"task": RUN_DUE_SCHEDULES, "schedule": 60.0,
                                  "options": {"queue": QUEUE_REPORTING, "expires": 55}},
     "recover-stale-analytics-jobs": {"task": RECOVER_ANALYTICS_JOBS, "schedule": 60.0,
@@ -57,6 +57,18 @@ BEAT_SCHEDULE = {
     "apply-retention": {"task": APPLY_RETENTION, "schedule": 3600.0,
                         "options": {"queue": QUEUE_MAINTENANCE, "expires": 3300}},
 }
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """The fixed schedule and the entries whose interval is a setting."""
+    sweep = settings.notification_sweep_seconds
+    return {
+        **BEAT_SCHEDULE,
+        # The outbox's safety net: deliveries whose own task never ran or never finished.
+        "sweep-notifications": {"task": SWEEP_NOTIFICATIONS, "schedule": sweep,
+                                "options": {"queue": QUEUE_NOTIFICATIONS,
+                                            "expires": max(1.0, sweep * 0.9)}},
+    }
 
 
 def _tune_sqlite_transport() -> None:
@@ -90,7 +102,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
         result_expires=3600,
         timezone="UTC",
         enable_utc=True,
-        beat_schedule=BEAT_SCHEDULE,
+        beat_schedule=beat_schedule(settings),
     )
     return app
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
@@ -7,7 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, IdMixin, IdType, TenantMixin, UpdatedMixin, UTCDateTime
 
+# pending: in the outbox, not yet taken; sending: a worker holds it until `next_attempt_at`
+# (a worker that died lets go when that passes); retrying: waits for `next_attempt_at`.
 DELIVERY_PENDING = "pending"
+DELIVERY_SENDING = "sending"
 DELIVERY_SENT = "sent"
 DELIVERY_RETRYING = "retrying"
 DELIVERY_FAILED = "failed"
@@ -30,6 +34,12 @@ EVENT_TEST = "test"
 WEBHOOK_EVENTS = (EVENT_RAISED, EVENT_ACKNOWLEDGED, EVENT_RESOLVED, EVENT_ESCALATED)
 
 
+def delivery_key(alert_id: int, event: str, step: int, channel: str, recipient: str) -> str:
+    """One message per alert, event, step and recipient: the unique `dedupe_key`."""
+    text = f"{alert_id}:{event}:{step}:{channel}:{recipient.strip().lower()}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class NotificationDelivery(IdMixin, TenantMixin, UpdatedMixin, Base):
     __tablename__ = "notification_deliveries"
     __table_args__ = (
@@ -38,6 +48,10 @@ class NotificationDelivery(IdMixin, TenantMixin, UpdatedMixin, Base):
               "recipient", "created_at"),
         # Status callbacks name the provider's message id, never our factory.
         Index("ix_notification_deliveries_provider_message_id", "provider_message_id"),
+        # The sweeper looks across factories for deliveries left behind, by status and due
+        # time.
+        Index("ix_notification_deliveries_status_next_attempt_at", "status",
+              "next_attempt_at"),
     )
 
     alert_id: Mapped[int | None] = mapped_column(
@@ -73,3 +87,10 @@ class NotificationDelivery(IdMixin, TenantMixin, UpdatedMixin, Base):
     error_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Which escalation round a delivery belongs to (0 when raised or resolved): with the event,
+    # channel and recipient, `dedupe_key` makes a second row for the same message impossible
+    # whoever plans it twice. NULL for digests (`open_digest_key` guards those).
+    step: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
+    dedupe_key: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    # When a retry or a digest is due, or when a worker's hold on a `sending` delivery lapses.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 
 from app.core.logging import get_logger
-from app.core.task_queue import EVALUATE_BATCH, NOTIFY_ALERT, QUEUE_NOTIFICATIONS
+from app.core.task_queue import EVALUATE_BATCH
 from app.schemas.rule_batch import Message, RuleBatch
 from app.services.rules.engine import RuleEngine
 from app.services.rules.versions import rule_versions_for
 from app.workers import runtime
 from app.workers.celery_app import celery_app
+from app.workers.notifications import queue_deliveries
 
 log = get_logger(__name__)
 
@@ -36,10 +37,8 @@ def evaluate_batch(self, message: Message) -> None:
     batch = RuleBatch.from_message(message)
     engine = _engine_for_process()
     outcome = runtime.run(engine.evaluate_batch(batch))
-    for raised in outcome.raised:
-        if raised.notify:
-            celery_app.send_task(NOTIFY_ALERT, args=[raised.factory_id, raised.alert_id],
-                                 queue=QUEUE_NOTIFICATIONS)
+    queue_deliveries([(raised.factory_id, delivery_id) for raised in outcome.raised
+                      for delivery_id in raised.delivery_ids])
     if outcome.failed_factories:
         retry = batch.for_factories(outcome.failed_factories)
         raise self.retry(args=[retry.to_message()], countdown=RETRY_SECONDS)

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -94,9 +95,11 @@ async def rows(owner, **where) -> list[NotificationDelivery]:
         return list(result.scalars())
 
 
-async def send_again(resources, owner, delivery_id):
+async def send_again(resources, owner, delivery_id, after_seconds=30):
+    """The retry Celery runs once its countdown is over."""
     async with session_scope() as session:
-        return await NotificationService(session, resources, owner.id).send(delivery_id)
+        return await NotificationService(session, resources, owner.id).send(
+            delivery_id, datetime.now(UTC) + timedelta(seconds=after_seconds))
 
 
 def receiver_verifies(secret: str, request, window: int = 300) -> bool:
@@ -230,9 +233,9 @@ async def test_webhooks_retry_with_backoff_and_log_the_endpoints_answer(
     device = await make.device(tenant)
     alert = await add_alert(tenant, await add_rule(tenant, channels=[]), device)
     receiver.failures.extend([503, 500])
-    dispatch, [first] = await plan_and_send(resources, tenant, alert)
-    second = await send_again(resources, tenant, dispatch.send_now[0])
-    third = await send_again(resources, tenant, dispatch.send_now[0])
+    [delivery_id], [first] = await plan_and_send(resources, tenant, alert)
+    second = await send_again(resources, tenant, delivery_id, 10)
+    third = await send_again(resources, tenant, delivery_id, 30)
     assert [(r.status, r.retry_in) for r in (first, second, third)] == [
         ("retrying", 2.0), ("retrying", 4.0), ("sent", None)]
     [row] = await rows(tenant, channel="webhook")
@@ -254,8 +257,8 @@ async def test_endpoints_get_only_their_events_and_only_while_active(
                           is_active=False)
     device = await make.device(tenant)
     alert = await add_alert(tenant, await add_rule(tenant, channels=[]), device)
-    dispatch, results = await plan_and_send(resources, tenant, alert)
-    assert (dispatch.send_now, results) == ([], [])
+    ids, results = await plan_and_send(resources, tenant, alert)
+    assert (ids, results) == ([], [])
     assert await rows(tenant, channel="webhook") == []
 
 

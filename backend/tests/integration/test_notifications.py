@@ -1,9 +1,11 @@
 """Alert notifications on the real database, a real SMTP server and a local HTTP endpoint
-standing in for the WhatsApp providers: recipients, message contents, both provider
-shapes, retry classification with backoff, and digests instead of storms."""
+standing in for the WhatsApp providers: the outbox, recipients, message contents, both
+provider shapes, retry classification with backoff, digests instead of storms, one message
+under racing workers, and the sweep of deliveries left behind."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from datetime import UTC, datetime, timedelta
@@ -13,9 +15,19 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from app.core.database import session_scope
-from app.models import NotificationDelivery
-from app.services.alerts.notifications import NotificationService, retry_delay, rule_recipients
-from tests.support.alert_builders import add_alert, add_rule, add_template, plan_and_send
+from app.models import Alert, NotificationDelivery
+from app.repositories.notification_repo import NotificationRepository
+from app.services.alerts.notifications import retry_delay, sweep_outbox
+from app.services.alerts.outbox import Audience, recipients_of
+from tests.support.alert_builders import (
+    add_alert,
+    add_rule,
+    add_template,
+    later,
+    plan,
+    plan_and_send,
+    send,
+)
 
 
 @pytest.fixture
@@ -55,7 +67,7 @@ async def test_recipients_by_permission_id_and_address(make, tenant):
         from app.repositories.notification_repo import RecipientRepository
 
         users = await RecipientRepository(session, tenant.id).active_users()
-    assert rule_recipients(rule, users) == [
+    assert recipients_of(Audience.of(rule.channels, rule.recipients), users) == [
         ("email", tenant.admin.email), ("email", "op@plant.example"),
         ("email", "chosen@plant.example"), ("email", "shift@plant.example"),
         ("whatsapp", "+4915100000001"), ("whatsapp", "+4915100000002"),
@@ -174,15 +186,16 @@ async def test_transient_failures_retry_permanent_ones_do_not(
     alert = await add_alert(tenant, rule, device)
     resources = await resources_for(notify_settings)
     (inbox if channel == "email" else provider).failures.append(failure)
-    dispatch, [result] = await plan_and_send(resources, tenant, alert)
+    [delivery_id], [result] = await plan_and_send(resources, tenant, alert)
     assert (result.status, result.retry_in) == (expected_status, retry_in)
     [row] = await deliveries(tenant)
     assert (row.status, row.attempts) == (expected_status, 1)
     assert str(failure)[:3] in row.last_error
+    if expected_status == "retrying":
+        assert (await send(resources, tenant, delivery_id)).status == "not_taken", (
+            "a retry is not taken before it is due")
     # The retry (what Celery runs after the countdown) goes through.
-    async with session_scope() as session:
-        again = await NotificationService(session, resources, tenant.id).send(
-            dispatch.send_now[0])
+    again = await send(resources, tenant, delivery_id, later(10))
     [row] = await deliveries(tenant)
     if expected_status == "retrying":
         assert (again.status, row.status, row.attempts, row.last_error) == (
@@ -199,12 +212,10 @@ async def test_attempts_are_bounded(make, tenant, resources_for, notify_settings
     alert = await add_alert(tenant, rule, device)
     resources = await resources_for(notify_settings)
     provider.failures.extend([503, 503, 503])
-    dispatch, [first] = await plan_and_send(resources, tenant, alert)
+    [delivery_id], [first] = await plan_and_send(resources, tenant, alert)
     results = [first]
-    for _ in range(2):
-        async with session_scope() as session:
-            results.append(await NotificationService(session, resources, tenant.id).send(
-                dispatch.send_now[0]))
+    for seconds in (10, 30):
+        results.append(await send(resources, tenant, delivery_id, later(seconds)))
     assert [(r.status, r.retry_in) for r in results] == [
         ("retrying", 2.0), ("retrying", 4.0), ("failed", None)]
 
@@ -223,17 +234,13 @@ async def test_unconfigured_channels_fail_without_retrying(make, tenant, resourc
         "email is not configured", "WhatsApp is not configured"}
 
 
-async def test_planning_twice_creates_no_second_delivery(make, tenant, resources_for,
-                                                         notify_settings):
+async def test_planning_twice_creates_no_second_delivery(make, tenant):
     device = await make.device(tenant)
     rule = await add_rule(tenant, recipients={"emails": ["twice@plant.example"]})
     alert = await add_alert(tenant, rule, device)
-    resources = await resources_for(notify_settings)
-    async with session_scope() as session:
-        first = await NotificationService(session, resources, tenant.id).plan(alert.id)
-    async with session_scope() as session:
-        second = await NotificationService(session, resources, tenant.id).plan(alert.id)
-    assert first.send_now == second.send_now and len(await deliveries(tenant)) == 1
+    first = await plan(tenant, alert)
+    second = await plan(tenant, alert)
+    assert first == second and len(await deliveries(tenant)) == 1
 
 
 # --- storms --------------------------------------------------------------------------------
@@ -244,29 +251,31 @@ async def test_a_storm_becomes_one_digest(make, tenant, resources_for, notify_se
     resources = await resources_for(notify_settings.model_copy(update={
         "notification_digest_threshold": 2, "notification_digest_window_seconds": 300}))
     start = datetime.now(UTC)
-    dispatches = []
+    results = []
     for i, device in enumerate(devices):
         alert = await add_alert(tenant, rule, device, minutes=i)
-        dispatch, _ = await plan_and_send(resources, tenant, alert,
+        _, [result] = await plan_and_send(resources, tenant, alert,
                                           now=start + timedelta(seconds=i))
-        dispatches.append(dispatch)
+        results.append(result)
     calm_alert = await add_alert(tenant, other, devices[0], minutes=10)
     await plan_and_send(resources, tenant, calm_alert, now=start + timedelta(seconds=7))
 
-    assert [len(d.send_now) for d in dispatches] == [1, 1, 0, 0, 0, 0]
-    scheduled = [later for d in dispatches for later in d.later]
+    assert [r.status for r in results] == ["sent"] * 2 + ["digested"] * 4
+    scheduled = [r.digest for r in results if r.digest]
     assert len(scheduled) == 1, "one digest per recipient and window"
     digest_id, countdown = scheduled[0]
     assert countdown == pytest.approx(300 - 2, abs=0.01), "at the end of the window"
     rows = [r for r in await deliveries(tenant) if r.recipient == "storm@plant.example"]
     assert [(r.kind, r.status) for r in rows] == (
-        [("alert", "sent")] * 2 + [("digest", "pending")] + [("alert", "digested")] * 4)
+        [("alert", "sent")] * 2 + [("alert", "digested"), ("digest", "pending")]
+        + [("alert", "digested")] * 3)
     assert {r.digest_id for r in rows if r.status == "digested"} == {digest_id}
     assert len(inbox.to("storm@plant.example")) == 2
     assert len(inbox.to("calm@plant.example")) == 1, "other recipients are unaffected"
 
-    async with session_scope() as session:
-        result = await NotificationService(session, resources, tenant.id).send(digest_id)
+    early = await send(resources, tenant, digest_id, start + timedelta(seconds=100))
+    assert early.status == "not_taken", "a digest waits for the end of its window"
+    result = await send(resources, tenant, digest_id, start + timedelta(seconds=301))
     assert result.status == "sent"
     digest = inbox.to("storm@plant.example")[-1]
     assert digest["Subject"] == f"4 more alerts in {tenant.factory.name}"
@@ -276,3 +285,74 @@ async def test_a_storm_becomes_one_digest(make, tenant, resources_for, notify_se
     assert "https://ops.example.com/alerts" in text
     [row] = [r for r in await deliveries(tenant) if r.id == digest_id]
     assert row.open_digest_key is None and row.status == "sent"
+
+
+# --- the outbox under races and lost tasks -------------------------------------------------
+async def test_racing_workers_send_one_message(make, tenant, resources_for, notify_settings,
+                                               inbox):
+    device = await make.device(tenant)
+    rule = await add_rule(tenant, recipients={"emails": ["race@plant.example"]})
+    alert = await add_alert(tenant, rule, device)
+    resources = await resources_for(notify_settings)
+    [delivery_id] = await plan(tenant, alert)
+    results = await asyncio.gather(*[send(resources, tenant, delivery_id)
+                                     for _ in range(4)])
+    assert sorted(r.status for r in results) == ["not_taken"] * 3 + ["sent"]
+    assert len(inbox.to("race@plant.example")) == 1
+    [row] = await deliveries(tenant)
+    assert (row.status, row.attempts) == ("sent", 1)
+
+
+async def test_sweep_finds_what_was_left_behind(make, tenant, resources_for, notify_settings,
+                                                inbox):
+    device = await make.device(tenant)
+    rule = await add_rule(tenant, recipients={"emails": ["swept@plant.example"]})
+    resources = await resources_for(notify_settings.model_copy(
+        update={"notification_sweep_seconds": 5}))
+    alert = await add_alert(tenant, rule, device)
+    [delivery_id] = await plan(tenant, alert)
+    mine = [d for f, d in await sweep_outbox(resources) if f == tenant.id]
+    assert mine == [], "its own task has a sweep interval to send it"
+    found = [d for f, d in await sweep_outbox(resources, later(6)) if f == tenant.id]
+    assert found == [delivery_id]
+    assert (await send(resources, tenant, delivery_id)).status == "sent"
+    assert [d for f, d in await sweep_outbox(resources, later(60)) if f == tenant.id] == []
+    assert len(inbox.to("swept@plant.example")) == 1
+
+
+async def test_a_worker_that_died_mid_send_is_taken_over(make, tenant, resources_for,
+                                                         notify_settings, inbox):
+    device = await make.device(tenant)
+    rule = await add_rule(tenant, recipients={"emails": ["held@plant.example"]})
+    alert = await add_alert(tenant, rule, device)
+    resources = await resources_for(notify_settings)
+    [delivery_id] = await plan(tenant, alert)
+    async with session_scope() as session:
+        now = datetime.now(UTC)
+        assert await NotificationRepository(session, tenant.id).take(
+            delivery_id, now, now + timedelta(seconds=120))
+        await session.commit()  # ... and the worker dies here
+    assert (await send(resources, tenant, delivery_id)).status == "not_taken"
+    found = [d for f, d in await sweep_outbox(resources, later(121)) if f == tenant.id]
+    assert found == [delivery_id]
+    assert (await send(resources, tenant, delivery_id, later(121))).status == "sent"
+    assert len(inbox.to("held@plant.example")) == 1
+
+
+async def test_names_with_line_breaks_still_make_a_one_line_subject(
+        make, tenant, resources_for, notify_settings, inbox):
+    device = await make.device(tenant)
+    rule = await add_rule(tenant, recipients={"emails": ["lines@plant.example"]})
+    alert = await add_alert(tenant, rule, device)
+    async with session_scope() as session:
+        # Written before names were cleaned at input, or by an older version.
+        row = (await session.execute(select(Alert).where(
+            Alert.factory_id == tenant.id, Alert.id == alert.id))).scalar_one()
+        row.title = "Press\n7\u2028Bcc: victim@example.com\r\nhot"
+        await session.commit()
+    resources = await resources_for(notify_settings)
+    _, [result] = await plan_and_send(resources, tenant, alert)
+    assert result.status == "sent"
+    [message] = inbox.to("lines@plant.example")
+    assert message["Subject"] == "[CRITICAL] Press 7 Bcc: victim@example.com  hot"
+    assert message["Bcc"] is None

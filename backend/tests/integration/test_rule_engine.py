@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.database import session_scope
-from app.models import Alert, Rule, RuleCooldown, RuleState
+from app.models import Alert, NotificationDelivery, Rule, RuleCooldown, RuleState
 from app.schemas.rule_batch import RuleBatch
 from app.services.rules.engine import RuleEngine
 from app.services.rules.versions import RuleVersions
@@ -76,10 +76,20 @@ def test_parse_batch_skips_anything_malformed():
 # --- triggering ----------------------------------------------------------------------------
 async def test_a_matching_batch_raises_one_alert(engine, make, tenant):
     device = await make.device(tenant, name="Press 1")
-    rule = await add_rule(tenant, severity="critical", channels=["email"])
+    rule = await add_rule(tenant, severity="critical", channels=["email"],
+                          recipients={"emails": ["a@plant.example", "b@plant.example"]})
     outcome = await engine.evaluate_batch(batch(device, at(0), power_kw=130.5, other=1))
     [alert] = await alerts_of(tenant)
-    assert [(r.alert_id, r.notify) for r in outcome.raised] == [(alert.id, True)]
+    # The outbox rows were committed with the alert, one per recipient, waiting to be sent.
+    async with session_scope() as session:
+        rows = list((await session.execute(select(NotificationDelivery).where(
+            NotificationDelivery.factory_id == tenant.id).order_by(
+                NotificationDelivery.id))).scalars())
+    assert [(r.alert_id, r.recipient, r.status, r.event, r.step) for r in rows] == [
+        (alert.id, "a@plant.example", "pending", "raised", 0),
+        (alert.id, "b@plant.example", "pending", "raised", 0)]
+    assert [(r.alert_id, r.delivery_ids) for r in outcome.raised] == [
+        (alert.id, tuple(r.id for r in rows))]
     assert (alert.rule_id, alert.device_id, alert.status) == (rule.id, device.id, "open")
     assert alert.open_key == f"{rule.id}:{device.id}"
     assert alert.severity == "critical" and alert.trigger_count == 1

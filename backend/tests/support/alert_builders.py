@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.core.database import session_scope
 from app.models import Alert, Rule, WhatsAppTemplate
 from app.repositories.alert_repo import open_key
 from app.services.alerts.notifications import NotificationService
+from app.services.alerts.outbox import Audience, Outbox, Planned
 from app.stores.resources import Resources
 
 T0 = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)
@@ -69,14 +71,31 @@ async def add_template(owner, purpose="alert", **fields) -> WhatsAppTemplate:
         return template
 
 
-async def plan_and_send(resources, owner, alert, now=None):
+async def plan(owner, alert, now=None) -> list[int]:
+    """The alert's deliveries in the outbox, as the rule engine writes them with the alert."""
     async with session_scope() as session:
-        dispatch = await NotificationService(session, resources, owner.id).plan(alert.id, now)
-    results = []
-    for delivery_id in dispatch.send_now:
-        async with session_scope() as session:
-            results.append(await NotificationService(session, resources, owner.id)
-                           .send(delivery_id))
-    return dispatch, results
+        rule = (await session.execute(select(Rule).where(
+            Rule.factory_id == owner.id, Rule.id == alert.rule_id))).scalar_one()
+        ids = await Outbox(session, owner.id).plan(
+            [Planned(alert.id, Audience.of(rule.channels, rule.recipients))],
+            now or datetime.now(UTC))
+        await session.commit()
+        return ids
+
+
+async def send(resources, owner, delivery_id, now=None):
+    async with session_scope() as session:
+        return await NotificationService(session, resources, owner.id).send(delivery_id, now)
+
+
+async def plan_and_send(resources, owner, alert, now=None):
+    """(delivery ids, results of sending each once)."""
+    ids = await plan(owner, alert, now)
+    return ids, [await send(resources, owner, i, now) for i in ids]
+
+
+def later(seconds: float) -> datetime:
+    """A moment past a retry's or a digest's due time."""
+    return datetime.now(UTC) + timedelta(seconds=seconds)
 
 

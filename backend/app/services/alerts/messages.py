@@ -9,7 +9,8 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from app.services.rules.schedule import format_local
+from app.core.clock import format_local
+from app.core.safe_text import clean_name
 
 DIGEST_MAX_LISTED = 20
 
@@ -62,16 +63,29 @@ def _number(value: Any) -> str:
     return str(value)
 
 
-def alert_message(facts: AlertFacts, public_url: str) -> Message:
+def _headline(facts: AlertFacts, event: str, step: int) -> tuple[str, str]:
+    """(subject, first line) for a new alert, a repeat to people who did not acknowledge it
+    yet, and its resolution."""
+    severity = facts.severity.upper()
+    title = clean_name(facts.title)
+    if event == "resolved":
+        return f"[RESOLVED] {title}", f"Resolved: {severity} alert in {facts.factory_name}"
+    if event == "escalated":
+        return (f"[{severity}] Still unacknowledged ({step}): {title}",
+                f"{severity} alert in {facts.factory_name}, not acknowledged yet")
+    return f"[{severity}] {title}", f"{severity} alert in {facts.factory_name}"
+
+
+def alert_message(facts: AlertFacts, public_url: str, event: str = "raised",
+                  step: int = 0) -> Message:
     link = machine_link(public_url, facts.device_id)
     when = format_local(facts.triggered_at, facts.timezone)
-    severity = facts.severity.upper()
     device = facts.device_name or "unknown device"
     rule = facts.rule_name or "deleted rule"
     values = _values_lines(facts.values)
-    subject = f"[{severity}] {facts.title}"
+    subject, headline = _headline(facts, event, step)
     text_lines = [
-        f"{severity} alert in {facts.factory_name}",
+        headline,
         "",
         facts.message,
         "",
@@ -91,7 +105,7 @@ def alert_message(facts: AlertFacts, public_url: str) -> Message:
                          for k, v in values)
     html = (
         "<html><body>"
-        f"<h2>{escape(severity)} alert in {escape(facts.factory_name)}</h2>"
+        f"<h2>{escape(headline)}</h2>"
         f"<p>{escape(facts.message)}</p>"
         f"<table>{rows}</table>"
         + (f"<h3>Values</h3><table>{value_rows}</table>" if values else "")
@@ -99,9 +113,10 @@ def alert_message(facts: AlertFacts, public_url: str) -> Message:
         "</body></html>"
     )
     shown = ", ".join(f"{k} = {v}" for k, v in values)
-    short = (f"[{severity}] {facts.title}\n{device} at {when}"
+    short = (f"{subject}\n{device} at {when}"
              + (f"\n{shown}" if shown else "") + f"\n{link}")
-    fields = {"severity": severity, "title": facts.title, "device": device, "rule": rule,
+    fields = {"severity": facts.severity.upper(), "title": facts.title,
+              "device": device, "rule": rule,
               "triggered_at": when, "values": shown, "message": facts.message,
               "factory": facts.factory_name, "link": link, "count": "1",
               "summary": facts.title}
@@ -112,7 +127,7 @@ def digest_message(items: Sequence[AlertFacts], factory_name: str, timezone: str
                    window_seconds: int, public_url: str) -> Message:
     count = len(items)
     minutes = max(1, round(window_seconds / 60))
-    subject = f"{count} more alert{'s' if count != 1 else ''} in {factory_name}"
+    subject = clean_name(f"{count} more alert{'s' if count != 1 else ''} in {factory_name}")
     intro = (f"{count} alert{'s were' if count != 1 else ' was'} raised in {factory_name} "
              f"within {minutes} minutes and not sent one by one.")
     listed = list(items)[:DIGEST_MAX_LISTED]

@@ -1,16 +1,21 @@
-"""Alert notifications: who gets one, one delivery row per (alert, channel, recipient), each
-sent on its own with retries, and storm protection.
+"""Alert notifications: sending the deliveries the outbox planned (`outbox.py`), each on its
+own with retries, storm protection, and the sweep that picks up whatever was left behind.
 
-Storm protection is per recipient: once a recipient has been sent more than
-NOTIFICATION_DIGEST_THRESHOLD messages within NOTIFICATION_DIGEST_WINDOW_SECONDS, further
-alerts are marked `digested` and attached to one digest delivery, sent when the window that
-the recent messages opened ends. Only one digest collects per recipient at a time: its
-`open_digest_key` is unique."""
+A delivery is sent by whoever takes it (`NotificationRepository.take`, one conditional
+UPDATE): the task the alert's writer queued after its commit, or the sweeper when that task
+never ran (the queue was down, the worker died). Only one taker wins, and a taken delivery is
+held until `next_attempt_at`, so racing workers send one message.
+
+Storm protection is per recipient, decided when a delivery is first taken: once a recipient
+has been sent more than NOTIFICATION_DIGEST_THRESHOLD messages within
+NOTIFICATION_DIGEST_WINDOW_SECONDS, further alerts are marked `digested` and attached to one
+digest delivery, sent when the window that the recent messages opened ends. Only one digest
+collects per recipient at a time: its `open_digest_key` is unique."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,25 +38,22 @@ from app.models.notification import (
     KIND_DIGEST,
     NotificationDelivery,
 )
-from app.models.rule import Rule
 from app.models.whatsapp_template import PURPOSE_RESOLVED
 from app.repositories.alert_repo import AlertRepository
 from app.repositories.device_repo import DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
-from app.repositories.notification_repo import NotificationRepository, RecipientRepository
+from app.repositories.notification_repo import NotificationRepository, left_behind
 from app.repositories.rule_repo import RuleRepository
+from app.repositories.sessions import read_committed_sessions
 from app.repositories.webhook_repo import WebhookRepository
 from app.services.alerts.messages import AlertFacts, Message, alert_message, digest_message
 from app.services.alerts.senders import (
-    CHANNEL_EMAIL,
     CHANNEL_WEBHOOK,
     CHANNEL_WHATSAPP,
-    CHANNELS,
     DeliveryError,
     senders_for,
 )
 from app.services.alerts.webhook_payloads import event_name, webhook_body
-from app.services.alerts.webhooks import add_webhook_deliveries
 from app.services.alerts.whatsapp_setup import template_choice
 from app.stores.resources import Resources
 
@@ -60,6 +62,11 @@ log = get_logger(__name__)
 RETRY_MAX_SECONDS = 3600.0
 FINISHED = (DELIVERY_SENT, DELIVERY_FAILED, DELIVERY_DIGESTED, DELIVERY_DELIVERED,
             DELIVERY_READ)
+# How long a worker holds a delivery it took: longer than any send (SEND_TIMEOUT_SECONDS
+# per attempt), after which another worker may take it over.
+HOLD_SECONDS = 120
+SWEEP_BATCH = 500
+NOT_TAKEN = "not_taken"
 
 
 def digest_key(factory_id: int, channel: str, recipient: str) -> str:
@@ -71,44 +78,26 @@ def retry_delay(attempts: int, base_seconds: float) -> float:
     return min(RETRY_MAX_SECONDS, base_seconds * 2 ** max(0, attempts - 1))
 
 
-@dataclass
-class Dispatch:
-    """What to send now, and which digests to send later (delivery id, seconds from now)."""
-
-    send_now: list[int] = field(default_factory=list)
-    later: list[tuple[int, float]] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class SendResult:
     status: str
     retry_in: float | None = None
+    # A digest opened by this delivery: (digest id, seconds until it is due).
+    digest: tuple[int, float] | None = None
 
 
-def rule_recipients(rule: Rule, users: list) -> list[tuple[str, str]]:
-    """(channel, address) pairs for a rule, without duplicates: users by permission and by
-    id (active ones; super admins hold every permission), then explicit addresses."""
-    wanted = rule.recipients or {}
-    permissions = wanted.get("user_permissions") or []
-    user_ids = set(wanted.get("user_ids") or [])
-    chosen = [u for u in users if u.id in user_ids
-              or any(u.has_permission(p) for p in permissions)]
-    addresses: dict[str, list[str]] = {
-        CHANNEL_EMAIL: [u.email for u in chosen] + list(wanted.get("emails") or []),
-        CHANNEL_WHATSAPP: [u.phone for u in chosen if u.phone]
-        + list(wanted.get("phones") or []),
-    }
-    pairs = []
-    for channel in CHANNELS:
-        if channel not in (rule.channels or []):
-            continue
-        seen = set()
-        for address in addresses[channel]:
-            folded = address.strip().lower()
-            if folded and folded not in seen:
-                seen.add(folded)
-                pairs.append((channel, address.strip()))
-    return pairs
+async def sweep_outbox(resources: Resources, now: datetime | None = None
+                       ) -> list[tuple[int, int]]:
+    """(factory_id, delivery_id) of the deliveries to send again: pending ones older than a
+    sweep interval, due retries and lapsed holds, across factories."""
+    now = now or datetime.now(UTC)
+    grace = timedelta(seconds=resources.settings.notification_sweep_seconds)
+    async with read_committed_sessions()() as session:
+        found = await left_behind(session, now, now - grace, SWEEP_BATCH)
+        await session.rollback()
+    if found:
+        log.info("notification.swept", count=len(found))
+    return found
 
 
 class NotificationService:
@@ -120,64 +109,79 @@ class NotificationService:
         self.deliveries = NotificationRepository(session, factory_id)
         self.alerts = AlertRepository(session, factory_id)
 
-    # -- planning ---------------------------------------------------------------------------
-    async def plan(self, alert_id: int, now: datetime | None = None) -> Dispatch:
-        """Create the deliveries of a new alert. Safe to run twice: an alert that already has
-        deliveries gets no new ones (a redelivered task sends what is still pending)."""
+    async def send(self, delivery_id: int, now: datetime | None = None) -> SendResult:
         now = now or datetime.now(UTC)
-        dispatch = Dispatch()
-        alert = await self.alerts.get(alert_id)
-        if alert is None or alert.rule_id is None:
-            return dispatch
-        existing = await self.deliveries.for_alert(alert_id)
-        if existing:
-            dispatch.send_now = [d.id for d in existing if d.status == DELIVERY_PENDING]
+        delivery = await self.deliveries.get(delivery_id)
+        if delivery is None or delivery.status in FINISHED:
+            status = delivery.status if delivery else "missing"
             await self.session.rollback()
-            return dispatch
-        # The factory's webhook endpoints hear of every alert, whatever the rule's channels.
-        for delivery in await add_webhook_deliveries(self.session, self.factory_id, alert_id,
-                                                     EVENT_RAISED, now):
-            dispatch.send_now.append(delivery.id)
-        rule = await RuleRepository(self.session, self.factory_id).get(alert.rule_id)
-        if rule is None or not rule.channels:
-            await self.session.commit()
-            return dispatch
-        users = await RecipientRepository(self.session, self.factory_id).active_users()
-        for channel, recipient in rule_recipients(rule, users):
-            await self._plan_one(alert, channel, recipient, now, dispatch)
+            return SendResult(status)
+        if delivery.kind == KIND_ALERT and delivery.status == DELIVERY_PENDING:
+            digested = await self._storm_check(delivery, now)
+            if digested is not None:
+                return digested
+        if delivery.kind == KIND_DIGEST and delivery.open_digest_key is not None:
+            # Close the digest as it is taken: what arrives from now on starts a new count.
+            await self.deliveries.open_digest(delivery.open_digest_key)
+            delivery.open_digest_key = None
+            await self.session.flush()
+        if not await self.deliveries.take(delivery.id, now,
+                                          now + timedelta(seconds=HOLD_SECONDS)):
+            # Another worker holds it, or it is not due yet (a retry, a digest).
+            await self.session.rollback()
+            return SendResult(NOT_TAKEN)
         await self.session.commit()
-        log.info("notification.planned", alert_id=alert_id, now=len(dispatch.send_now),
-                 digests=len(dispatch.later))
-        return dispatch
+        try:
+            message_id = await self._deliver(delivery)
+        except DeliveryError as exc:
+            return await self._failed(delivery, exc, now)
+        delivery.attempts += 1
+        delivery.status = DELIVERY_SENT
+        delivery.sent_at = datetime.now(UTC)
+        delivery.next_attempt_at = None
+        delivery.last_error = None
+        delivery.error_code = None
+        delivery.provider_message_id = message_id
+        await self.session.commit()
+        log.info("notification.sent", delivery_id=delivery.id, channel=delivery.channel,
+                 kind=delivery.kind, about=delivery.event, step=delivery.step,
+                 attempts=delivery.attempts)
+        return SendResult(DELIVERY_SENT)
 
-    async def _plan_one(self, alert: Alert, channel: str, recipient: str, now: datetime,
-                        dispatch: Dispatch) -> None:
-        key = digest_key(self.factory_id, channel, recipient)
+    # -- storms -----------------------------------------------------------------------------
+    async def _storm_check(self, delivery: NotificationDelivery, now: datetime
+                           ) -> SendResult | None:
+        """None when the delivery goes out on its own; otherwise it joined the recipient's
+        digest (opened now if needed), and the result says so."""
+        key = digest_key(self.factory_id, delivery.channel, delivery.recipient)
         digest = await self.deliveries.open_digest(key)
+        scheduled = None
         if digest is None:
             window = timedelta(seconds=self.settings.notification_digest_window_seconds)
-            count, oldest = await self.deliveries.recent(channel, recipient, now - window)
+            count, oldest = await self.deliveries.recent(delivery.channel, delivery.recipient,
+                                                         now - window)
             if count < self.settings.notification_digest_threshold:
-                delivery = self._add(alert.id, channel, recipient, DELIVERY_PENDING, now)
-                await self.session.flush()
-                dispatch.send_now.append(delivery.id)
-                return
-            digest, opened = await self._open_digest(channel, recipient, key, now)
+                return None
+            ends = (oldest or now) + window
+            digest, opened = await self._open_digest(delivery, key, now, ends)
             if opened:  # ours to schedule, for the end of the window the recent ones opened
-                ends = (oldest or now) + window
-                dispatch.later.append((digest.id, max(0.0, (ends - now).total_seconds())))
-        delivery = self._add(alert.id, channel, recipient, DELIVERY_DIGESTED, now)
+                scheduled = (digest.id, max(0.0, (ends - now).total_seconds()))
+        delivery.status = DELIVERY_DIGESTED
         delivery.digest_id = digest.id
-        await self.session.flush()
+        await self.session.commit()
+        log.info("notification.digested", delivery_id=delivery.id, digest_id=digest.id)
+        return SendResult(DELIVERY_DIGESTED, digest=scheduled)
 
-    async def _open_digest(self, channel: str, recipient: str, key: str, now: datetime
-                           ) -> tuple[NotificationDelivery, bool]:
+    async def _open_digest(self, delivery: NotificationDelivery, key: str, now: datetime,
+                           due: datetime) -> tuple[NotificationDelivery, bool]:
         """The recipient's collecting digest, opened now if needed: (digest, opened)."""
         try:
             async with self.session.begin_nested():
-                digest = self._add(None, channel, recipient, DELIVERY_PENDING, now)
-                digest.kind = KIND_DIGEST
-                digest.open_digest_key = key
+                digest = self.deliveries.add(NotificationDelivery(
+                    alert_id=None, channel=delivery.channel, recipient=delivery.recipient,
+                    status=DELIVERY_PENDING, attempts=0, kind=KIND_DIGEST,
+                    event=EVENT_RAISED, step=0, open_digest_key=key, next_attempt_at=due,
+                    created_at=now, updated_at=now))
             return digest, True
         except IntegrityError:
             existing = await self.deliveries.open_digest(key)
@@ -185,38 +189,26 @@ class NotificationService:
                 raise
             return existing, False
 
-    def _add(self, alert_id: int | None, channel: str, recipient: str, status: str,
-             now: datetime) -> NotificationDelivery:
-        return self.deliveries.add(NotificationDelivery(
-            alert_id=alert_id, channel=channel, recipient=recipient, status=status,
-            attempts=0, kind=KIND_ALERT, created_at=now, updated_at=now))
-
-    # -- sending ----------------------------------------------------------------------------
-    async def send(self, delivery_id: int) -> SendResult:
-        delivery = await self.deliveries.get(delivery_id)
-        if delivery is None or delivery.status in FINISHED:
-            status = delivery.status if delivery else "missing"
-            await self.session.rollback()
-            return SendResult(status)
-        if delivery.kind == KIND_DIGEST and delivery.open_digest_key is not None:
-            # Close the digest first: what arrives from now on starts a new count.
-            await self.deliveries.open_digest(delivery.open_digest_key)
-            delivery.open_digest_key = None
-            await self.session.commit()
-        try:
-            message_id = await self._deliver(delivery)
-        except DeliveryError as exc:
-            return await self._failed(delivery, exc)
+    # -- outcomes ---------------------------------------------------------------------------
+    async def _failed(self, delivery: NotificationDelivery, exc: DeliveryError,
+                      now: datetime) -> SendResult:
         delivery.attempts += 1
-        delivery.status = DELIVERY_SENT
-        delivery.sent_at = datetime.now(UTC)
-        delivery.last_error = None
-        delivery.error_code = None
-        delivery.provider_message_id = message_id
+        delivery.last_error = exc.reason
+        delivery.error_code = exc.code
+        retry_in = None
+        if exc.transient and delivery.attempts < self.settings.notification_max_attempts:
+            delivery.status = DELIVERY_RETRYING
+            retry_in = retry_delay(delivery.attempts,
+                                   self.settings.notification_retry_base_seconds)
+            delivery.next_attempt_at = now + timedelta(seconds=retry_in)
+        else:
+            delivery.status = DELIVERY_FAILED
+            delivery.next_attempt_at = None
         await self.session.commit()
-        log.info("notification.sent", delivery_id=delivery.id, channel=delivery.channel,
-                 kind=delivery.kind, attempts=delivery.attempts)
-        return SendResult(DELIVERY_SENT)
+        log.warning("notification.failed", delivery_id=delivery.id, channel=delivery.channel,
+                    attempts=delivery.attempts, transient=exc.transient, retry_in=retry_in,
+                    error=exc.reason[:200])
+        return SendResult(delivery.status, retry_in)
 
     async def _deliver(self, delivery: NotificationDelivery) -> str | None:
         """Send one delivery; the provider's message id where it gives one."""
@@ -256,23 +248,6 @@ class NotificationService:
         await senders_for(self.resources).webhooks.send(
             endpoint, delivery_id=delivery.id, event=event_name(delivery.event), body=body)
 
-    async def _failed(self, delivery: NotificationDelivery, exc: DeliveryError) -> SendResult:
-        delivery.attempts += 1
-        delivery.last_error = exc.reason
-        delivery.error_code = exc.code
-        retry_in = None
-        if exc.transient and delivery.attempts < self.settings.notification_max_attempts:
-            delivery.status = DELIVERY_RETRYING
-            retry_in = retry_delay(delivery.attempts,
-                                   self.settings.notification_retry_base_seconds)
-        else:
-            delivery.status = DELIVERY_FAILED
-        await self.session.commit()
-        log.warning("notification.failed", delivery_id=delivery.id, channel=delivery.channel,
-                    attempts=delivery.attempts, transient=exc.transient, retry_in=retry_in,
-                    error=exc.reason[:200])
-        return SendResult(delivery.status, retry_in)
-
     async def _message(self, delivery: NotificationDelivery) -> Message:
         factory = await FactoryRepository(self.session).get(self.factory_id)
         factory_name = factory.name if factory else "your factory"
@@ -290,7 +265,7 @@ class NotificationService:
         if alert is None:
             raise DeliveryError("the alert no longer exists", transient=False)
         return alert_message((await self._facts([alert], factory_name, timezone))[0],
-                             public_url)
+                             public_url, delivery.event, delivery.step)
 
     async def _facts(self, alerts: list[Alert], factory_name: str, timezone: str
                      ) -> list[AlertFacts]:

@@ -14,6 +14,7 @@ import aiosmtplib
 import httpx
 
 from app.core.config import Settings
+from app.core.safe_text import clean_name
 from app.models.webhook import WebhookEndpoint
 from app.services.alerts import webhook_signing
 from app.services.alerts.destinations import DestinationRefused, pinned_request, resolve
@@ -53,7 +54,9 @@ class EmailSender:
 
     def build(self, to: str, message: Message) -> EmailMessage:
         email = EmailMessage()
-        email["Subject"] = message.subject
+        # A name with a line break (or U+2028) would make the header raise: the subject is
+        # one line whatever the rule, device or factory is called.
+        email["Subject"] = clean_name(message.subject)
         email["From"] = self.settings.smtp_from
         email["To"] = to
         email["Date"] = formatdate(localtime=False)
@@ -86,6 +89,8 @@ class EmailSender:
             raise DeliveryError(f"SMTP server unreachable: {exc}", transient=True) from exc
         except aiosmtplib.SMTPException as exc:
             raise DeliveryError(f"SMTP error: {exc}", transient=False) from exc
+        except ValueError as exc:  # an address or header the email package refuses
+            raise DeliveryError(f"message refused: {exc}", transient=False) from exc
 
 
 # --- WhatsApp ------------------------------------------------------------------------------

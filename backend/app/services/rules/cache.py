@@ -15,6 +15,7 @@ from app.models.device import STATUS_DISABLED
 from app.models.rule import Rule
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.rule_repo import RuleRepository, ScopeRepository
+from app.services.alerts.outbox import Audience
 from app.services.rules.conditions import referenced_parameters
 from app.services.rules.versions import RuleVersions
 
@@ -35,7 +36,7 @@ class RuleSnapshot:
     for_seconds: int
     schedule: dict[str, Any] | None
     auto_resolve: bool
-    notifies: bool
+    audience: Audience
 
     @classmethod
     def of(cls, rule: Rule) -> RuleSnapshot:
@@ -45,7 +46,8 @@ class RuleSnapshot:
                    scope=dict(rule.scope or {"kind": "all"}),
                    cooldown_seconds=max(0, int(rule.cooldown_minutes or 0)) * 60,
                    for_seconds=max(0, int(rule.for_seconds or 0)), schedule=rule.schedule,
-                   auto_resolve=bool(rule.auto_resolve), notifies=bool(rule.channels))
+                   auto_resolve=bool(rule.auto_resolve),
+                   audience=Audience.of(rule.channels, rule.recipients))
 
     def covers(self, device: DeviceInfo) -> bool:
         kind = self.scope.get("kind", "all")

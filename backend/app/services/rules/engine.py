@@ -42,7 +42,8 @@ log = get_logger(__name__)
 class RaisedAlert:
     factory_id: int
     alert_id: int
-    notify: bool
+    # Outbox rows committed with the alert: the caller queues them for sending.
+    delivery_ids: tuple[int, ...] = ()
 
 
 @dataclass
@@ -167,15 +168,15 @@ class RuleEngine:
 
     async def _trigger(self, session: AsyncSession, factory_id: int,
                        observations: list[Observation]) -> list[RaisedAlert]:
-        candidates = [Candidate(_trigger_of(o), o.rule.cooldown_seconds)
+        candidates = [Candidate(_trigger_of(o), o.rule.cooldown_seconds, o.rule.audience)
                       for o in observations]
-        notifies = {(o.rule.id, o.device.id): o.rule.notifies for o in observations}
         raised = []
-        for candidate, alert_id in await TriggerWriter(session, factory_id).write(candidates):
-            rule_id, device_id = candidate.pair
-            log.info("alert.raised", factory_id=factory_id, alert_id=alert_id,
-                     rule_id=rule_id, device_id=device_id)
-            raised.append(RaisedAlert(factory_id, alert_id, notifies[candidate.pair]))
+        for created in await TriggerWriter(session, factory_id).write(candidates):
+            rule_id, device_id = created.candidate.pair
+            log.info("alert.raised", factory_id=factory_id, alert_id=created.alert_id,
+                     rule_id=rule_id, device_id=device_id,
+                     deliveries=len(created.delivery_ids))
+            raised.append(RaisedAlert(factory_id, created.alert_id, created.delivery_ids))
         return raised
 
     async def _auto_resolve(self, session: AsyncSession, factory_id: int,

@@ -4,27 +4,12 @@ its end crosses midnight: it opens on a listed day and closes the next morning."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from functools import lru_cache
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from app.core.clock import parse_clock
+from app.core.clock import format_local, local_time, parse_clock
 
-
-@lru_cache(maxsize=256)
-def factory_zone(name: str | None) -> ZoneInfo:
-    """The factory's zone; UTC when unset or unknown, so a typo never stops alerting."""
-    try:
-        return ZoneInfo(name) if name else ZoneInfo("UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def local_time(moment: datetime, zone_name: str | None) -> datetime:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(factory_zone(zone_name))
+__all__ = ["format_local", "is_active_at", "local_time"]
 
 
 def is_active_at(schedule: dict[str, Any] | None, moment: datetime,
@@ -48,10 +33,3 @@ def is_active_at(schedule: dict[str, Any] | None, moment: datetime,
     # day before it.
     return (weekday in days and minute >= start) or ((weekday - 1) % 7 in days
                                                      and minute < end)
-
-
-def format_local(moment: datetime, zone_name: str | None) -> str:
-    """"2026-11-29 14:03:05 CET" in the factory's zone, for messages."""
-    local = local_time(moment, zone_name)
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''}".strip()
-

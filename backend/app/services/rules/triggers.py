@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.logging import get_logger
 from app.repositories.alert_repo import AlertRepository, Trigger, open_key
 from app.repositories.rule_repo import RuleCooldownRepository
+from app.services.alerts.outbox import Audience, Outbox, Planned
 
 log = get_logger(__name__)
 
@@ -32,6 +33,7 @@ PAIR_ATTEMPTS = 4
 class Candidate:
     trigger: Trigger
     cooldown_seconds: int
+    audience: Audience = Audience((), {})
 
     @property
     def pair(self) -> tuple[int, int]:
@@ -42,14 +44,24 @@ class Candidate:
         return open_key(*self.pair)
 
 
+@dataclass(frozen=True)
+class Created:
+    candidate: Candidate
+    alert_id: int
+    # The outbox rows written with the alert, to send once it is committed.
+    delivery_ids: tuple[int, ...]
+
+
 class TriggerWriter:
     def __init__(self, session: AsyncSession, factory_id: int) -> None:
         self.session = session
+        self.factory_id = factory_id
         self.cooldowns = RuleCooldownRepository(session, factory_id)
         self.alerts = AlertRepository(session, factory_id)
 
-    async def write(self, candidates: Sequence[Candidate]) -> list[tuple[Candidate, int]]:
-        """Record the triggers; return the alerts created (not repeated) with their ids."""
+    async def write(self, candidates: Sequence[Candidate]) -> list[Created]:
+        """Record the triggers; return the alerts created (not repeated) with their ids and
+        the deliveries planned in the same transaction."""
         if not candidates:
             return []
         # A fixed order keeps racing workers locking the same rows in the same order.
@@ -61,12 +73,22 @@ class TriggerWriter:
             log.info("rules.trigger_race", error_type=type(exc).__name__, count=len(ordered))
         created = []
         for candidate in ordered:
-            alert_id = await self._retrying(candidate)
-            if alert_id is not None:
-                created.append((candidate, alert_id))
+            one = await self._retrying(candidate)
+            if one is not None:
+                created.append(one)
         return created
 
-    async def _all_at_once(self, ordered: Sequence[Candidate]) -> list[tuple[Candidate, int]]:
+    async def _plan(self, new: Sequence[tuple[Candidate, int]]) -> list[Created]:
+        """The deliveries of new alerts, in the caller's transaction."""
+        outbox = Outbox(self.session, self.factory_id)
+        created = []
+        for candidate, alert_id in new:
+            ids = await outbox.plan([Planned(alert_id, candidate.audience)],
+                                    candidate.trigger.at)
+            created.append(Created(candidate, alert_id, tuple(ids)))
+        return created
+
+    async def _all_at_once(self, ordered: Sequence[Candidate]) -> list[Created]:
         last = await self.cooldowns.lock([c.pair for c in ordered])
         first_time = [c for c in ordered if c.pair not in last]
         again = [c for c in ordered if c.pair in last and _cooled_down(
@@ -81,10 +103,11 @@ class TriggerWriter:
         await self.alerts.repeat_many([c.trigger for c in claimed if c.key in live])
         new = [c for c in claimed if c.key not in live]
         ids = await self.alerts.insert_many([c.trigger for c in new])
+        created = await self._plan([(c, ids[c.key]) for c in new])
         await self.session.commit()
-        return [(c, ids[c.key]) for c in new]
+        return created
 
-    async def _retrying(self, candidate: Candidate) -> int | None:
+    async def _retrying(self, candidate: Candidate) -> Created | None:
         for attempt in range(1, PAIR_ATTEMPTS + 1):
             try:
                 return await self._one(candidate)
@@ -96,16 +119,18 @@ class TriggerWriter:
                 log.info("rules.write_conflict_retried", code=code, attempt=attempt)
         return None  # pragma: no cover
 
-    async def _one(self, candidate: Candidate) -> int | None:
-        """Claim the cooldown and raise or repeat the alert, in one transaction."""
+    async def _one(self, candidate: Candidate) -> Created | None:
+        """Claim the cooldown and raise or repeat the alert, with its deliveries, in one
+        transaction."""
         rule_id, device_id = candidate.pair
         if not await self.cooldowns.claim(rule_id, device_id, candidate.trigger.at,
                                           candidate.cooldown_seconds):
             await self.session.rollback()
             return None
         alert_id, created = await self.alerts.raise_or_repeat(candidate.trigger)
+        planned = await self._plan([(candidate, alert_id)]) if created else []
         await self.session.commit()
-        return alert_id if created else None
+        return planned[0] if planned else None
 
 
 def _cooled_down(last, candidate: Candidate) -> bool:
