@@ -37,21 +37,11 @@ class PasswordService:
     async def accept_invite(self, *, factory_id: int | None, factory_slug: str | None,
                             token: str, password: str, full_name: str | None,
                             client_ip: str) -> AccountReady:
-        factory = await self._factory(factory_id, factory_slug)
-        if factory is None:
-            raise invalid_link(INVITE)
-        tokens = UserTokens(self.session, factory.id)
-        record = await tokens.redeem(token, INVITE)
-        user = await self._active_user(factory, record.user_id, INVITE)
-        enforce_password_policy(password, user.email)
-        user.hashed_password = await asyncio.to_thread(hash_password, password)
+        factory, user, _tokens = await self._set_by_link(factory_id, factory_slug, token,
+                                                         INVITE, password)
         if full_name:
             user.full_name = full_name
-        AuditService(self.session, factory.id).record(
-            user.id, "user.invite_accepted", "user", user.id, {"email": user.email}, client_ip)
-        await self.session.commit()
-        log.info("user.invite_accepted", factory_id=factory.id, user_id=user.id)
-        return _account_ready(user, factory)
+        return await self._done_by_link("user.invite_accepted", factory, user, client_ip)
 
     async def request_reset(self, *, factory_id: int | None, factory_slug: str | None,
                             email: str, client_ip: str) -> None:
@@ -84,22 +74,12 @@ class PasswordService:
 
     async def reset(self, *, factory_id: int | None, factory_slug: str | None, token: str,
                     password: str, client_ip: str) -> AccountReady:
-        factory = await self._factory(factory_id, factory_slug)
-        if factory is None:
-            raise invalid_link(RESET)
-        tokens = UserTokens(self.session, factory.id)
-        record = await tokens.redeem(token, RESET)
-        user = await self._active_user(factory, record.user_id, RESET)
-        enforce_password_policy(password, user.email)
-        user.hashed_password = await asyncio.to_thread(hash_password, password)
+        factory, user, tokens = await self._set_by_link(factory_id, factory_slug, token,
+                                                        RESET, password)
         await tokens.sign_out_everywhere(user)
         # A pending invitation is answered too: the account now has a password.
         await tokens.discard_links(user, INVITE, RESET)
-        AuditService(self.session, factory.id).record(
-            user.id, "user.password_reset", "user", user.id, {"email": user.email}, client_ip)
-        await self.session.commit()
-        log.info("user.password_reset", factory_id=factory.id, user_id=user.id)
-        return _account_ready(user, factory)
+        return await self._done_by_link("user.password_reset", factory, user, client_ip)
 
     async def change(self, user: User, *, current_password: str, new_password: str,
                      client_ip: str) -> TokenPair:
@@ -141,6 +121,29 @@ class PasswordService:
             return await factories.get(factory_id)
         return await factories.get_by_slug(factory_slug or "")
 
+    async def _set_by_link(self, factory_id: int | None, factory_slug: str | None, token: str,
+                           purpose: str, password: str) -> tuple[Factory, User, UserTokens]:
+        """Redeems an emailed link and gives its account the new password (policy checked);
+        the caller commits."""
+        factory = await self._factory(factory_id, factory_slug)
+        if factory is None:
+            raise invalid_link(purpose)
+        tokens = UserTokens(self.session, factory.id)
+        record = await tokens.redeem(token, purpose)
+        user = await self._active_user(factory, record.user_id, purpose)
+        enforce_password_policy(password, user.email)
+        user.hashed_password = await asyncio.to_thread(hash_password, password)
+        return factory, user, tokens
+
+    async def _done_by_link(self, action: str, factory: Factory, user: User, client_ip: str
+                            ) -> AccountReady:
+        AuditService(self.session, factory.id).record(
+            user.id, action, "user", user.id, {"email": user.email}, client_ip)
+        await self.session.commit()
+        log.info(action, factory_id=factory.id, user_id=user.id)
+        return AccountReady(user_id=user.id, email=user.email, factory_id=factory.id,
+                            factory_slug=factory.slug)
+
     async def _active_user(self, factory: Factory, user_id: int, purpose: str) -> User:
         user = await UserRepository(self.session, factory.id).get(user_id)
         if user is None or not user.is_active:
@@ -148,8 +151,3 @@ class PasswordService:
             await self.session.rollback()
             raise invalid_link(purpose)
         return user
-
-
-def _account_ready(user: User, factory: Factory) -> AccountReady:
-    return AccountReady(user_id=user.id, email=user.email, factory_id=factory.id,
-                        factory_slug=factory.slug)
