@@ -26,7 +26,7 @@ from app.services.analytics import anomaly_detection
 from app.services.energy import forecast as energy_forecast
 from app.services.energy.aggregate_cache import aggregate_cache
 from app.services.energy.service import EnergyService
-from app.services.jobs.runner import JobFailed, JobOutput, JobRun, execute
+from app.services.jobs.runner import JobFailed, JobOutput, JobRun, StoredFile, execute
 from app.services.reports import charts as chart_rendering
 from app.stores.objects import factory_key
 from app.stores.resources import Resources
@@ -126,11 +126,7 @@ async def _anomaly(resources: Resources, job: AnalyticsJob, run: JobRun, factory
     csv = await asyncio.to_thread(_anomaly_csv, found, zone)
     await run.progress(85)
 
-    folder = ("analytics", str(job.id))
-    data_file = await run.store(factory_key(job.factory_id, *folder, "anomalies.csv"),
-                                f"anomalies-{job.id}.csv", csv, "text/csv")
-    await run.store(factory_key(job.factory_id, *folder, "anomalies.png"),
-                    f"anomalies-{job.id}.png", png, "image/png")
+    data_file = await _store_table_and_chart(run, job, "anomalies", csv, png)
     await run.progress(95)
 
     windows = anomaly_detection.strongest_windows(found.windows)
@@ -228,11 +224,7 @@ async def _forecast(resources: Resources, job: AnalyticsJob, run: JobRun, factor
     csv = await asyncio.to_thread(_forecast_csv, result)
     await run.progress(85)
 
-    folder = ("analytics", str(job.id))
-    data_file = await run.store(factory_key(job.factory_id, *folder, "forecast.csv"),
-                                f"forecast-{job.id}.csv", csv, "text/csv")
-    await run.store(factory_key(job.factory_id, *folder, "forecast.png"),
-                    f"forecast-{job.id}.png", png, "image/png")
+    data_file = await _store_table_and_chart(run, job, "forecast", csv, png)
     await run.progress(95)
     return JobOutput(result=_forecast_summary(result, granularity, horizon_days,
                                               zone.key, sources),
@@ -278,3 +270,15 @@ def _forecast_summary(result: energy_forecast.Forecast, granularity: str, horizo
                       for day, kwh in daily.items()],
         },
     }
+
+
+async def _store_table_and_chart(run: JobRun, job: AnalyticsJob, stem: str, csv: bytes,
+                                 png: bytes) -> StoredFile:
+    """Every analytics job leaves a CSV (its main file, returned) and a PNG chart under
+    analytics/<job id>/ in its factory's objects."""
+    folder = ("analytics", str(job.id))
+    data_file = await run.store(factory_key(job.factory_id, *folder, f"{stem}.csv"),
+                                f"{stem}-{job.id}.csv", csv, "text/csv")
+    await run.store(factory_key(job.factory_id, *folder, f"{stem}.png"),
+                    f"{stem}-{job.id}.png", png, "image/png")
+    return data_file
