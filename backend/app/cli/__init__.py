@@ -30,18 +30,12 @@ cli = typer.Typer(help="FactoryOps administration", no_args_is_help=True,
 
 
 def _run(work: Callable[..., Awaitable[T]]) -> T:
-    async def wrapper() -> T:
-        try:
-            async with session_scope() as session:
-                return await work(session)
-        finally:
-            await dispose_database()
+    """Runs `work(session)` in one database session."""
+    async def in_session() -> T:
+        async with session_scope() as session:
+            return await work(session)
 
-    try:
-        return asyncio.run(wrapper())
-    except AppError as exc:
-        typer.secho(f"error: {exc.message}", fg="red", err=True)
-        raise typer.Exit(1) from exc
+    return _run_plain(in_session)
 
 
 @cli.command()
@@ -166,7 +160,8 @@ def restore(folder: Path = typer.Argument(..., exists=True, file_okay=False,
 
 
 def _run_plain(work: Callable[[], Awaitable[T]]) -> T:
-    """Like `_run`, for commands that open their own connections."""
+    """Runs `work()` (a command that opens its own connections, or `_run`'s session) to its
+    end, closes the database engine, and turns an AppError into an error line and exit 1."""
     async def wrapper() -> T:
         try:
             return await work()
