@@ -197,7 +197,6 @@ class TimeSeriesStore(ABC):
                 points.sort(key=lambda point: point[0])
         return merged
 
-    @abstractmethod
     async def aggregate_raw(
         self,
         factory_id: int,
@@ -207,7 +206,30 @@ class TimeSeriesStore(ABC):
         interval_seconds: int,
         agg: Aggregation,
     ) -> dict[SeriesKey, list[tuple[datetime, float]]]:
-        """`aggregate` computed from raw points only (series already unique)."""
+        """`aggregate` computed from raw points only."""
+        check_aggregate_arguments(interval_seconds, agg)
+        keys = unique_series(series)
+        found: dict[SeriesKey, list[tuple[datetime, float]]] = {key: [] for key in keys}
+        start_ms, end_ms = to_epoch_ms(start), to_epoch_ms(end)
+        if not keys or start_ms >= end_ms:
+            return found
+        await self._aggregate_raw_into(found, factory_id, start_ms, end_ms, interval_seconds,
+                                       agg)
+        return found
+
+    @abstractmethod
+    async def _aggregate_raw_into(
+        self,
+        found: dict[SeriesKey, list[tuple[datetime, float]]],
+        factory_id: int,
+        start_ms: int,
+        end_ms: int,
+        interval_seconds: int,
+        agg: Aggregation,
+    ) -> None:
+        """Adds the buckets of [start_ms, end_ms) from raw points to `found`, which holds an
+        empty list for each series asked (unique, at least one; a non-empty range), each list
+        left in time order."""
 
     @abstractmethod
     async def aggregate_rollup(

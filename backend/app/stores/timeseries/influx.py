@@ -38,7 +38,6 @@ from app.stores.timeseries.base import (
     TimeSeriesQueryError,
     TimeSeriesStore,
     TimeSeriesUnavailable,
-    check_aggregate_arguments,
     from_epoch_ms,
     to_epoch_ms,
     unique_series,
@@ -381,22 +380,16 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
         await self._latest_where(factory_id, influxql.device_conditions(found), found)
         return found
 
-    async def aggregate_raw(
+    async def _aggregate_raw_into(
         self,
+        found: dict[SeriesKey, list[tuple[datetime, float]]],
         factory_id: int,
-        series: Sequence[SeriesKey],
-        start: datetime,
-        end: datetime,
+        start_ms: int,
+        end_ms: int,
         interval_seconds: int,
         agg: Aggregation,
-    ) -> dict[SeriesKey, list[tuple[datetime, float]]]:
-        check_aggregate_arguments(interval_seconds, agg)
-        keys = unique_series(series)
-        found: dict[SeriesKey, list[tuple[datetime, float]]] = {key: [] for key in keys}
-        start_ms, end_ms = to_epoch_ms(start), to_epoch_ms(end)
-        if not keys or start_ms >= end_ms:
-            return found
-        for condition in influxql.series_conditions(keys):
+    ) -> None:
+        for condition in influxql.series_conditions(list(found)):
             statement = influxql.select_aggregate(
                 factory_id, condition, start_ms, end_ms, interval_seconds, agg
             )
@@ -413,7 +406,6 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
                 )
         for points in found.values():
             points.sort(key=lambda point: point[0])
-        return found
 
     async def _raw_rows(self, statement: str) -> list[tuple[int, int, str, float]]:
         """(ts_ms, device_id, parameter, value) in the order InfluxDB returned them."""

@@ -33,7 +33,6 @@ from app.stores.timeseries.base import (
     TimeSeriesQueryError,
     TimeSeriesStore,
     TimeSeriesUnavailable,
-    check_aggregate_arguments,
     from_epoch_ms,
     to_epoch_ms,
     unique_series,
@@ -329,24 +328,18 @@ class SqliteTimeSeriesStore(TimeSeriesStore):
             found[device_id][parameter] = LatestValue(from_epoch_ms(ts), value)
         return found
 
-    async def aggregate_raw(
+    async def _aggregate_raw_into(
         self,
+        found: dict[SeriesKey, list[tuple[datetime, float]]],
         factory_id: int,
-        series: Sequence[SeriesKey],
-        start: datetime,
-        end: datetime,
+        start_ms: int,
+        end_ms: int,
         interval_seconds: int,
         agg: Aggregation,
-    ) -> dict[SeriesKey, list[tuple[datetime, float]]]:
-        check_aggregate_arguments(interval_seconds, agg)
-        keys = unique_series(series)
-        found: dict[SeriesKey, list[tuple[datetime, float]]] = {key: [] for key in keys}
-        start_ms, end_ms = to_epoch_ms(start), to_epoch_ms(end)
-        if not keys or start_ms >= end_ms:
-            return found
+    ) -> None:
         sql = _AGGREGATE_SQL.format(columns=_AGGREGATE_COLUMNS[agg])
         args = {
-            "series": orjson.dumps(keys).decode(),
+            "series": orjson.dumps(list(found)).decode(),
             "interval": interval_seconds * 1000,
             "factory_id": int(factory_id),
             "start": start_ms,
@@ -355,7 +348,6 @@ class SqliteTimeSeriesStore(TimeSeriesStore):
         rows = await self._read(lambda connection: connection.execute(sql, args).fetchall())
         for row in rows:
             found[(row[0], row[1])].append((from_epoch_ms(row[2]), float(row[3])))
-        return found
 
     async def _series_pages(
         self,
