@@ -9,6 +9,7 @@ import { mockApi, type MockReply } from '@/test/mockApi';
 import { renderAt } from '@/test/render';
 import type { Factory, FactoryUpdate } from '@/types/factory';
 import type { DataLifecycle, RetentionUpdate } from '@/types/lifecycle';
+import type { WhatsAppSetup } from '@/types/notifications';
 
 const LIFECYCLE: DataLifecycle = {
   retention: {
@@ -32,10 +33,22 @@ const LIFECYCLE: DataLifecycle = {
   rollups: { start: '1970-01-01T00:00:00Z', end: '2026-12-01T09:58:00Z', backfilled: true },
 };
 
+const WHATSAPP: WhatsAppSetup = {
+  provider: 'none',
+  fields: ['severity', 'title'],
+  meta_callback_url: 'https://ops.example.com/api/v1/callbacks/whatsapp/meta',
+  twilio_callback_url: 'https://ops.example.com/api/v1/callbacks/whatsapp/twilio',
+  callbacks_verified: false,
+  templates: [],
+};
+
 function setup(factory: Factory = makeFactory(), patchReply?: MockReply) {
   const mock = mockApi();
   mock.on('get', '/factories/current', { status: 200, data: { data: factory } });
   mock.on('get', '/factories/current/data-lifecycle', { status: 200, data: { data: LIFECYCLE } });
+  mock.on('get', '/whatsapp/setup', { status: 200, data: { data: WHATSAPP } });
+  mock.on('get', '/webhooks', { status: 200, data: { data: [] } });
+  mock.on('get', '/notifications/deliveries', { status: 200, data: { data: [], total: 0, page: 1, per_page: 10 } });
   mock.on('patch', '/factories/current/retention', (config) => {
     const body = JSON.parse(config.data as string) as RetentionUpdate;
     return { status: 200, data: { data: { ...LIFECYCLE, retention: { ...LIFECYCLE.retention, ...body } } } };
