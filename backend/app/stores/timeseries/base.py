@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Self, get_args
 
+from app.stores.timeseries.ordered_merge import merge_in_time_order
 from app.stores.timeseries.rollups import (
     Coverage,
     RollupRow,
@@ -324,8 +325,7 @@ class TimeSeriesStore(ABC):
         """Drop this process's copy (after a maintenance run or a restore)."""
         self._coverage_copies.pop(factory_id, None)
 
-    @abstractmethod
-    def raw(
+    async def raw(
         self,
         factory_id: int,
         series: Sequence[SeriesKey],
@@ -335,6 +335,21 @@ class TimeSeriesStore(ABC):
     ) -> AsyncIterator[list[RawRow]]:
         """Every point of the series over [start, end) in time order, in lists of at most
         `chunk_size` rows, read page by page so that any range streams in bounded memory."""
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be positive")
+        keys = unique_series(series)
+        start_ms, end_ms = to_epoch_ms(start), to_epoch_ms(end)
+        if not keys or start_ms >= end_ms:
+            return
+        streams = self._raw_streams(factory_id, keys, start_ms, end_ms, chunk_size)
+        async for chunk in merge_in_time_order(streams, chunk_size):
+            yield chunk
+
+    @abstractmethod
+    def _raw_streams(self, factory_id: int, keys: list[SeriesKey], start_ms: int, end_ms: int,
+                     chunk_size: int) -> list[AsyncIterator[list[RawRow]]]:
+        """Page readers of [start_ms, end_ms) for unique series (at least one, a non-empty
+        range), each in time order; `raw` merges them."""
 
     @abstractmethod
     async def delete_device(self, factory_id: int, device_id: int) -> None: ...

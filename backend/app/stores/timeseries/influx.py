@@ -39,7 +39,6 @@ from app.stores.timeseries.base import (
     TimeSeriesStore,
     TimeSeriesUnavailable,
     from_epoch_ms,
-    to_epoch_ms,
     unique_series,
 )
 from app.stores.timeseries.line_protocol import (
@@ -48,7 +47,6 @@ from app.stores.timeseries.line_protocol import (
     encode_coverage,
     encode_rollup_rows,
 )
-from app.stores.timeseries.ordered_merge import merge_in_time_order
 from app.stores.timeseries.rollups import (
     BOOKKEEPING_KEEP_MS,
     CHANGES_MEASUREMENT,
@@ -453,26 +451,12 @@ class InfluxTimeSeriesStore(TimeSeriesStore):
                 offset += page_size
             cursor = last_ts + 1
 
-    async def raw(
-        self,
-        factory_id: int,
-        series: Sequence[SeriesKey],
-        start: datetime,
-        end: datetime,
-        chunk_size: int = 10_000,
-    ) -> AsyncIterator[list[RawRow]]:
-        if chunk_size < 1:
-            raise ValueError("chunk_size must be positive")
-        keys = unique_series(series)
-        start_ms, end_ms = to_epoch_ms(start), to_epoch_ms(end)
-        if not keys or start_ms >= end_ms:
-            return
-        streams = [
+    def _raw_streams(self, factory_id: int, keys: list[SeriesKey], start_ms: int, end_ms: int,
+                     chunk_size: int) -> list[AsyncIterator[list[RawRow]]]:
+        return [
             self._raw_pages(factory_id, condition, start_ms, end_ms, chunk_size)
             for condition in influxql.series_conditions(keys)
         ]
-        async for chunk in merge_in_time_order(streams, chunk_size):
-            yield chunk
 
     # --- deletes -----------------------------------------------------------------------------
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from app.stores.timeseries.base import RawRow
+if TYPE_CHECKING:  # the store's base class merges with this: only the row type is shared
+    from app.stores.timeseries.base import RawRow
 
 
 async def merge_in_time_order(

@@ -34,11 +34,9 @@ from app.stores.timeseries.base import (
     TimeSeriesStore,
     TimeSeriesUnavailable,
     from_epoch_ms,
-    to_epoch_ms,
     unique_series,
 )
 from app.stores.timeseries.line_protocol import is_storable_key
-from app.stores.timeseries.ordered_merge import merge_in_time_order
 from app.stores.timeseries.rollups import (
     LEVEL_BY_NAME,
     LEVEL_MEASUREMENTS,
@@ -372,26 +370,12 @@ class SqliteTimeSeriesStore(TimeSeriesStore):
             # One point per series and timestamp: the next page starts just after this one.
             cursor = rows[-1][0] + 1
 
-    async def raw(
-        self,
-        factory_id: int,
-        series: Sequence[SeriesKey],
-        start: datetime,
-        end: datetime,
-        chunk_size: int = 10_000,
-    ) -> AsyncIterator[list[RawRow]]:
-        if chunk_size < 1:
-            raise ValueError("chunk_size must be positive")
-        keys = unique_series(series)
-        start_ms, end_ms = to_epoch_ms(start), to_epoch_ms(end)
-        if not keys or start_ms >= end_ms:
-            return
+    def _raw_streams(self, factory_id: int, keys: list[SeriesKey], start_ms: int, end_ms: int,
+                     chunk_size: int) -> list[AsyncIterator[list[RawRow]]]:
         page_size = min(chunk_size, max(_MIN_SERIES_PAGE, chunk_size // len(keys)))
-        streams = [
+        return [
             self._series_pages(factory_id, key, start_ms, end_ms, page_size) for key in keys
         ]
-        async for chunk in merge_in_time_order(streams, chunk_size):
-            yield chunk
 
     # --- rollups -----------------------------------------------------------------------------
 
