@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from app.core.config import Settings
 from app.core.database import session_scope
 from app.models.device import STATUS_DISABLED
 from app.repositories.factory_repo import FactoryRepository
+from app.repositories.retired_device_key_repo import RetiredDeviceKeyRepository
 from app.repositories.telemetry_repo import TelemetryRepository
 from app.services.ingest.quotas import DeviceQuota, TokenBucket
 
 UNKNOWN_FACTORY = "unknown_factory"
 UNKNOWN_DEVICE = "unknown_device"
 DEVICE_DISABLED = "device_disabled"
+# Deleted within DEVICE_REREGISTER_GRACE_SECONDS: not auto-registered again yet.
+DEVICE_DELETED = "device_deleted"
 
 
 @dataclass(slots=True)
@@ -68,11 +72,15 @@ class DeviceRegistry:
             else:
                 repo = TelemetryRepository(session, factory.id)
                 device = await repo.device_by_key(key)
+                deleted = False
                 if device is None and (factory.settings or {}).get("allow_auto_register", True):
-                    device = await repo.register_discovered(key)
-                    await session.commit()
+                    deleted = await self._recently_deleted(session, factory.id, key)
+                    if not deleted:
+                        device = await repo.register_discovered(key)
+                        await session.commit()
                 if device is None:
-                    entry = Refusal(UNKNOWN_DEVICE, factory.id, expires)
+                    entry = Refusal(DEVICE_DELETED if deleted else UNKNOWN_DEVICE, factory.id,
+                                    expires)
                 else:
                     same = (isinstance(previous, DeviceEntry)
                             and previous.device_id == device.id)
@@ -90,3 +98,8 @@ class DeviceRegistry:
                                         previous.absence_credited if same else 0.0)
         self.entries[(slug, key)] = entry
         return entry
+
+    async def _recently_deleted(self, session, factory_id: int, key: str) -> bool:
+        grace = timedelta(seconds=self.settings.device_reregister_grace_seconds)
+        return await RetiredDeviceKeyRepository(session, factory_id).retired_since(
+            key, datetime.now(UTC) - grace)

@@ -85,7 +85,14 @@ class Settings(BaseSettings):
     mqtt_tls: bool = False
     mqtt_tls_ca_file: Path | None = None
     mqtt_public_host: str | None = None
+    mqtt_public_port: int | None = Field(default=None, ge=1, le=65535)
+    mqtt_public_tls: bool = False
     mqtt_auth_secret: SecretStr | None = None
+    # EMQX's REST API, to end a device's live session when its token is rotated or the
+    # device is disabled or deleted (empty: no broker to tell, e.g. Mosquitto).
+    emqx_api_url: str | None = None
+    emqx_api_key: str | None = None
+    emqx_api_secret: SecretStr | None = None
 
     # --- ingest ---------------------------------------------------------------------------
     ingest_batch_points: int = 20000
@@ -113,6 +120,8 @@ class Settings(BaseSettings):
 
     # --- devices --------------------------------------------------------------------------
     device_online_seconds: int = 120
+    # How long a deleted device's key is refused instead of auto-registered again.
+    device_reregister_grace_seconds: int = Field(default=86400, ge=0)
 
     # --- background work ------------------------------------------------------------------
     celery_broker_url: str | None = None

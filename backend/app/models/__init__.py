@@ -9,7 +9,7 @@ from app.models.api_key import ApiKey
 from app.models.asset import AssetNode, AssetNodeDevice, VirtualMeter, VirtualMeterTerm
 from app.models.audit_log import AuditLog
 from app.models.base import Base, tenant_tables
-from app.models.device import Device
+from app.models.device import Device, RetiredDeviceKey
 from app.models.device_parameter import DeviceParameter
 from app.models.factory import Factory
 from app.models.notification import NotificationDelivery
@@ -36,6 +36,7 @@ __all__ = [
     "NotificationDelivery",
     "ProductionEntry",
     "RefreshToken",
+    "RetiredDeviceKey",
     "ReportJob",
     "ReportSchedule",
     "Rule",

@@ -38,3 +38,15 @@ class Device(IdMixin, TenantMixin, UpdatedMixin, Base):
     # token itself is never kept, so this is set whenever one is issued.
     mosquitto_password_hash: Mapped[str | None] = mapped_column(String(160), nullable=True)
     token_rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class RetiredDeviceKey(IdMixin, TenantMixin, Base):
+    """A deleted device's key, kept for DEVICE_REREGISTER_GRACE_SECONDS: a session the broker
+    had not yet closed, or queued messages, must not bring the device straight back as
+    *discovered* through auto-registration."""
+
+    __tablename__ = "retired_device_keys"
+    __table_args__ = (UniqueConstraint("factory_id", "device_key"),)
+
+    device_key: Mapped[str] = mapped_column(key_string(128), nullable=False)
+    retired_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

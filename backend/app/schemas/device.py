@@ -134,6 +134,7 @@ class DeviceCredentials(Schema):
 
     mqtt_host: str
     mqtt_port: int
+    tls: bool = Field(description="The port speaks MQTT over TLS (mqtts)")
     topic: str
     client_id: str
     username: str

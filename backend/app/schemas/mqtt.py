@@ -27,18 +27,12 @@ class AuthorizationRequest(BrokerRequest):
     action: str = Field(max_length=32, description="publish | subscribe (EMQX: ${action})")
 
 
-class AclRule(BaseModel):
-    permission: Result
-    action: Literal["publish", "subscribe", "all"]
-    topic: str
-
-
 class AuthenticationResult(BaseModel):
-    """A denial is `{"result": "deny"}` alone."""
+    """A denial is `{"result": "deny"}` alone. No ACL is returned: EMQX asks the
+    authorization endpoint about every publish and subscribe instead."""
 
     result: Result
     is_superuser: bool | None = None
-    acl: list[AclRule] | None = None
 
 
 class AuthorizationResult(BaseModel):

@@ -17,7 +17,7 @@ COMPOSE = ROOT / "docker" / "docker-compose.yml"
 
 REQUIRED_SECRETS = ("MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD", "INFLUX_TOKEN",
                     "INFLUX_ADMIN_PASSWORD", "MINIO_ROOT_PASSWORD", "MQTT_INGESTER_PASSWORD",
-                    "MQTT_AUTH_SECRET", "EMQX_DASHBOARD_PASSWORD")
+                    "MQTT_AUTH_SECRET", "EMQX_DASHBOARD_PASSWORD", "EMQX_API_SECRET")
 # Host files compose mounts (the certificate and key for nginx and EMQX).
 REQUIRED_FILES = ("TLS_CERT_FILE", "TLS_KEY_FILE")
 
@@ -26,21 +26,36 @@ WORKER_QUEUES = {"rule_engine": "rule_engine", "analytics_worker": "analytics",
                  "notification_worker": "notifications"}
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> dict:
+def render(work: Path, extra_env: str = "", *args: str) -> dict:
     """`docker-compose config` output for a .env with every required secret set."""
     assert shutil.which("docker-compose"), "docker-compose missing: scripts/test.sh installs it"
-    work = tmp_path_factory.mktemp("compose")
     shutil.copytree(ROOT / "docker", work / "docker")
     env = (ROOT / ".env.example").read_text()
     env += "".join(f"\n{name}=test-{name.lower()}" for name in REQUIRED_SECRETS)
     env += "".join(f"\n{name}=/etc/factoryops/{name.lower()}.pem" for name in REQUIRED_FILES)
-    (work / ".env").write_text(env + "\nJWT_SECRET=" + "s" * 48 + "\n")
+    (work / ".env").write_text(env + "\nJWT_SECRET=" + "s" * 48 + "\n" + extra_env)
     result = subprocess.run(
-        ["docker-compose", "--env-file", ".env", "-f", "docker/docker-compose.yml", "config"],
-        cwd=work, capture_output=True, text=True)
+        ["docker-compose", "--env-file", ".env", "-f", "docker/docker-compose.yml", *args,
+         "config"], cwd=work, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return yaml.safe_load(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict:
+    return render(tmp_path_factory.mktemp("compose"))
+
+
+def published(service: dict) -> dict[int, str]:
+    """Container port → the host address:port it is published on."""
+    ports = {}
+    for port in service.get("ports", []):
+        if isinstance(port, dict):
+            ports[port["target"]] = f"{port.get('host_ip', '0.0.0.0')}:{port['published']}"
+        else:
+            host_ip, host_port, target = port.split("/")[0].rsplit(":", 2)
+            ports[int(target)] = f"{host_ip}:{host_port}"
+    return ports
 
 
 def test_every_guide_service_is_present(rendered):
@@ -91,10 +106,9 @@ def test_application_waits_for_healthy_backing_services_and_migrations(rendered)
 
 def test_nginx_serves_https_with_the_configured_certificate(rendered):
     nginx = rendered["services"]["nginx"]
-    ports = {(str(p["published"]), p["target"]) for p in nginx["ports"]}
-    assert ports == {("80", 8080), ("443", 8443)}
     # docker-compose 1.29 renders short-form mounts as "source:target:mode".
     mounts = {m.split(":")[1]: m.split(":")[0] for m in nginx["volumes"]}
+    assert published(nginx) == {8080: "0.0.0.0:80", 8443: "0.0.0.0:443"}
     assert mounts["/etc/nginx/tls/tls.crt"] == "/etc/factoryops/tls_cert_file.pem"
     assert mounts["/etc/nginx/tls/tls.key"] == "/etc/factoryops/tls_key_file.pem"
     conf = (ROOT / "nginx" / "nginx.conf").read_text()
@@ -116,6 +130,68 @@ def test_influxdb_is_provisioned_and_the_app_reaches_it_through_the_v1_api(rende
     assert api["TSDB_BACKEND"] == "influxdb"
     assert api["INFLUX_DATABASE"] == influx["DOCKER_INFLUXDB_INIT_BUCKET"]
     assert api["INFLUX_TOKEN"] == influx["DOCKER_INFLUXDB_INIT_ADMIN_TOKEN"]
+
+
+def test_emqx_authorizes_every_operation_through_the_api_and_nothing_else(rendered):
+    emqx = rendered["services"]["emqx"]["environment"]
+    sources = emqx["EMQX_AUTHORIZATION__SOURCES"]
+    # One source, the API's HTTP hook: the image's default file source (acl.conf, ending in
+    # `allow all`) is gone.
+    assert sources.count("type =") == 1 and "type = http" in sources
+    assert "http://api:8000/api/v1/mqtt/authz" in sources
+    for field in ("clientid", "username", "topic", "action"):
+        assert f'{field} = "$${{{field}}}"' in sources, field
+    assert '"x-factoryops-broker-secret" = "test-mqtt_auth_secret"' in sources
+    assert emqx["EMQX_AUTHORIZATION__NO_MATCH"] == "deny"
+    from app.api.v1.mqtt import router
+
+    assert "/mqtt/authz" in {route.path for route in router.routes}
+
+
+def test_emqx_speaks_tls_and_keeps_plain_mqtt_and_its_dashboard_internal(rendered,
+                                                                       tmp_path):
+    emqx = rendered["services"]["emqx"]
+    env = emqx["environment"]
+    mounts = {m.split(":")[1]: m.split(":")[0] for m in emqx["volumes"]}
+    assert mounts[env["EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__CERTFILE"]] == \
+        "/etc/factoryops/tls_cert_file.pem"
+    assert mounts[env["EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__KEYFILE"]] == \
+        "/etc/factoryops/tls_key_file.pem"
+    assert "tlsv1.1" not in env["EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__VERSIONS"]
+    ports = published(emqx)
+    assert ports == {8883: "0.0.0.0:8883", 1883: "127.0.0.1:1883", 18083: "127.0.0.1:18083"}
+    # Exposed only when a setting says so.
+    exposed = render(tmp_path, "MQTT_PLAIN_BIND=0.0.0.0\nEMQX_DASHBOARD_BIND=0.0.0.0\n")
+    assert published(exposed["services"]["emqx"])[1883] == "0.0.0.0:1883"
+    assert published(exposed["services"]["emqx"])[18083] == "0.0.0.0:18083"
+
+
+def test_emqx_limits_each_clients_message_rate(rendered):
+    env = rendered["services"]["emqx"]["environment"]
+    for listener in ("SSL", "TCP"):
+        assert env[f"EMQX_LISTENERS__{listener}__DEFAULT__MESSAGES_RATE"] == "50/s"
+
+
+def test_devices_are_shown_the_tls_endpoint(rendered):
+    api = rendered["services"]["api"]["environment"]
+    assert (api["MQTT_PUBLIC_PORT"], api["MQTT_PUBLIC_TLS"]) == ("8883", "true")
+
+
+def test_the_api_can_end_device_sessions_with_the_key_emqx_bootstraps(rendered):
+    emqx = rendered["services"]["emqx"]
+    api = rendered["services"]["api"]["environment"]
+    assert api["EMQX_API_URL"] == "http://emqx:18083"
+    assert emqx["environment"]["FACTORYOPS_API_KEY"] == api["EMQX_API_KEY"]
+    assert emqx["environment"]["FACTORYOPS_API_SECRET"] == api["EMQX_API_SECRET"] == \
+        "test-emqx_api_secret"
+    # The entrypoint writes `key:secret` to the bootstrap file EMQX reads, then starts EMQX
+    # as the image does.
+    script = emqx["entrypoint"][2]
+    bootstrap = emqx["environment"]["EMQX_API_KEY__BOOTSTRAP_FILE"]
+    assert emqx["entrypoint"][:2] == ["sh", "-c"]
+    assert f"> {bootstrap}" in script
+    assert "\"$$FACTORYOPS_API_KEY\" \"$$FACTORYOPS_API_SECRET\"" in script
+    assert script.endswith("exec /usr/bin/docker-entrypoint.sh /opt/emqx/bin/emqx foreground")
 
 
 def test_emqx_authenticates_devices_through_the_api(rendered):

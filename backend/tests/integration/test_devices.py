@@ -17,8 +17,8 @@ DEVICE_FIELDS = {
     "is_active", "status", "last_seen_at", "online", "metadata", "parameter_count",
     "created_at", "updated_at",
 }
-CREDENTIAL_FIELDS = {"mqtt_host", "mqtt_port", "topic", "client_id", "username", "password",
-                     "example"}
+CREDENTIAL_FIELDS = {"mqtt_host", "mqtt_port", "tls", "topic", "client_id", "username",
+                     "password", "example"}
 
 
 async def _create(client, tenant, **body):
@@ -69,6 +69,7 @@ async def test_create_returns_the_device_and_its_credentials_once(client, tenant
     assert credentials["client_id"] == credentials["username"] == f"{slug}/press-01"
     assert credentials["mqtt_host"] == settings.mqtt_host
     assert credentials["mqtt_port"] == settings.mqtt_port
+    assert credentials["tls"] is False
     token = credentials["password"]
     assert len(token) >= 40
     assert shlex.split(credentials["example"]) == [
@@ -106,6 +107,30 @@ async def test_credentials_use_the_public_broker_host_when_set(make, settings):
     assert argv[argv.index("-h") + 1] == "mqtt.plant.example"
     # A quote in the key survives the shell.
     assert argv[argv.index("-t") + 1] == f"factories/{tenant.factory.slug}/devices/it's-1/telemetry"
+
+
+async def test_credentials_show_the_tls_endpoint_when_devices_connect_over_tls(make, settings):
+    from app.main import create_app
+
+    tenant = await make.tenant()
+    app = create_app(settings.model_copy(update={
+        "mqtt_public_host": "mqtt.plant.example", "mqtt_public_port": 8883,
+        "mqtt_public_tls": True}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            r = await _create(c, tenant, device_key="tls-1")
+            assert r.status_code == 201, r.text
+            rotated = await c.post(f"/api/v1/devices/{r.json()['data']['device']['id']}"
+                                   "/rotate-token", headers=tenant.headers)
+    for answer in (r, rotated):
+        credentials = answer.json()["data"]["credentials"]
+        assert (credentials["mqtt_host"], credentials["mqtt_port"], credentials["tls"]) == (
+            "mqtt.plant.example", 8883, True)
+        argv = shlex.split(credentials["example"])
+        assert argv[argv.index("-p") + 1] == "8883"
+        # mosquitto_pub uses TLS only when given authorities to trust.
+        assert argv[argv.index("--capath") + 1] == "/etc/ssl/certs"
 
 
 async def test_duplicate_key_in_a_factory_is_a_conflict(client, tenant, other_tenant):

@@ -5,6 +5,7 @@ other, and devices without a valid, enabled token are turned away at the door.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import grp
 import os
 import pwd
@@ -104,12 +105,14 @@ async def broker_of(mosquitto_folder):
             f"acl_file {mosquitto_folder / 'acl'}\n"
             "persistence false\n"
             "log_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\n"
+            "log_type information\n"
             "connection_messages true\n")
         log = mosquitto_folder / "mosquitto.log"
         with log.open("wb") as output:
             broker = await asyncio.create_subprocess_exec(
                 MOSQUITTO, "-c", str(conf), stdout=output, stderr=subprocess.STDOUT)
         started.append(broker)
+        start.last = broker  # for a test that signals it (SIGHUP: reload the files)
         await _wait_for_port(port, broker, log)
         return port
 
@@ -223,3 +226,63 @@ async def test_devices_publish_to_their_own_topic_only(client, make, mosquitto_f
     assert await _refused(port, meter_user, meter["credentials"]["password"])
     async with _client(port, meter_user, new_token, identifier=meter_user):
         pass
+
+
+async def test_a_revoked_device_loses_its_live_session_at_the_next_reload(
+        client, make, mosquitto_folder, broker_of):
+    """Mosquitto has no API to end a session, but it re-reads its files on SIGHUP and then
+    drops the sessions of users they no longer hold: regenerating the files after disabling
+    a device cuts off the session it still had. A device never receives `$SYS` topics."""
+    import signal
+
+    tenant = await make.tenant()
+    meter = await _register(client, tenant, unique("meter"))
+    user = f"{tenant.factory.slug}/{meter['device']['device_key']}"
+    own = meter["credentials"]["topic"]
+    group = grp.getgrgid(pwd.getpwnam(_broker_user()).pw_gid).gr_name
+    await _write_auth_files(mosquitto_folder, group)
+    port = await broker_of()
+    async with _client(port, *INGESTER, identifier=unique("ingester")) as ingester:
+        await ingester.subscribe("factories/+/devices/+/telemetry", qos=1)
+        device = _client(port, user, meter["credentials"]["password"], identifier=user)
+        await device.__aenter__()
+        await device.subscribe("$SYS/#", qos=0)
+        await device.publish(own, b"before", qos=1)
+        sys_topics = []
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(1.5):
+                async for message in device.messages:
+                    sys_topics.append(message.topic.value)
+        assert sys_topics == []
+
+        r = await client.post(f"/api/v1/devices/{meter['device']['id']}/deactivate",
+                              headers=tenant.headers)
+        assert r.status_code == 200
+        await _write_auth_files(mosquitto_folder, group)
+        log = mosquitto_folder / "mosquitto.log"
+        reloads = log.read_text().count("Reloading config")
+        broker_of.last.send_signal(signal.SIGHUP)
+        for _ in range(200):
+            if log.read_text().count("Reloading config") > reloads:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            pytest.fail("mosquitto did not reload")
+        cut_off = False
+        for _ in range(30):
+            try:
+                await device.publish(own, b"after-revocation", qos=1)
+            except aiomqtt.MqttError:
+                cut_off = True
+                break
+            await asyncio.sleep(0.1)
+        assert cut_off, "the revoked device is still connected"
+        with contextlib.suppress(aiomqtt.MqttError):
+            await device.__aexit__(None, None, None)
+        received: list[bytes] = []
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(2):
+                async for message in ingester.messages:
+                    received.append(message.payload)
+    assert received == [b"before"]
+    assert await _refused(port, user, meter["credentials"]["password"])

@@ -1,6 +1,7 @@
 """The broker's HTTP hooks (EMQX 5 authentication and authorization contracts): devices sign
 in with their own token and may publish to their own topic only, the ingester may only
-subscribe to telemetry, and nothing answers without the broker's shared secret."""
+subscribe to telemetry, every other operation ($-topics included) is refused, and nothing
+answers without the broker's shared secret."""
 
 from __future__ import annotations
 
@@ -59,10 +60,10 @@ async def test_device_is_allowed_to_publish_to_its_own_topic_only(broker_client,
     created = await _register(broker_client, tenant)
     credentials = created["credentials"]
     answer = await _auth(broker_client, credentials)
-    assert answer == {"result": "allow", "is_superuser": False, "acl": [
-        {"permission": "allow", "action": "publish", "topic": credentials["topic"]},
-        {"permission": "deny", "action": "all", "topic": "#"},
-    ]}
+    # No ACL rides along: the broker asks about each operation.
+    assert answer == {"result": "allow", "is_superuser": False}
+    user = credentials["username"]
+    assert await _authz(broker_client, user, credentials["topic"]) == "allow"
     assert credentials["topic"] == (f"factories/{tenant.factory.slug}/devices/"
                                     f"{created['device']['device_key']}/telemetry")
 
@@ -95,9 +96,10 @@ async def test_a_token_does_not_open_another_factorys_device(broker_client, make
     assert (await _auth(broker_client, mine))["result"] == "allow"
     impostor = {**theirs, "password": mine["password"]}
     assert await _auth(broker_client, impostor) == {"result": "deny"}
-    answer = await _auth(broker_client, theirs)
+    assert (await _auth(broker_client, theirs))["result"] == "allow"
     own_topic = f"factories/{second.factory.slug}/devices/shared-key/telemetry"
-    assert answer["acl"][0]["topic"] == own_topic
+    assert await _authz(broker_client, theirs["username"], own_topic) == "allow"
+    assert await _authz(broker_client, mine["username"], own_topic) == "deny"
 
 
 async def test_disabled_device_and_rotated_token_are_denied(broker_client, make):
@@ -127,19 +129,13 @@ async def test_the_older_colon_username_is_accepted_too(broker_client, make):
     colon = f"{tenant.factory.slug}:aa:bb:cc:01"
     answer = await _auth(broker_client, credentials, username=colon, clientid=colon)
     assert answer["result"] == "allow"
-    assert answer["acl"][0]["topic"] == credentials["topic"]
+    assert await _authz(broker_client, colon, credentials["topic"]) == "allow"
 
 
 async def test_ingester_may_subscribe_to_telemetry_only(broker_client, make):
     answer = await _auth(broker_client, {"client_id": "factoryops-ingester-host1",
                                          "username": INGESTER[0], "password": INGESTER[1]})
-    assert answer == {"result": "allow", "is_superuser": False, "acl": [
-        {"permission": "allow", "action": "subscribe",
-         "topic": "factories/+/devices/+/telemetry"},
-        {"permission": "allow", "action": "subscribe",
-         "topic": "$share/+/factories/+/devices/+/telemetry"},
-        {"permission": "deny", "action": "all", "topic": "#"},
-    ]}
+    assert answer == {"result": "allow", "is_superuser": False}
     wrong = await _auth(broker_client, {"client_id": "x", "username": INGESTER[0],
                                         "password": "guess"})
     assert wrong == {"result": "deny"}
@@ -151,7 +147,9 @@ async def test_ingester_may_subscribe_to_telemetry_only(broker_client, make):
                         "subscribe", clientid="ing-1") == "allow"
     for topic, action in (("factories/p/devices/d/telemetry", "publish"),
                           ("#", "subscribe"), ("factories/#", "subscribe"),
-                          ("$share/a/b/factories/+/devices/+/telemetry", "subscribe")):
+                          ("$share/a/b/factories/+/devices/+/telemetry", "subscribe"),
+                          ("$SYS/#", "subscribe"), ("$share/ingest/#", "subscribe"),
+                          ("$share/ingest/$SYS/#", "subscribe")):
         assert await _authz(broker_client, user, topic, action, clientid="ing-1") == "deny"
 
 
@@ -168,6 +166,21 @@ async def test_authorization_per_operation(broker_client, make):
     assert await _authz(broker_client, user, mine["topic"], "subscribe") == "deny"
     assert await _authz(broker_client, user, "factories/#", "subscribe") == "deny"
     assert await _authz(broker_client, user, mine["topic"], clientid="other-id") == "deny"
+
+
+async def test_dollar_topics_are_refused_like_any_other(broker_client, make):
+    """`#` does not match topics that start with `$` (MQTT 4.7.2): an ACL ending in
+    `deny all #` lets them through to the broker's default. Here nothing falls through."""
+    tenant = await make.tenant()
+    mine = (await _register(broker_client, tenant))["credentials"]
+    user = mine["username"]
+    for topic in ("$SYS/brokers/+/clients/#", "$SYS/#", "$share/g/#",
+                  f"$share/g/{mine['topic']}", "$queue/" + mine["topic"],
+                  "$delayed/10/" + mine["topic"], "$events/client_connected"):
+        for action in ("publish", "subscribe"):
+            assert await _authz(broker_client, user, topic, action) == "deny", (topic, action)
+    unknown = f"{tenant.factory.slug}/no-such-device"
+    assert await _authz(broker_client, unknown, "$SYS/#", "subscribe") == "deny"
 
 
 async def test_the_broker_must_present_the_shared_secret(broker_client, client):

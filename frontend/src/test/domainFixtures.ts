@@ -53,6 +53,7 @@ export function makeParameter(overrides: Partial<DeviceParameter> = {}): DeviceP
 export const credentials: DeviceCredentials = {
   mqtt_host: 'mqtt.factory.example',
   mqtt_port: 1883,
+  tls: false,
   topic: 'factories/demo/devices/press-7/telemetry',
   client_id: 'demo/press-7',
   username: 'demo/press-7',

@@ -1621,21 +1621,6 @@ export interface components {
             /** Factory Slug */
             factory_slug: string;
         };
-        /** AclRule */
-        AclRule: {
-            /**
-             * Permission
-             * @enum {string}
-             */
-            permission: "allow" | "deny";
-            /**
-             * Action
-             * @enum {string}
-             */
-            action: "publish" | "subscribe" | "all";
-            /** Topic */
-            topic: string;
-        };
         /** AlertBrief */
         AlertBrief: {
             /** Id */
@@ -2049,7 +2034,8 @@ export interface components {
         };
         /**
          * AuthenticationResult
-         * @description A denial is `{"result": "deny"}` alone.
+         * @description A denial is `{"result": "deny"}` alone. No ACL is returned: EMQX asks the
+         *     authorization endpoint about every publish and subscribe instead.
          */
         AuthenticationResult: {
             /**
@@ -2059,8 +2045,6 @@ export interface components {
             result: "allow" | "deny";
             /** Is Superuser */
             is_superuser?: boolean | null;
-            /** Acl */
-            acl?: components["schemas"]["AclRule"][] | null;
         };
         /** AuthorizationRequest */
         AuthorizationRequest: {
@@ -2399,6 +2383,11 @@ export interface components {
             mqtt_host: string;
             /** Mqtt Port */
             mqtt_port: number;
+            /**
+             * Tls
+             * @description The port speaks MQTT over TLS (mqtts)
+             */
+            tls: boolean;
             /** Topic */
             topic: string;
             /** Client Id */

@@ -1,5 +1,8 @@
 """Who may connect to the MQTT broker and what they may do there, answered for EMQX's HTTP
-authentication and authorization hooks.
+authentication and authorization hooks. Authentication says who a client is and nothing more;
+every publish and subscribe is then authorized here (EMQX caches an answer per client for a
+minute), so that what a device may do follows its current state, and anything not allowed
+explicitly is refused, `$`-topics (`$SYS/#`, `$share/...`, `$delayed/...`) included.
 
 A device signs in as `<factory_slug>:<device_key>` (or `<factory_slug>/<device_key>`, the form
 Mosquitto's password file can hold) with its token as password, and may publish to its own
@@ -22,7 +25,7 @@ from app.models.device import STATUS_DISABLED, Device
 from app.models.factory import Factory
 from app.repositories.device_repo import DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
-from app.schemas.mqtt import AclRule, AuthenticationResult, AuthorizationResult
+from app.schemas.mqtt import AuthenticationResult, AuthorizationResult
 from app.services.devices.service import telemetry_topic
 from app.services.factories.service import SLUG_PATTERN
 
@@ -54,22 +57,6 @@ def parse_device_username(username: str) -> DeviceIdentity | None:
     return DeviceIdentity(slug, key)
 
 
-def device_acl(factory_slug: str, device_key: str) -> list[AclRule]:
-    return [
-        AclRule(permission=ALLOW, action="publish",
-                topic=telemetry_topic(factory_slug, device_key)),
-        AclRule(permission=DENY, action="all", topic="#"),
-    ]
-
-
-def ingester_acl() -> list[AclRule]:
-    return [
-        AclRule(permission=ALLOW, action="subscribe", topic=TELEMETRY_FILTER),
-        AclRule(permission=ALLOW, action="subscribe", topic=f"$share/+/{TELEMETRY_FILTER}"),
-        AclRule(permission=DENY, action="all", topic="#"),
-    ]
-
-
 def _log_denial(reason: str, username: str) -> None:
     log.info("mqtt.auth_denied", reason=reason, username=username[:200])
 
@@ -90,21 +77,20 @@ class MqttAuthService:
             expected = self.settings.mqtt_password
             if expected is None or not _same(password, expected.get_secret_value()):
                 return _not_authenticated("ingester_password", username)
-            return AuthenticationResult(result=ALLOW, is_superuser=False, acl=ingester_acl())
+            return AuthenticationResult(result=ALLOW, is_superuser=False)
         found = await self._device(clientid, username)
         if isinstance(found, str):
             return _not_authenticated(found, username)
-        factory, device = found
+        _, device = found
         if not password or not _same(hash_token(password), device.token_hash or ""):
             return _not_authenticated("device_token", username)
-        return AuthenticationResult(result=ALLOW, is_superuser=False,
-                                    acl=device_acl(factory.slug, device.device_key))
+        return AuthenticationResult(result=ALLOW, is_superuser=False)
 
     async def authorize(self, *, clientid: str, username: str, topic: str, action: str
                         ) -> AuthorizationResult:
-        """For brokers that ask per operation instead of reading the ACL given at sign-in.
-        The connection was authenticated already; the device is looked up again so that a
-        device disabled since then is cut off."""
+        """One publish or subscribe. The connection was authenticated already; the device is
+        looked up again so that a device disabled since then is cut off. A device may publish
+        to its own telemetry topic, the ingester subscribe to telemetry: nothing else."""
         if self._is_ingester(username):
             allowed = action == "subscribe" and (
                 topic == TELEMETRY_FILTER or _SHARED_TELEMETRY.match(topic) is not None)

@@ -20,6 +20,7 @@ from app.models.device_parameter import DeviceParameter
 from app.models.factory import Factory
 from app.repositories.device_repo import DeviceFilters, DeviceParameterRepository, DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
+from app.repositories.retired_device_key_repo import RetiredDeviceKeyRepository
 from app.schemas.common import PageParams
 from app.schemas.device import (
     DeviceCreate,
@@ -33,6 +34,7 @@ from app.schemas.device import (
     ParameterUpdate,
 )
 from app.services.audit.service import AuditService
+from app.services.devices.broker_sessions import broker_sessions_for, device_client_ids
 from app.services.factories.service import online_threshold_seconds
 from app.stores.resources import Resources
 from app.stores.timeseries.base import LatestValue, TimeSeriesQueryError, TimeSeriesUnavailable
@@ -72,6 +74,7 @@ class DeviceService:
         self.factory_id = factory_id
         self.devices = DeviceRepository(session, factory_id)
         self.parameters = DeviceParameterRepository(session, factory_id)
+        self.retired_keys = RetiredDeviceKeyRepository(session, factory_id)
         self.audit = AuditService(session, factory_id)
         self.actor_id = actor_id
         self.client_ip = client_ip
@@ -117,6 +120,8 @@ class DeviceService:
                            ) from exc
         self._record("device.created", device, {"device_key": device.device_key,
                                                 "name": device.name})
+        # Registering a deleted device's key by hand ends its grace period.
+        await self.retired_keys.forget(device.device_key)
         await self.session.commit()
         log.info("device.created", device_id=device.id, device_key=device.device_key)
         return DeviceWithCredentials(device=await self.read(device),
@@ -137,6 +142,8 @@ class DeviceService:
         self._record("device.updated", device, details)
         await self.session.commit()
         log.info("device.updated", device_id=device.id, fields=sorted(body.model_fields_set))
+        if status == STATUS_DISABLED:
+            await self._end_session(device.device_key)
         return await self.read(device)
 
     async def set_enabled(self, device: Device, enabled: bool) -> DeviceRead:
@@ -145,6 +152,8 @@ class DeviceService:
                      {"device_key": device.device_key})
         await self.session.commit()
         log.info("device.activated" if enabled else "device.deactivated", device_id=device.id)
+        if not enabled:
+            await self._end_session(device.device_key)
         return await self.read(device)
 
     async def rotate_token(self, device: Device) -> DeviceWithCredentials:
@@ -156,11 +165,13 @@ class DeviceService:
         self._record("device.token_rotated", device, {"device_key": device.device_key})
         await self.session.commit()
         log.info("device.token_rotated", device_id=device.id)
+        # The session signed in with the old token: it must sign in again with the new one.
+        await self._end_session(device.device_key)
         return DeviceWithCredentials(device=await self.read(device),
                                      credentials=self._credentials(factory, device, token))
 
     async def delete(self, device: Device) -> None:
-        device_id = device.id
+        device_id, device_key = device.id, device.device_key
         # Time series first: if the store is down, answer 503 with nothing deleted, so that
         # retrying later finishes the job instead of leaving points nobody can reach.
         try:
@@ -177,12 +188,14 @@ class DeviceService:
         self._record("device.deleted", device, {"device_key": device.device_key,
                                                 "name": device.name})
         await self.devices.delete(device)
+        await self.retired_keys.retire(device_key, datetime.now(UTC))
         await self.session.commit()
+        await self._end_session(device_key)
         try:
             await self.resources.latest.forget_device(self.factory_id, device_id)
         except Exception as exc:  # a stale cache entry of a deleted id is harmless
             log.warning("device.latest_not_forgotten", device_id=device_id, error=str(exc))
-        log.info("device.deleted", device_id=device_id, device_key=device.device_key)
+        log.info("device.deleted", device_id=device_id, device_key=device_key)
 
     # -- parameters ------------------------------------------------------------------------
     async def load_parameter(self, device: Device, parameter_id: int) -> DeviceParameter:
@@ -248,16 +261,26 @@ class DeviceService:
         latest = await self.resources.latest.get(self.factory_id, device.id)
         return [_parameter_view(p, latest.get(p.parameter_key)) for p in parameters]
 
+    async def _end_session(self, device_key: str) -> None:
+        """Closes the device's live broker session (committed changes only: a device that
+        reconnects at once must already meet the new state)."""
+        factory = await self._get_factory()
+        await broker_sessions_for(self.resources).disconnect(
+            device_client_ids(factory.slug, device_key))
+
     def _credentials(self, factory: Factory, device: Device, token: str) -> DeviceCredentials:
         host = self.settings.mqtt_public_host or self.settings.mqtt_host
-        port = self.settings.mqtt_port
+        port = self.settings.mqtt_public_port or self.settings.mqtt_port
+        tls = self.settings.mqtt_public_tls
         topic = telemetry_topic(factory.slug, device.device_key)
         identity = mqtt_identity(factory.slug, device.device_key)
+        # mosquitto_pub speaks TLS once told which authorities to trust: the system's.
+        transport = ["--capath", "/etc/ssl/certs"] if tls else []
         example = shlex.join([
-            "mosquitto_pub", "-h", host, "-p", str(port), "-i", identity, "-u", identity,
-            "-P", token, "-q", "1", "-t", topic, "-m", EXAMPLE_PAYLOAD,
+            "mosquitto_pub", "-h", host, "-p", str(port), *transport, "-i", identity,
+            "-u", identity, "-P", token, "-q", "1", "-t", topic, "-m", EXAMPLE_PAYLOAD,
         ])
-        return DeviceCredentials(mqtt_host=host, mqtt_port=port, topic=topic,
+        return DeviceCredentials(mqtt_host=host, mqtt_port=port, tls=tls, topic=topic,
                                  client_id=identity, username=identity, password=token,
                                  example=example)
 

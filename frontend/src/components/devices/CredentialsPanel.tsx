@@ -35,7 +35,11 @@ export function CredentialsPanel({ credentials }: { credentials: DeviceCredentia
       </Banner>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-[1fr_8rem]">
         <CredentialField label="MQTT host" value={credentials.mqtt_host} what="MQTT host" />
-        <CredentialField label="Port" value={String(credentials.mqtt_port)} what="port" />
+        <CredentialField
+          label={credentials.tls ? 'Port (TLS)' : 'Port'}
+          value={String(credentials.mqtt_port)}
+          what="port"
+        />
       </div>
       <CredentialField label="Topic" value={credentials.topic} what="topic" />
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
