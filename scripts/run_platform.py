@@ -177,7 +177,8 @@ def main() -> int:
                 "simulator", str(bin_dir / "factoryops-simulator"), "--host", mqtt_host,
                 "--port", str(mqtt_port), "--factory", logins.factory_slug, "--keys", keys,
                 "--interval", "5", "--backfill-hours", "24", "--backfill-step", "60",
-                "--state-file", str(data_dir / "simulator-state.json"))
+                "--state-file", str(data_dir / "simulator-state.json"),
+                "--stopped-file", str(data_dir / "simulator-stopped"))
         url = f"http://{args.host}:{args.port}"
         print(
             f"\nFactoryOps is running: {url}\n"

@@ -215,6 +215,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--username")
     p.add_argument("--password")
     p.add_argument("--client-id", default="")
+    p.add_argument("--stopped-file", default="",
+                   help="device keys listed in this file (one per line) send nothing while "
+                        "they are listed: how to see a silent-device alarm")
     p.add_argument("--state-file", default="",
                    help="keep energy counters here across restarts (and skip the backfill "
                         "when it exists: the history is already there)")
@@ -241,6 +244,16 @@ def save_state(path: str, machines: list[Machine]) -> None:
     tmp = file.with_suffix(".tmp")
     tmp.write_text(json.dumps({m.key: {"energy_kwh": m.energy_kwh} for m in machines}))
     tmp.replace(file)
+
+
+def stopped_keys(path: str) -> set[str]:
+    """The machines switched off by hand, read every round so an edit takes effect at once."""
+    if not path:
+        return set()
+    try:
+        return {line.strip() for line in Path(path).read_text().splitlines() if line.strip()}
+    except OSError:
+        return set()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -288,7 +301,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.duration and time.monotonic() - started >= args.duration:
                 break
             now = time.time()
+            stopped = stopped_keys(args.stopped_file)
             for machine in machines:
+                if machine.key in stopped:
+                    continue
                 payload = encode(machine.step(now, args.anomaly_probability, anomaly_kinds), now,
                                  args.shape, args.parameters)
                 publisher.publish(topic(args.factory, machine.key), payload, args.qos)

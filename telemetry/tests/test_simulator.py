@@ -3,7 +3,14 @@
 import orjson
 import pytest
 
-from telemetry.simulator import NOMINAL_VOLTAGE, PARAMETERS, encode, main, make_machines
+from telemetry.simulator import (
+    NOMINAL_VOLTAGE,
+    PARAMETERS,
+    encode,
+    main,
+    make_machines,
+    stopped_keys,
+)
 
 START = 1_800_000_000.0
 
@@ -46,3 +53,11 @@ def test_payload_shapes_carry_the_timestamp_in_milliseconds(shape):
 def test_unknown_anomaly_kinds_are_refused_before_connecting(capsys):
     assert main(["--anomaly-kinds", "sag,meltdown", "--port", "1"]) == 2
     assert "--anomaly-kinds" in capsys.readouterr().err
+
+
+def test_machines_listed_in_the_stopped_file_are_silent(tmp_path):
+    stopped = tmp_path / "stopped"
+    assert stopped_keys(str(stopped)) == set(), "no file: every machine runs"
+    stopped.write_text("chiller-1\n\n  cnc-line-1 \n")
+    assert stopped_keys(str(stopped)) == {"chiller-1", "cnc-line-1"}
+    assert stopped_keys("") == set()

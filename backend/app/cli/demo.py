@@ -13,10 +13,12 @@ from app.core.security import hash_token, new_secret_token
 from app.models.api_key import INGEST
 from app.models.device import STATUS_ACTIVE, Device
 from app.models.device_parameter import DeviceParameter
+from app.models.rule import Rule
 from app.models.user import PERMISSIONS, ROLE_SUPER_ADMIN, ROLE_USER
 from app.repositories.api_key_repo import find_credential
 from app.repositories.device_repo import DeviceParameterRepository, DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
+from app.repositories.rule_repo import RuleRepository
 from app.repositories.user_repo import UserRepository
 from app.schemas.api_key import ApiKeyCreate
 from app.services.accounts.api_keys import ApiKeyService
@@ -92,6 +94,7 @@ async def seed_demo(session: AsyncSession, settings: Settings) -> DemoLogins:
             await users.create(email=email, password=password, full_name=name, role=role,
                                permissions=perms)
     await _seed_machines(session, factory.id)
+    await _seed_rules(session, factory.id)
     await session.commit()
     api_key = await _seed_api_key(session, factory.id, settings)
     return DemoLogins(factory.id, factory.slug, DEMO_ADMIN[:2], DEMO_OPERATOR[:2], api_key)
@@ -115,6 +118,25 @@ async def _seed_api_key(session: AsyncSession, factory_id: int, settings: Settin
     kept.write_text(created.key + "\n")
     kept.chmod(0o600)
     return created.key
+
+
+# A meter that stops reporting raises this one within two minutes and a tick (see README:
+# "See a silent-device alarm"): the operators are told, and told again every five minutes
+# until someone acknowledges.
+DEMO_SILENT_RULE = "Meter silent"
+DEMO_SILENT_SECONDS = 120
+
+
+async def _seed_rules(session: AsyncSession, factory_id: int) -> None:
+    rules = RuleRepository(session, factory_id)
+    if DEMO_SILENT_RULE in (await rules.names_of_all()):
+        return
+    rules.add(Rule(
+        name=DEMO_SILENT_RULE, description="Any machine that sends nothing for two minutes.",
+        scope={"kind": "all"}, condition={"silent_for_seconds": DEMO_SILENT_SECONDS},
+        severity="critical", cooldown_minutes=0, for_seconds=0, channels=["email"],
+        recipients={"user_permissions": ["acknowledge_alerts"]}, auto_resolve=True,
+        is_active=True))
 
 
 async def _seed_machines(session: AsyncSession, factory_id: int) -> None:

@@ -23,6 +23,7 @@ QUEUES = (QUEUE_RULE_ENGINE, QUEUE_ANALYTICS, QUEUE_REPORTING, QUEUE_NOTIFICATIO
           QUEUE_MAINTENANCE)
 
 EVALUATE_BATCH = "rule_engine.evaluate_batch"
+RULES_TICK = "rule_engine.tick"
 SEND_EMAIL = "notifications.send_email"
 SEND_NOTIFICATION = "notifications.send"
 SWEEP_NOTIFICATIONS = "notifications.sweep"
@@ -62,8 +63,14 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     """The fixed schedule and the entries whose interval is a setting."""
     sweep = settings.notification_sweep_seconds
+    tick = settings.rule_clock_seconds
     return {
         **BEAT_SCHEDULE,
+        # Silent devices, stale parameters, sustained durations and auto-resolves: what no
+        # arriving message would decide.
+        "rules-tick": {"task": RULES_TICK, "schedule": tick,
+                       "options": {"queue": QUEUE_RULE_ENGINE,
+                                   "expires": max(1.0, tick * 0.9)}},
         # The outbox's safety net: deliveries whose own task never ran or never finished.
         "sweep-notifications": {"task": SWEEP_NOTIFICATIONS, "schedule": sweep,
                                 "options": {"queue": QUEUE_NOTIFICATIONS,

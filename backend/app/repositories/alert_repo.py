@@ -173,6 +173,15 @@ class AlertRepository(TenantRepository[Alert]):
             .where(Alert.open_key.in_(list(keys))))
         return [(int(i), k, t) for i, k, t in rows]
 
+    async def live_pairs(self, rule_ids: Sequence[int]) -> list[tuple[int, int]]:
+        """(rule, device) of the live alerts of these rules."""
+        if not rule_ids:
+            return []
+        stmt = self.select(Alert.rule_id, Alert.device_id).where(
+            Alert.rule_id.in_(list(rule_ids)), Alert.open_key.is_not(None),
+            Alert.device_id.is_not(None))
+        return [(int(r), int(d)) for r, d in await self.session.execute(stmt)]
+
     async def auto_resolve(self, alert_id: int, at: datetime) -> bool:
         """Resolve a live alert because its condition cleared at `at`; an alert raised by a
         later observation than `at` stays open."""

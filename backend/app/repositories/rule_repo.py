@@ -78,6 +78,9 @@ class RuleRepository(TenantRepository[Rule]):
             self.select().where(Rule.is_active.is_(True)).order_by(Rule.id))
         return list(result.scalars())
 
+    async def names_of_all(self) -> set[str]:
+        return set((await self.session.execute(self.select(Rule.name))).scalars())
+
     async def names(self, ids: Iterable[int]) -> dict[int, str]:
         ids = sorted({i for i in ids if i is not None})
         if not ids:
@@ -87,10 +90,23 @@ class RuleRepository(TenantRepository[Rule]):
         return {int(i): name for i, name in rows}
 
 
+async def factories_with_active_rules(session) -> list[int]:
+    """The factories the rule engine's clock looks at. Spans factories on purpose: the tick is
+    one periodic task for the whole platform; each factory is then evaluated on its own."""
+    stmt = (select(Rule.factory_id).where(Rule.is_active.is_(True)).distinct()
+            .order_by(Rule.factory_id).execution_options(cross_tenant=True))
+    return [int(f) for f in (await session.execute(stmt)).scalars()]
+
+
 class ScopeRepository(TenantRepository[Device]):
     """Which devices and which discovered parameters a rule's scope covers."""
 
     model = Device
+
+    async def enabled_device_ids(self) -> list[int]:
+        stmt = (self.select(Device.id).where(Device.status != STATUS_DISABLED)
+                .order_by(Device.id))
+        return [int(i) for i in (await self.session.execute(stmt)).scalars()]
 
     async def existing_device_ids(self, ids: Sequence[int]) -> set[int]:
         if not ids:
@@ -234,6 +250,14 @@ class RuleStateRepository(TenantRepository[RuleState]):
                                list(pairs)), RuleState.pending_since.is_not(None))
         rows = await self.session.execute(stmt)
         return {(int(r), int(d)): since for r, d, since in rows}
+
+    async def pending_pairs(self, rule_ids: Sequence[int]) -> list[Pair]:
+        """(rule, device) of the sustained conditions currently counting."""
+        if not rule_ids:
+            return []
+        stmt = self.select(RuleState.rule_id, RuleState.device_id).where(
+            RuleState.rule_id.in_(list(rule_ids)), RuleState.pending_since.is_not(None))
+        return [(int(r), int(d)) for r, d in await self.session.execute(stmt)]
 
     async def start_pending(self, pairs: Sequence[tuple[int, int, datetime]]) -> None:
         """Mark conditions that began to hold; an earlier start already recorded wins."""

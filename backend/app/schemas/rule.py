@@ -34,7 +34,9 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 CONDITION_DESCRIPTION = (
     "A comparison `{parameter, operator, value}` (operators > >= < <= == != take a number; "
     "between and outside take [low, high]) or a group `{op: and|or, conditions: [...]}`, "
-    "nested at most 8 levels with at most 100 comparisons. A malformed tree answers 422 "
+    "nested at most 8 levels with at most 100 comparisons. Or, as the whole condition, a "
+    "silent device `{silent_for_seconds: N}` or a stale parameter `{parameter, "
+    "stale_for_seconds: N}`, decided on the rule engine's clock. A malformed tree answers 422 "
     "INVALID_CONDITION with the path of the bad node.")
 CONDITION_EXAMPLE = {"op": "and", "conditions": [
     {"parameter": "power_kw", "operator": ">", "value": 120},

@@ -1,11 +1,12 @@
-"""Rule evaluation, one task per ingester flush (queue `rule_engine`)."""
+"""Rule evaluation (queue `rule_engine`): one task per ingester flush, and the clock's tick
+(beat, every RULE_CLOCK_SECONDS) for what no message decides."""
 
 from __future__ import annotations
 
 import os
 
 from app.core.logging import get_logger
-from app.core.task_queue import EVALUATE_BATCH
+from app.core.task_queue import EVALUATE_BATCH, RULES_TICK
 from app.schemas.rule_batch import Message, RuleBatch
 from app.services.rules.engine import RuleEngine
 from app.services.rules.versions import rule_versions_for
@@ -42,3 +43,12 @@ def evaluate_batch(self, message: Message) -> None:
     if outcome.failed_factories:
         retry = batch.for_factories(outcome.failed_factories)
         raise self.retry(args=[retry.to_message()], countdown=RETRY_SECONDS)
+
+
+@celery_app.task(name=RULES_TICK, ignore_result=True)
+def tick() -> int:
+    """A failed factory waits for the next tick: each one looks at the whole state again."""
+    outcome = runtime.run(_engine_for_process().tick())
+    queue_deliveries([(raised.factory_id, delivery_id) for raised in outcome.raised
+                      for delivery_id in raised.delivery_ids])
+    return len(outcome.raised)

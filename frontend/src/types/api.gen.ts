@@ -2541,7 +2541,7 @@ export interface components {
         DryRunRequest: {
             /**
              * Condition
-             * @description A comparison `{parameter, operator, value}` (operators > >= < <= == != take a number; between and outside take [low, high]) or a group `{op: and|or, conditions: [...]}`, nested at most 8 levels with at most 100 comparisons. A malformed tree answers 422 INVALID_CONDITION with the path of the bad node.
+             * @description A comparison `{parameter, operator, value}` (operators > >= < <= == != take a number; between and outside take [low, high]) or a group `{op: and|or, conditions: [...]}`, nested at most 8 levels with at most 100 comparisons. Or, as the whole condition, a silent device `{silent_for_seconds: N}` or a stale parameter `{parameter, stale_for_seconds: N}`, decided on the rule engine's clock. A malformed tree answers 422 INVALID_CONDITION with the path of the bad node.
              * @example {
              *       "conditions": [
              *         {
@@ -3942,7 +3942,7 @@ export interface components {
             scope?: components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"] | components["schemas"]["ScopeNode"];
             /**
              * Condition
-             * @description A comparison `{parameter, operator, value}` (operators > >= < <= == != take a number; between and outside take [low, high]) or a group `{op: and|or, conditions: [...]}`, nested at most 8 levels with at most 100 comparisons. A malformed tree answers 422 INVALID_CONDITION with the path of the bad node.
+             * @description A comparison `{parameter, operator, value}` (operators > >= < <= == != take a number; between and outside take [low, high]) or a group `{op: and|or, conditions: [...]}`, nested at most 8 levels with at most 100 comparisons. Or, as the whole condition, a silent device `{silent_for_seconds: N}` or a stale parameter `{parameter, stale_for_seconds: N}`, decided on the rule engine's clock. A malformed tree answers 422 INVALID_CONDITION with the path of the bad node.
              * @example {
              *       "conditions": [
              *         {
@@ -4015,7 +4015,7 @@ export interface components {
             scope: components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"] | components["schemas"]["ScopeNode"];
             /**
              * Condition
-             * @description A comparison `{parameter, operator, value}` (operators > >= < <= == != take a number; between and outside take [low, high]) or a group `{op: and|or, conditions: [...]}`, nested at most 8 levels with at most 100 comparisons. A malformed tree answers 422 INVALID_CONDITION with the path of the bad node.
+             * @description A comparison `{parameter, operator, value}` (operators > >= < <= == != take a number; between and outside take [low, high]) or a group `{op: and|or, conditions: [...]}`, nested at most 8 levels with at most 100 comparisons. Or, as the whole condition, a silent device `{silent_for_seconds: N}` or a stale parameter `{parameter, stale_for_seconds: N}`, decided on the rule engine's clock. A malformed tree answers 422 INVALID_CONDITION with the path of the bad node.
              */
             condition: unknown;
             /**
@@ -4060,7 +4060,7 @@ export interface components {
             scope?: (components["schemas"]["ScopeAll"] | components["schemas"]["ScopeDevices"] | components["schemas"]["ScopeType"] | components["schemas"]["ScopeArea"] | components["schemas"]["ScopeNode"]) | null;
             /**
              * Condition
-             * @description A comparison `{parameter, operator, value}` (operators > >= < <= == != take a number; between and outside take [low, high]) or a group `{op: and|or, conditions: [...]}`, nested at most 8 levels with at most 100 comparisons. A malformed tree answers 422 INVALID_CONDITION with the path of the bad node.
+             * @description A comparison `{parameter, operator, value}` (operators > >= < <= == != take a number; between and outside take [low, high]) or a group `{op: and|or, conditions: [...]}`, nested at most 8 levels with at most 100 comparisons. Or, as the whole condition, a silent device `{silent_for_seconds: N}` or a stale parameter `{parameter, stale_for_seconds: N}`, decided on the rule engine's clock. A malformed tree answers 422 INVALID_CONDITION with the path of the bad node.
              */
             condition?: unknown;
             /** Severity */

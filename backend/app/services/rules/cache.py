@@ -16,6 +16,7 @@ from app.models.rule import Rule
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.rule_repo import RuleRepository, ScopeRepository
 from app.services.alerts.outbox import Audience
+from app.services.rules.clock_conditions import ClockCondition, clock_condition
 from app.services.rules.conditions import referenced_parameters
 from app.services.rules.versions import RuleVersions
 
@@ -37,17 +38,21 @@ class RuleSnapshot:
     schedule: dict[str, Any] | None
     auto_resolve: bool
     audience: Audience
+    # A silent-device or stale-parameter condition, decided on the clock; None otherwise.
+    clock: ClockCondition | None = None
 
     @classmethod
     def of(cls, rule: Rule) -> RuleSnapshot:
+        clock = clock_condition(rule.condition)
         return cls(id=rule.id, name=rule.name, severity=rule.severity,
                    condition=rule.condition,
                    parameters=tuple(referenced_parameters(rule.condition)),
                    scope=dict(rule.scope or {"kind": "all"}),
                    cooldown_seconds=max(0, int(rule.cooldown_minutes or 0)) * 60,
                    for_seconds=max(0, int(rule.for_seconds or 0)), schedule=rule.schedule,
-                   auto_resolve=bool(rule.auto_resolve),
-                   audience=Audience.of(rule.channels, rule.recipients))
+                   # A silent device's alarm always clears when its data returns.
+                   auto_resolve=bool(rule.auto_resolve) or clock is not None,
+                   audience=Audience.of(rule.channels, rule.recipients), clock=clock)
 
     def covers(self, device: DeviceInfo) -> bool:
         kind = self.scope.get("kind", "all")

@@ -14,6 +14,8 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from app.services.rules.clock_conditions import clock_condition, clock_problem, is_clock_condition
+
 MAX_DEPTH = 8
 MAX_LEAVES = 100
 PARAMETER_MAX_LENGTH = 64
@@ -37,7 +39,18 @@ class ConditionError(ValueError):
 
 
 def validate_condition(tree: Any) -> list[str]:
-    """Check `tree` and return the parameter keys it reads, in first-use order."""
+    """Check `tree` and return the parameter keys it reads, in first-use order. A clock
+    condition (`clock_conditions.py`) stands alone, as the whole tree."""
+    if is_clock_condition(tree):
+        problem = clock_problem(tree)
+        if problem:
+            raise ConditionError(*problem)
+        key = tree.get("parameter")
+        if key is not None:
+            key_problem = parameter_key_problem(key)
+            if key_problem:
+                raise ConditionError("/parameter", key_problem)
+        return [key] if key is not None else []
     parameters: dict[str, None] = {}
     leaves = _validate_node(tree, "", 1, parameters, [0])
     if leaves == 0:  # pragma: no cover - a valid tree always has a leaf
@@ -53,6 +66,9 @@ def _validate_node(node: Any, path: str, depth: int, parameters: dict[str, None]
         raise ConditionError(path, "must be an object: a group {op, conditions} or a "
                                    "comparison {parameter, operator, value}")
     keys = set(node)
+    if is_clock_condition(node):
+        raise ConditionError(path, "a silent-device or stale-parameter condition is a rule's "
+                                   "whole condition, not part of a group")
     if "op" in keys or "conditions" in keys:
         _check_keys(keys, _GROUP_KEYS, path, "group")
         return _validate_group(node, path, depth, parameters, leaf_count)
@@ -225,6 +241,9 @@ def _walk_parameters(node: Any, depth: int) -> Iterator[str]:
 
 def describe(tree: Any) -> str:
     """Human text for messages: `power_kw > 120 and (voltage outside [207, 253])`."""
+    clock = clock_condition(tree)
+    if clock is not None:
+        return clock.describe()
     try:
         return _describe(tree, 1, top=True)
     except Exception:

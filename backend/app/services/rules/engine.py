@@ -1,5 +1,7 @@
 """The rule engine: evaluates the rules of each factory against a batch of fresh telemetry
-and raises, repeats or resolves alerts.
+and raises, repeats or resolves alerts; and on a clock (`tick`, beat every
+RULE_CLOCK_SECONDS) decides what no message would: silent devices and stale parameters,
+sustained conditions whose duration has passed, and auto-resolves.
 
 The batch is what the ingester sends once per flush (`app.schemas.rule_batch.RuleBatch`): the
 newest values of the devices that changed, per factory. A condition sees the
@@ -24,7 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.logging import get_logger
 from app.repositories.alert_repo import AlertRepository, Trigger, open_key
-from app.repositories.rule_repo import RuleStateRepository
+from app.repositories.rule_repo import (
+    RuleStateRepository,
+    ScopeRepository,
+    factories_with_active_rules,
+)
 from app.repositories.sessions import read_committed_sessions
 from app.schemas.rule_batch import DeviceReadings, RuleBatch
 from app.services.rules.cache import DeviceInfo, FactoryRules, RuleCache, RuleSnapshot
@@ -33,7 +39,7 @@ from app.services.rules.schedule import is_active_at
 from app.services.rules.triggers import Candidate, TriggerWriter
 from app.services.rules.versions import RuleVersions
 from app.stores.latest.base import LatestValuesStore
-from app.stores.timeseries.base import from_epoch_ms, to_epoch_ms
+from app.stores.timeseries.base import LatestValue, from_epoch_ms, to_epoch_ms
 
 log = get_logger(__name__)
 
@@ -86,6 +92,63 @@ class RuleEngine:
                   elapsed_ms=round((time.monotonic() - started) * 1000, 1))
         return outcome
 
+    async def tick(self, now: datetime | None = None) -> BatchOutcome:
+        """What the clock decides, for every factory with active rules."""
+        now = now or datetime.now(UTC)
+        async with read_committed_sessions()() as session:
+            factory_ids = await factories_with_active_rules(session)
+            rules = await self.cache.rules_for(session, factory_ids)
+            await session.rollback()
+        outcome = BatchOutcome()
+        for factory_id in factory_ids:
+            if not rules[factory_id].rules:
+                continue
+            try:
+                outcome.raised += await self._tick_factory(factory_id, rules[factory_id], now)
+            except Exception:
+                log.exception("rules.tick_failed", factory_id=factory_id)
+                outcome.failed_factories.append(factory_id)
+        return outcome
+
+    async def _tick_factory(self, factory_id: int, factory_rules: FactoryRules,
+                            now: datetime) -> list[RaisedAlert]:
+        by_id = {r.id: r for r in factory_rules.rules}
+        clock_rules = [r for r in factory_rules.rules if r.clock]
+        timed = [r.id for r in factory_rules.rules if r.for_seconds and not r.clock]
+        resolving = [r.id for r in factory_rules.rules if r.auto_resolve]
+        async with read_committed_sessions()() as session:
+            pairs: set[tuple[int, int]] = set()
+            if clock_rules:
+                ids = await ScopeRepository(session, factory_id).enabled_device_ids()
+                for device in (await self.cache.devices(session, factory_id, ids)).values():
+                    pairs.update((r.id, device.id) for r in clock_rules if r.covers(device))
+            pairs.update(await RuleStateRepository(session, factory_id).pending_pairs(timed))
+            pairs.update(await AlertRepository(session, factory_id).live_pairs(resolving))
+            if not pairs:
+                await session.rollback()
+                return []
+            devices = await self.cache.devices(session, factory_id, {d for _, d in pairs})
+            latest = await self.latest.get_many(factory_id, sorted(devices))
+            observations = []
+            for rule_id, device_id in sorted(pairs):
+                device, rule = devices.get(device_id), by_id.get(rule_id)
+                if device is None or rule is None or not device.enabled:
+                    continue
+                values, seen = _known_values(latest.get(device_id, {}))
+                if not _readable(rule, values, seen, now):
+                    continue  # nothing known to decide on: a missing value resolves nothing
+                observations.append(self._observe(rule, device, values, seen, now,
+                                                  factory_rules.timezone))
+            eligible = await self._sustained(
+                session, factory_id, [o for o in observations if o.rule.for_seconds
+                                      and not o.rule.clock])
+            eligible += [o for o in observations if o.rule.clock and o.holds]
+            raised = await self._trigger(session, factory_id, eligible)
+            await self._auto_resolve(session, factory_id, observations)
+            if raised:
+                log.info("rules.tick_raised", factory_id=factory_id, raised=len(raised))
+            return raised
+
     async def _evaluate(self, batch: dict[int, dict[int, DeviceReadings]]) -> BatchOutcome:
         outcome = BatchOutcome()
         async with read_committed_sessions()() as session:
@@ -118,10 +181,11 @@ class RuleEngine:
             latest = await self.latest.get_many(factory_id, list(watched))
             observations = []
             for device_id, rules in watched.items():
-                values, at = _current_values(latest.get(device_id, {}), batch[device_id])
+                values, seen, at = _current_values(latest.get(device_id, {}),
+                                                   batch[device_id])
                 for rule in rules:
-                    observations.append(self._observe(rule, devices[device_id], values, at,
-                                                      factory_rules.timezone))
+                    observations.append(self._observe(rule, devices[device_id], values, seen,
+                                                      at, factory_rules.timezone))
             eligible = await self._sustained(session, factory_id, observations)
             raised = await self._trigger(session, factory_id, eligible)
             await self._auto_resolve(session, factory_id, observations)
@@ -129,11 +193,16 @@ class RuleEngine:
 
     @staticmethod
     def _observe(rule: RuleSnapshot, device: DeviceInfo, values: dict[str, float],
-                 at: datetime, timezone: str) -> Observation:
+                 seen: dict[str, datetime], at: datetime, timezone: str) -> Observation:
         if not is_active_at(rule.schedule, at, timezone):
             # Outside its hours a rule neither raises nor resolves: it is not looking, and
             # a sustained duration starts again when the hours begin.
             return Observation(rule, device, at, in_schedule=False, holds=False, values={})
+        if rule.clock is not None:
+            age = rule.clock.age(seen, at)
+            return Observation(rule, device, at, in_schedule=True,
+                               holds=rule.clock.holds(seen, at),
+                               values={"seconds_without_data": round(age or 0.0)})
         snapshot = {p: values[p] for p in rule.parameters if p in values}
         return Observation(rule, device, at, in_schedule=True,
                            holds=evaluate(rule.condition, values), values=snapshot)
@@ -200,8 +269,9 @@ class RuleEngine:
 
 
 def _current_values(latest: Mapping[str, Any], fresh: Mapping[str, tuple[int, float]]
-                    ) -> tuple[dict[str, float], datetime]:
-    """The device's values with the batch applied (newer wins), and the batch's moment."""
+                    ) -> tuple[dict[str, float], dict[str, datetime], datetime]:
+    """The device's values with the batch applied (newer wins), when each was reported, and
+    the batch's moment."""
     merged: dict[str, tuple[int, float]] = {
         parameter: (to_epoch_ms(v.ts), v.value) for parameter, v in latest.items()}
     for parameter, (ts_ms, value) in fresh.items():
@@ -209,10 +279,34 @@ def _current_values(latest: Mapping[str, Any], fresh: Mapping[str, tuple[int, fl
         if known is None or known[0] <= ts_ms:
             merged[parameter] = (ts_ms, value)
     moment = max(ts_ms for ts_ms, _ in fresh.values())
-    return {p: v for p, (_, v) in merged.items()}, from_epoch_ms(moment)
+    return ({p: v for p, (_, v) in merged.items()},
+            {p: from_epoch_ms(ts) for p, (ts, _) in merged.items()}, from_epoch_ms(moment))
+
+
+def _known_values(latest: Mapping[str, LatestValue]
+                  ) -> tuple[dict[str, float], dict[str, datetime]]:
+    return ({p: v.value for p, v in latest.items()}, {p: v.ts for p, v in latest.items()})
+
+
+def _readable(rule: RuleSnapshot, values: Mapping[str, float], seen: Mapping[str, datetime],
+              now: datetime) -> bool:
+    """Whether the clock has something to decide on for this rule and device: a clock
+    condition needs the device (or parameter) to have reported once, a value condition all
+    the values it reads."""
+    if rule.clock is not None:
+        return rule.clock.age(seen, now) is not None
+    return all(p in values for p in rule.parameters)
 
 
 def _trigger_of(o: Observation) -> Trigger:
+    if o.rule.clock is not None:
+        quiet = o.values.get("seconds_without_data", 0)
+        return Trigger(
+            rule_id=o.rule.id, device_id=o.device.id, severity=o.rule.severity,
+            title=f"{o.rule.name} on {o.device.name}"[:300],
+            message=f"{o.rule.clock.describe().capitalize()} on {o.device.name}: last "
+                    f"reported {_number(quiet)} s ago.",
+            values=o.values, at=o.at)
     shown = ", ".join(f"{p} = {_number(v)}" for p, v in o.values.items()) or "no values"
     return Trigger(
         rule_id=o.rule.id, device_id=o.device.id, severity=o.rule.severity,
