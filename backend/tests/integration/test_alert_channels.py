@@ -488,3 +488,33 @@ async def test_twilio_status_callbacks_move_deliveries_and_refuse_tampering(
     assert r.json()["data"]["moved"] == 1
     [row] = await rows(tenant, id=row.id)
     assert row.status == "read"
+
+
+async def test_acknowledging_and_resolving_reach_the_endpoints_that_asked(
+        api, make, tenant, receiver, resources):
+    told = await create_endpoint(api, tenant, receiver, name="Lifecycle",
+                                 events=["acknowledged", "resolved"])
+    await create_endpoint(api, tenant, receiver, name="Raised only", events=["raised"])
+    device = await make.device(tenant)
+    alert = await add_alert(tenant, await add_rule(tenant, channels=[]), device)
+
+    r = await api.post(f"/api/v1/alerts/{alert.id}/acknowledge", headers=tenant.headers)
+    assert r.status_code == 200, r.text
+    # Acknowledging again tells nobody twice.
+    await api.post("/api/v1/alerts/acknowledge", json={"ids": [alert.id]},
+                   headers=tenant.headers)
+    r = await api.post(f"/api/v1/alerts/{alert.id}/resolve", headers=tenant.headers)
+    assert r.status_code == 200, r.text
+    planned = await rows(tenant, channel="webhook")
+    assert [(d.recipient, d.event) for d in planned] == [
+        ("Lifecycle", "acknowledged"), ("Lifecycle", "resolved")]
+
+    before = len(receiver.requests)
+    for delivery in planned:  # no broker in this API: sent here, as the sweep would
+        assert (await send_again(resources, tenant, delivery.id)).status == "sent"
+    acknowledged, resolved = (r.json() for r in receiver.requests[before:])
+    assert acknowledged["event"] == "alert.acknowledged"
+    assert acknowledged["alert"]["status"] == "resolved", "the alert as it is when sent"
+    assert acknowledged["alert"]["acknowledged_at"] is not None
+    assert resolved["event"] == "alert.resolved" and resolved["alert"]["resolved_at"]
+    assert all(receiver_verifies(told["secret"], r) for r in receiver.requests[before:])

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from app.api.deps import CurrentUser, DbSession, Pagination, require_permission
+from app.api.deps import AppSettings, CurrentUser, DbSession, Pagination, require_permission
 from app.models.alert import Alert
 from app.models.user import User
 from app.repositories.alert_repo import AlertFilters
@@ -17,8 +17,9 @@ from app.services.alerts.service import AlertService
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
 
-async def get_alert_service(user: CurrentUser, db: DbSession) -> AlertService:
-    return AlertService(db, user.factory_id)
+async def get_alert_service(user: CurrentUser, db: DbSession, settings: AppSettings
+                            ) -> AlertService:
+    return AlertService(db, user.factory_id, settings)
 
 
 Alerts = Annotated[AlertService, Depends(get_alert_service)]

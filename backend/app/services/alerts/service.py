@@ -1,4 +1,6 @@
-"""Alerts as people see them: the list and its badge counts, acknowledging and resolving."""
+"""Alerts as people see them: the list and its badge counts, acknowledging and resolving.
+Acknowledging and resolving are events webhook endpoints may subscribe to: their deliveries
+are written in the same transaction (the outbox) and queued after the commit."""
 
 from __future__ import annotations
 
@@ -8,9 +10,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import Settings
 from app.core.errors import Conflict, not_found
 from app.core.logging import get_logger
-from app.models.alert import ALERT_RESOLVED, ALERT_STATUSES, Alert
+from app.core.task_queue import QUEUE_NOTIFICATIONS, SEND_NOTIFICATION
+from app.models.alert import ALERT_OPEN, ALERT_RESOLVED, ALERT_STATUSES, Alert
+from app.models.notification import EVENT_ACKNOWLEDGED, EVENT_RESOLVED
 from app.models.rule import SEVERITIES
 from app.models.user import User
 from app.repositories.alert_repo import AlertFilters, AlertRepository
@@ -18,6 +23,8 @@ from app.repositories.device_repo import DeviceRepository
 from app.repositories.rule_repo import RuleRepository
 from app.repositories.user_repo import UserRepository
 from app.schemas.common import PageParams
+from app.services.alerts.outbox import Audience, Outbox, Planned
+from app.services.jobs.dispatch import dispatch
 
 log = get_logger(__name__)
 
@@ -28,9 +35,11 @@ def _resolved_conflict(ids: Sequence[int]) -> Conflict:
 
 
 class AlertService:
-    def __init__(self, session: AsyncSession, factory_id: int) -> None:
+    def __init__(self, session: AsyncSession, factory_id: int,
+                 settings: Settings | None = None) -> None:
         self.session = session
         self.factory_id = factory_id
+        self.settings = settings
         self.alerts = AlertRepository(session, factory_id)
 
     async def load(self, alert_id: int) -> Alert:
@@ -59,8 +68,12 @@ class AlertService:
     async def acknowledge(self, alert: Alert, user: User) -> dict[str, Any]:
         if alert.status == ALERT_RESOLVED:
             raise _resolved_conflict([alert.id])
-        await self.alerts.acknowledge([alert], user.id, datetime.now(UTC))
+        now = datetime.now(UTC)
+        changed = [alert.id] if alert.status == ALERT_OPEN else []
+        await self.alerts.acknowledge([alert], user.id, now)
+        queued = await self._tell_endpoints(changed, EVENT_ACKNOWLEDGED, now)
         await self.session.commit()
+        await self._queue(queued)
         log.info("alert.acknowledged", alert_id=alert.id)
         return await self.read(alert)
 
@@ -76,18 +89,45 @@ class AlertService:
         resolved = [a.id for a in alerts if a.status == ALERT_RESOLVED]
         if resolved:
             raise _resolved_conflict(resolved)
-        await self.alerts.acknowledge(alerts, user.id, datetime.now(UTC))
+        now = datetime.now(UTC)
+        changed = [a.id for a in alerts if a.status == ALERT_OPEN]
+        await self.alerts.acknowledge(alerts, user.id, now)
+        queued = await self._tell_endpoints(changed, EVENT_ACKNOWLEDGED, now)
         await self.session.commit()
+        await self._queue(queued)
         log.info("alert.acknowledged_many", count=len(alerts))
         order = {alert_id: index for index, alert_id in enumerate(ids)}
         return await self._views(sorted(alerts, key=lambda a: order[a.id]))
 
     async def resolve(self, alert: Alert, user: User) -> dict[str, Any]:
         if alert.status != ALERT_RESOLVED:
-            self.alerts.resolve(alert, user.id, datetime.now(UTC))
+            now = datetime.now(UTC)
+            self.alerts.resolve(alert, user.id, now)
+            queued = await self._tell_endpoints([alert.id], EVENT_RESOLVED, now)
             await self.session.commit()
+            await self._queue(queued)
             log.info("alert.resolved", alert_id=alert.id)
         return await self.read(alert)
+
+    async def _tell_endpoints(self, alert_ids: Sequence[int], event: str, now: datetime
+                              ) -> list[int]:
+        """The deliveries of `event` to the webhook endpoints subscribed to it, in the
+        caller's transaction (people hear of these events through escalation and resolve
+        notifications, not here)."""
+        if not alert_ids:
+            return []
+        return await Outbox(self.session, self.factory_id).plan(
+            [Planned(alert_id, Audience.of(None, None), event=event)
+             for alert_id in alert_ids], now)
+
+    async def _queue(self, delivery_ids: Sequence[int]) -> None:
+        # After the commit; a delivery the queue does not take is sent by the outbox sweep.
+        if self.settings is None:
+            return
+        for delivery_id in delivery_ids:
+            if not await dispatch(self.settings, SEND_NOTIFICATION, QUEUE_NOTIFICATIONS,
+                                  [self.factory_id, delivery_id]):
+                break
 
     async def _views(self, alerts: Sequence[Alert]) -> list[dict[str, Any]]:
         if not alerts:

@@ -1,6 +1,6 @@
-"""Webhook endpoints: a super admin adds, changes, tests and removes them; every alert event
-an endpoint subscribes to becomes a delivery row (`add_webhook_deliveries`, written in the
-transaction that records the event), sent and retried like any other notification."""
+"""Webhook endpoints: a super admin adds, changes, tests and removes them. Every alert event
+an endpoint subscribes to becomes a delivery row written with the event (app.services.alerts
+.outbox), sent and retried like any other notification."""
 
 from __future__ import annotations
 
@@ -51,20 +51,6 @@ def webhook_delivery(factory_id: int, endpoint: WebhookEndpoint, alert_id: int |
         factory_id=factory_id, alert_id=alert_id, channel=CHANNEL_WEBHOOK,
         recipient=endpoint.name, webhook_id=endpoint.id, event=event,
         status=DELIVERY_PENDING, attempts=0, kind=KIND_ALERT, created_at=now, updated_at=now)
-
-
-async def add_webhook_deliveries(session: AsyncSession, factory_id: int, alert_id: int,
-                                 event: str, now: datetime | None = None
-                                 ) -> list[NotificationDelivery]:
-    """One pending delivery per active endpoint subscribed to `event`, added to the caller's
-    transaction (so they exist exactly when the event does) and flushed for their ids."""
-    now = now or datetime.now(UTC)
-    endpoints = await WebhookRepository(session, factory_id).subscribed(event)
-    repo = NotificationRepository(session, factory_id)
-    rows = [repo.add(webhook_delivery(factory_id, e, alert_id, event, now)) for e in endpoints]
-    if rows:
-        await session.flush()
-    return rows
 
 
 class WebhookService:
