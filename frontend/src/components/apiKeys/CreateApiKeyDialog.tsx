@@ -3,6 +3,7 @@ import { DevicePicker } from '@/components/devices/DevicePicker';
 import { Banner, Button, Checkbox, ErrorDetailsBanner, FormDialog, Input, Modal, SecretValue } from '@/components/ui';
 import { useCreateApiKey } from '@/hooks/useApiKeys';
 import { apiKeyPayload, EMPTY_API_KEY, type ApiKeyErrors, type ApiKeyValues } from '@/lib/apiKeyForm';
+import { toggled } from '@/lib/lists';
 import { PERMISSION_LABELS } from '@/lib/permissions';
 import { API_KEY_PERMISSIONS, type ApiKeyCreated, type ApiKeyPermission } from '@/types/apiKeys';
 
@@ -40,7 +41,7 @@ export function CreateApiKeyDialog({ onClose }: { onClose: () => void }) {
 
   const set = (changes: Partial<ApiKeyValues>) => setValues((v) => ({ ...v, ...changes }));
   const togglePermission = (p: ApiKeyPermission, on: boolean) =>
-    set({ permissions: on ? [...values.permissions, p] : values.permissions.filter((x) => x !== p) });
+    set({ permissions: toggled(values.permissions, p, on) });
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

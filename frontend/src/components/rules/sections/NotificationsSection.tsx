@@ -1,0 +1,73 @@
+import { FieldError } from '@/components/rules/sections/FieldError';
+import { RecipientUsers } from '@/components/rules/sections/RecipientUsers';
+import type { RuleSectionProps } from '@/components/rules/sections/types';
+import { Card, CardBody, CardHeader, Checkbox, Textarea } from '@/components/ui';
+import { toggled } from '@/lib/lists';
+import { PERMISSION_LABELS } from '@/lib/permissions';
+import { PERMISSIONS } from '@/types/auth';
+import type { Channel } from '@/types/rules';
+
+const CHANNELS: { id: Channel; label: string }[] = [
+  { id: 'email', label: 'Email' },
+  { id: 'whatsapp', label: 'WhatsApp' },
+];
+
+/** The channels that notify people of an alert, and who they are. */
+export function NotificationsSection({ draft, onChange, errors, readOnly }: RuleSectionProps) {
+  return (
+    <Card>
+      <CardHeader title="Notifications" description="Alerts always appear in the app; these channels notify people as well." />
+      <CardBody className="grid grid-cols-1 gap-5 md:grid-cols-2">
+        <fieldset disabled={readOnly} className="md:col-span-2">
+          <legend className="mb-1.5 text-sm font-medium text-slate-700">Channels</legend>
+          <div className="flex flex-wrap gap-5">
+            {CHANNELS.map((c) => (
+              <Checkbox
+                key={c.id}
+                label={c.label}
+                checked={draft.channels.includes(c.id)}
+                onChange={(e) => onChange({ channels: toggled(draft.channels, c.id, e.target.checked) })}
+              />
+            ))}
+          </div>
+        </fieldset>
+        <fieldset disabled={readOnly}>
+          <legend className="mb-1.5 text-sm font-medium text-slate-700">Everyone with the permission</legend>
+          <div className="flex flex-col gap-1">
+            {PERMISSIONS.map((p) => (
+              <Checkbox
+                key={p}
+                label={PERMISSION_LABELS[p].label}
+                checked={draft.recipientPermissions.includes(p)}
+                onChange={(e) => onChange({ recipientPermissions: toggled(draft.recipientPermissions, p, e.target.checked) })}
+              />
+            ))}
+          </div>
+          <p className="mt-1 text-xs text-slate-500">Super admins hold every permission.</p>
+        </fieldset>
+        <RecipientUsers
+          selected={draft.recipientUserIds}
+          onChange={(recipientUserIds) => onChange({ recipientUserIds })}
+          disabled={readOnly}
+        />
+        <Textarea
+          label="Other email addresses"
+          value={draft.emails}
+          onChange={(e) => onChange({ emails: e.target.value })}
+          error={errors.emails}
+          hint="One per line."
+          disabled={readOnly}
+        />
+        <Textarea
+          label="WhatsApp numbers"
+          value={draft.phones}
+          onChange={(e) => onChange({ phones: e.target.value })}
+          error={errors.phones}
+          hint="International form, one per line, e.g. +4915112345678."
+          disabled={readOnly}
+        />
+        <FieldError message={errors.recipients} className="md:col-span-2" />
+      </CardBody>
+    </Card>
+  );
+}
