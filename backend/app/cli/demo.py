@@ -13,16 +13,21 @@ from app.core.security import hash_token, new_secret_token
 from app.models.api_key import INGEST
 from app.models.device import STATUS_ACTIVE, Device
 from app.models.device_parameter import DeviceParameter
+from app.models.notification import WEBHOOK_EVENTS
 from app.models.rule import Rule
 from app.models.user import PERMISSIONS, ROLE_SUPER_ADMIN, ROLE_USER
+from app.models.webhook import FORMAT_JSON, WebhookEndpoint
+from app.models.whatsapp_template import PURPOSE_ALERT, WhatsAppTemplate
 from app.repositories.api_key_repo import find_credential
 from app.repositories.device_repo import DeviceParameterRepository, DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
 from app.repositories.rule_repo import RuleRepository
 from app.repositories.user_repo import UserRepository
+from app.repositories.webhook_repo import WebhookRepository, WhatsAppTemplateRepository
 from app.schemas.api_key import ApiKeyCreate
 from app.services.accounts.api_keys import ApiKeyService
 from app.services.accounts.users import UserService
+from app.services.alerts import webhook_signing
 from app.services.factories.service import FactoryService
 
 DEMO_SLUG = "demo"
@@ -95,6 +100,7 @@ async def seed_demo(session: AsyncSession, settings: Settings) -> DemoLogins:
                                permissions=perms)
     await _seed_machines(session, factory.id)
     await _seed_rules(session, factory.id)
+    await _seed_channels(session, factory.id)
     await session.commit()
     api_key = await _seed_api_key(session, factory.id, settings)
     return DemoLogins(factory.id, factory.slug, DEMO_ADMIN[:2], DEMO_OPERATOR[:2], api_key)
@@ -137,6 +143,26 @@ async def _seed_rules(session: AsyncSession, factory_id: int) -> None:
         severity="critical", cooldown_minutes=0, for_seconds=0, channels=["email"],
         recipients={"user_permissions": ["acknowledge_alerts"]}, auto_resolve=True,
         is_active=True))
+
+
+# An endpoint to try webhooks with, off until someone runs a receiver on that port (README:
+# "Webhooks") and switches it on under Settings; nothing is sent anywhere meanwhile. And the
+# template WhatsApp alerts would go out as, once a provider is configured.
+DEMO_WEBHOOK = "Demo receiver"
+DEMO_WEBHOOK_URL = "http://127.0.0.1:8787/factoryops"
+
+
+async def _seed_channels(session: AsyncSession, factory_id: int) -> None:
+    webhooks = WebhookRepository(session, factory_id)
+    if not await webhooks.name_taken(DEMO_WEBHOOK):
+        webhooks.add(WebhookEndpoint(
+            name=DEMO_WEBHOOK, url=DEMO_WEBHOOK_URL, secret=webhook_signing.new_secret(),
+            events=list(WEBHOOK_EVENTS), format=FORMAT_JSON, is_active=False))
+    templates = WhatsAppTemplateRepository(session, factory_id)
+    if await templates.for_purpose(PURPOSE_ALERT) is None:
+        templates.add(WhatsAppTemplate(
+            purpose=PURPOSE_ALERT, meta_name="factory_alert", meta_language="en_US",
+            parameters=["severity", "title", "device", "triggered_at", "link"]))
 
 
 async def _seed_machines(session: AsyncSession, factory_id: int) -> None:

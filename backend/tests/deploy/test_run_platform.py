@@ -192,6 +192,16 @@ def test_the_demo_factory_has_rollups_and_shows_its_retention(api):
     assert data["retention"]["raw_days"] == 90 and data["retention"]["hour_days"] == 3650
 
 
+def test_the_demo_factory_shows_its_alert_channels(api):
+    """A webhook endpoint to try (off: nothing leaves the machine) and a WhatsApp template."""
+    [hook] = [w for w in api.get("/webhooks").json()["data"] if w["name"] == "Demo receiver"]
+    assert hook["is_active"] is False and hook["url"].startswith("http://127.0.0.1:8787/")
+    assert set(hook["events"]) == {"raised", "acknowledged", "resolved", "escalated"}
+    setup = api.get("/whatsapp/setup").json()["data"]
+    assert setup["templates"][0]["configured"] and setup["templates"][0]["meta_name"]
+    assert api.get("/notifications/deliveries").status_code == 200
+
+
 def test_the_demo_api_key_printed_at_start_reads_the_factory(platform):
     r = httpx.get(platform["base"] + "/devices", headers={"X-API-Key": platform["api_key"]})
     assert r.status_code == 200, r.text
