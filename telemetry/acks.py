@@ -15,6 +15,7 @@ it); Mosquitto and EMQX match PUBACKs by packet id."""
 from __future__ import annotations
 
 import struct
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import Protocol
 
@@ -93,29 +94,57 @@ class CountdownAcks:
 
 
 class AckLedger:
-    """Acknowledgements owed once a batch is durable, grouped by sink in arrival order.
-    `add` is on the per-message path: one comparison and one append."""
+    """Acknowledgements owed for one batch of points, grouped by sink in arrival order. Each
+    remembers how many of the batch's points had been buffered once its message was
+    handled (`points_end`): all its points lie before that mark, so when the batch is made
+    durable chunk by chunk, every chunk releases the acknowledgements up to it. (Sending them
+    only at the end of a batch of 200,000 points held intake paused for the whole write, past
+    the keep-alive on a slow store.) `add` is on the per-message path: one comparison and
+    two appends."""
 
     __slots__ = ("groups", "count")
 
     def __init__(self) -> None:
-        self.groups: list[tuple[AckSink, list[int]]] = []
+        # [sink, packet ids, their points_end marks], marks never decreasing
+        self.groups: list[tuple[AckSink, list[int], list[int]]] = []
         self.count = 0
 
-    def add(self, sink: AckSink, packet_id: int) -> None:
+    def add(self, sink: AckSink, packet_id: int, points_end: int = 0) -> None:
         groups = self.groups
         if groups and groups[-1][0] is sink:
-            groups[-1][1].append(packet_id)
+            group = groups[-1]
+            group[1].append(packet_id)
+            group[2].append(points_end)
         else:
-            groups.append((sink, [packet_id]))
+            groups.append((sink, [packet_id], [points_end]))
         self.count += 1
 
-    def merge(self, other: AckLedger) -> None:
-        self.groups.extend(other.groups)
-        self.count += other.count
+    def send_through(self, durable_points: int, stats: IngestStats) -> None:
+        """Acknowledge every message whose points are all among the first
+        `durable_points` of the batch."""
+        groups = self.groups
+        sent = 0
+        finished = 0
+        for sink, packet_ids, ends in groups:
+            ready = bisect_right(ends, durable_points)
+            if ready == len(packet_ids):
+                sink.acknowledge(packet_ids)
+                sent += ready
+                finished += 1
+                continue
+            if ready:
+                sink.acknowledge(packet_ids[:ready])
+                del packet_ids[:ready]
+                del ends[:ready]
+                sent += ready
+            break
+        if finished:
+            del groups[:finished]
+        self.count -= sent
+        stats.unacked_messages -= sent
 
     def send(self, stats: IngestStats) -> None:
-        for sink, packet_ids in self.groups:
+        for sink, packet_ids, _ends in self.groups:
             sink.acknowledge(packet_ids)
         stats.unacked_messages -= self.count
         self.groups = []

@@ -59,6 +59,7 @@ class Ingester:
                                          buffered_points=lambda: self.writer.buffered_points,
                                          on_absence=self.ingestion.absent)
         self.ingestion.on_relief = self.backpressure.relieve
+        self.writer.on_durable = self.backpressure.relieve
         if celery_app is None:
             celery_app = create_celery(settings)
         self.dispatcher = RuleDispatcher(celery_app, self.stats)

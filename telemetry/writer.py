@@ -1,11 +1,12 @@
 """Batched time-series writes, and the acknowledgements that wait for them.
 
 Points accumulate in `pending`, the acknowledgements of their messages in `acks`. A flush
-makes the batch durable, then acknowledges it: each chunk is written to the store or, when
-the store is down or backing off, put in the disk spool. Only when the spool cannot take a
-chunk either (its byte budget or the disk is full) does the batch stay in memory, still
-unacknowledged, in `backlog`; intake stops at the high-water mark meanwhile (see
-telemetry.backpressure), so memory stays bounded however long that lasts.
+makes the batch durable chunk by chunk, each written to the store or, when the store is down
+or backing off, put in the disk spool, and acknowledges the messages of each chunk as soon
+as it is durable. Only when the spool cannot take a chunk either (its byte budget or the
+disk is full) does the rest of the batch stay in memory, still unacknowledged, in
+`backlog`; intake stops at the high-water mark meanwhile (see telemetry.backpressure), so
+memory stays bounded however long that lasts.
 
 A chunk the store refuses as invalid (4xx) is split in halves until the offending points are
 isolated: only those are dropped, counted by reason, never the rest of the batch (which
@@ -55,6 +56,8 @@ def refusal_reason(error: TimeSeriesQueryError) -> str:
 class Batch:
     points: list[Point]
     acks: AckLedger = field(default_factory=AckLedger)
+    # Points of the batch already durable (written or spooled; `points` keeps the rest).
+    durable: int = 0
 
 
 class PointWriter:
@@ -73,6 +76,8 @@ class PointWriter:
         self._retry_at = 0.0
         self._backoff = 0.5
         self._lock = asyncio.Lock()
+        # Called after each chunk made durable (backpressure may lift mid-flush).
+        self.on_durable = lambda: None
         self._update_gauges()
 
     # -- called from the message handler ---------------------------------------------------
@@ -135,6 +140,9 @@ class PointWriter:
                 self.stats.points_spooled += len(chunk)
             del points[:len(chunk)]
             self.backlog_points -= len(chunk)
+            batch.durable += len(chunk)
+            batch.acks.send_through(batch.durable, self.stats)
+            self.on_durable()
         batch.acks.send(self.stats)
         return True
 

@@ -147,7 +147,8 @@ class Ingestion:
         except Exception as exc:  # never let one message break the subscription
             self._reject(INTERNAL_ERROR, topic=topic[:200], error=repr(exc)[:300])
         if packet_id:
-            self.writer.acks.add(sink, packet_id)
+            writer = self.writer
+            writer.acks.add(sink, packet_id, len(writer.pending))
 
     def absent(self, seconds: float) -> None:
         """The ingester did not read for this long (paused or disconnected)."""
@@ -273,7 +274,7 @@ class Ingestion:
     def _release_held(self, names: tuple[str, str], entry: DeviceEntry | Refusal) -> None:
         held = self._held.pop(names, [])
         self.stats.held_messages -= len(held)
-        acks = self.writer.acks
+        writer = self.writer
         for message in held:
             self.stats.held_bytes -= len(message.payload)
             try:
@@ -282,7 +283,7 @@ class Ingestion:
                 self._reject(INTERNAL_ERROR, factory_slug=names[0], device_key=names[1],
                              error=repr(exc)[:300])
             if message.packet_id:
-                acks.add(message.sink, message.packet_id)
+                writer.acks.add(message.sink, message.packet_id, len(writer.pending))
         if held:
             self.on_relief()
 
