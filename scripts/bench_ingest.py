@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_ingest_faults import (  # noqa: E402
+    FAULT_SECONDS,
     Bench,
     flood_phase,
     kill_phase,
@@ -214,6 +215,8 @@ def main() -> int:
     parser.add_argument("--latency-seconds", type=float, default=10)
     parser.add_argument("--latency-load", type=int, default=2000,
                         help="background messages a second during the latency phase")
+    parser.add_argument("--fault-seconds", type=float, default=FAULT_SECONDS,
+                        help="how long each fault phase streams")
     parser.add_argument("--skip-faults", action="store_true",
                         help="phases 1-4 only (the summary then lacks the fault figures)")
     parser.add_argument("--bare-subscriber", nargs=4, metavar=("HOST", "PORT", "ID", "N"))
@@ -281,9 +284,9 @@ def main() -> int:
         print(f"{summary} lost={lost} p99_ms={p99(latencies):.0f}", flush=True)
         return 0
 
-    kill_lost = kill_phase(bench, now_ms - 6 * 3600_000)
-    rss_mb, slow_lost = slow_store_phase(bench, now_ms - 8 * 3600_000)
-    victim_p99 = flood_phase(bench)
+    kill_lost = kill_phase(bench, now_ms - 6 * 3600_000, args.fault_seconds)
+    rss_mb, slow_lost = slow_store_phase(bench, now_ms - 8 * 3600_000, args.fault_seconds)
+    victim_p99 = flood_phase(bench, args.fault_seconds)
     print(f"{summary} lost={lost + slow_lost} p99_ms={p99(latencies):.0f} "
           f"kill_lost={kill_lost} slow_store_rss_mb={rss_mb:.0f} "
           f"flood_victim_p99_ms={victim_p99:.0f}", flush=True)
