@@ -28,20 +28,26 @@ def influx_address() -> tuple[str, int]:
     return host, int(port)
 
 
-def _influx() -> httpx.AsyncClient:
+def influx_client() -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=os.environ["TEST_INFLUX_URL"], timeout=30)
 
 
-async def influx_query(query: str, database: str | None = None) -> list[dict]:
-    async with _influx() as influx:
-        r = await influx.get("/query", params={
-            "db": database or os.environ["TEST_INFLUX_DATABASE"], "q": query, "epoch": "ms"})
-        r.raise_for_status()
+async def influx_query(query: str, database: str | None = None,
+                       client: httpx.AsyncClient | None = None) -> list[dict]:
+    """One InfluxQL read; pass `client` when polling, so that a connection per query does
+    not add to the times measured."""
+    params = {"db": database or os.environ["TEST_INFLUX_DATABASE"], "q": query, "epoch": "ms"}
+    if client is None:
+        async with influx_client() as influx:
+            r = await influx.get("/query", params=params)
+    else:
+        r = await client.get("/query", params=params)
+    r.raise_for_status()
     return r.json()["results"][0].get("series") or []
 
 
 async def influx_admin(statement: str) -> None:
-    async with _influx() as influx:
+    async with influx_client() as influx:
         (await influx.post("/query", data={"q": statement})).raise_for_status()
 
 
@@ -53,10 +59,11 @@ async def count_points(factory_id: int, database: str | None = None) -> int:
     return int(series[0]["values"][0][1]) if series else 0
 
 
-async def point_times(factory_id: int, since_ms: int) -> list[int]:
+async def point_times(factory_id: int, since_ms: int,
+                      client: httpx.AsyncClient | None = None) -> list[int]:
     series = await influx_query(
         f'SELECT "value" FROM "telemetry" WHERE "factory_id" = \'{factory_id}\' '
-        f"AND time >= {since_ms}ms")
+        f"AND time >= {since_ms}ms", client=client)
     return [row[0] for row in series[0]["values"]] if series else []
 
 

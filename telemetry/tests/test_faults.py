@@ -19,6 +19,7 @@ from telemetry.tests.conftest import Publisher, eventually
 from telemetry.tests.faults import (
     count_points,
     influx_address,
+    influx_client,
     percentile,
     point_times,
     run_loadgen,
@@ -215,10 +216,11 @@ async def test_a_flooding_device_does_not_delay_another_factory(spawn_ingester, 
 
     async def watch_arrivals() -> None:
         deadline = time.monotonic() + seconds + 30
-        while len(arrived) < count and time.monotonic() < deadline:
-            for ts in await point_times(victim.id, started_ms):
-                arrived.setdefault(ts, time.perf_counter())
-            await asyncio.sleep(0.05)
+        async with influx_client() as influx:
+            while len(arrived) < count and time.monotonic() < deadline:
+                for ts in await point_times(victim.id, started_ms, influx):
+                    arrived.setdefault(ts, time.perf_counter())
+                await asyncio.sleep(0.02)
 
     await asyncio.gather(publish_normally(), watch_arrivals())
     await flood
