@@ -66,11 +66,14 @@ bench-alerts: ## publish-to-alert latency
 bench-analytics: ## analytics and report job durations
 	@scripts/bench.sh analytics
 
-up: ## production stack with docker compose
-	docker compose -f docker/docker-compose.yml --env-file .env up -d --build
+# Images are tagged with the commit they are built from.
+FACTORYOPS_VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+
+up: ## production stack with docker compose (images tagged FACTORYOPS_VERSION)
+	FACTORYOPS_VERSION=$(FACTORYOPS_VERSION) docker compose -f docker/docker-compose.yml --env-file .env up -d --build
 
 down: ## stop the production stack
-	docker compose -f docker/docker-compose.yml --env-file .env down
+	FACTORYOPS_VERSION=$(FACTORYOPS_VERSION) docker compose -f docker/docker-compose.yml --env-file .env down
 
 compose-check: ## validate the compose file and nginx configuration offline
 	@scripts/bootstrap.sh python deploy

@@ -1,14 +1,16 @@
 # One build for every Python service: the API, the Celery workers and beat, the migration job
 # (target `api`) and the MQTT ingester (target `telemetry`). The ingester imports the backend
 # package, so both come from the same sources and dependencies. Build context: the repo root.
-FROM python:3.11-slim AS build
+FROM python:3.11.13-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update && apt-get install -y --no-install-recommends build-essential \
     && rm -rf /var/lib/apt/lists/*
-COPY backend/requirements.txt /tmp/requirements.txt
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install -r /tmp/requirements.txt
+COPY backend/requirements.txt backend/constraints.txt /tmp/
+# Constrained to the tree the tests ran (constraints.txt pins every transitive package).
+RUN python -m venv /opt/venv \
+    && /opt/venv/bin/pip install -r /tmp/requirements.txt -c /tmp/constraints.txt
 
-FROM python:3.11-slim AS runtime
+FROM python:3.11.13-slim-bookworm AS runtime
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
     DATA_DIR=/var/lib/factoryops MPLCONFIGDIR=/tmp/matplotlib
 RUN useradd --system --uid 10001 --home-dir /srv --shell /usr/sbin/nologin factoryops \

@@ -15,7 +15,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[3]
 COMPOSE = ROOT / "docker" / "docker-compose.yml"
 
-REQUIRED_SECRETS = ("MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD", "INFLUX_TOKEN",
+REQUIRED_SECRETS = ("MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD", "INFLUX_PASSWORD",
                     "INFLUX_ADMIN_PASSWORD", "MINIO_ROOT_PASSWORD", "MQTT_INGESTER_PASSWORD",
                     "MQTT_AUTH_SECRET", "EMQX_DASHBOARD_PASSWORD", "EMQX_API_SECRET")
 # Host files compose mounts (the certificate and key for nginx and EMQX).
@@ -33,6 +33,7 @@ def render(work: Path, extra_env: str = "", *args: str) -> dict:
     env = (ROOT / ".env.example").read_text()
     env += "".join(f"\n{name}=test-{name.lower()}" for name in REQUIRED_SECRETS)
     env += "".join(f"\n{name}=/etc/factoryops/{name.lower()}.pem" for name in REQUIRED_FILES)
+    env += "\nFACTORYOPS_VERSION=1.4.2-test"
     (work / ".env").write_text(env + "\nJWT_SECRET=" + "s" * 48 + "\n" + extra_env)
     result = subprocess.run(
         ["docker-compose", "--env-file", ".env", "-f", "docker/docker-compose.yml", *args,
@@ -123,13 +124,26 @@ def test_data_lives_in_named_volumes(rendered):
     assert any("mysql_data" in m and "/var/lib/mysql" in m for m in mysql_mounts)
 
 
-def test_influxdb_is_provisioned_and_the_app_reaches_it_through_the_v1_api(rendered):
-    influx = rendered["services"]["influxdb"]["environment"]
-    assert influx["DOCKER_INFLUXDB_INIT_MODE"] == "setup"
+def test_influxdb_is_the_generation_the_tests_run_and_the_app_signs_in_to_it(rendered):
+    influxdb = rendered["services"]["influxdb"]
+    assert influxdb["image"].startswith("influxdb:1.")
+    influx = influxdb["environment"]
+    assert influx["INFLUXDB_HTTP_AUTH_ENABLED"] == "true"
     api = rendered["services"]["api"]["environment"]
     assert api["TSDB_BACKEND"] == "influxdb"
-    assert api["INFLUX_DATABASE"] == influx["DOCKER_INFLUXDB_INIT_BUCKET"]
-    assert api["INFLUX_TOKEN"] == influx["DOCKER_INFLUXDB_INIT_ADMIN_TOKEN"]
+    assert api["INFLUX_DATABASE"] == influx["INFLUXDB_DB"]
+    assert (api["INFLUX_USERNAME"], api["INFLUX_PASSWORD"]) == (
+        influx["INFLUXDB_USER"], influx["INFLUXDB_USER_PASSWORD"])
+    assert api["INFLUX_PASSWORD"] == "test-influx_password"
+    # The backup port is reachable from the API container, never from the host.
+    assert api["INFLUX_RPC_ADDRESS"] == "influxdb:8088"
+    assert influx["INFLUXDB_BIND_ADDRESS"] == ":8088"
+    assert "ports" not in influxdb
+
+
+def test_application_images_are_tagged_with_the_version(rendered):
+    for name in ("api", "telemetry", "rule_engine", "beat", "migrate", "nginx"):
+        assert rendered["services"][name]["image"].endswith(":1.4.2-test"), name
 
 
 def test_emqx_authorizes_every_operation_through_the_api_and_nothing_else(rendered):
@@ -208,12 +222,15 @@ def test_no_secret_is_written_in_the_compose_file():
     for line in text.splitlines():
         match = re.match(r"^\s*([A-Z_]*(PASSWORD|SECRET|TOKEN)[A-Z_]*):\s*(.+)$", line)
         if match:
-            assert match.group(3).startswith("${"), f"literal secret: {line.strip()}"
+            # From .env, or explicitly empty.
+            value = match.group(3)
+            assert value.startswith("${") or value == '""', f"literal secret: {line.strip()}"
 
 
 def test_missing_secret_is_refused(tmp_path):
     shutil.copytree(ROOT / "docker", tmp_path / "docker")
-    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text())
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text()
+                                   + "\nFACTORYOPS_VERSION=1.4.2-test\n")
     result = subprocess.run(
         ["docker-compose", "--env-file", ".env", "-f", "docker/docker-compose.yml", "config"],
         cwd=tmp_path, capture_output=True, text=True)
