@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -14,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import AppError
 from app.core.logging import get_logger
+from app.stores.objects import ObjectStoreUnavailable
+from app.stores.timeseries import TimeSeriesUnavailable
 
 log = get_logger(__name__)
 
@@ -102,6 +105,32 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(503, "DATABASE_BUSY",
                               "The service is busy. Try again in a moment.",
                               headers={"Retry-After": "1"})
+
+    # The stores behind the metadata database: down, restarting or too slow to answer within
+    # their timeout. Like the database, a 503 the client can retry, never a 500.
+    @app.exception_handler(TimeSeriesUnavailable)
+    async def timeseries_unavailable(_request: Request, exc: TimeSeriesUnavailable
+                                     ) -> JSONResponse:
+        log.error("timeseries.unavailable", error=str(exc)[:300])
+        return error_response(503, "TIMESERIES_UNAVAILABLE",
+                              "The time-series store is unavailable. Try again shortly.",
+                              headers={"Retry-After": "5"})
+
+    @app.exception_handler(ObjectStoreUnavailable)
+    async def objects_unavailable(_request: Request, exc: ObjectStoreUnavailable
+                                  ) -> JSONResponse:
+        log.error("objects.unavailable", error=str(exc)[:300])
+        return error_response(503, "OBJECT_STORE_UNAVAILABLE",
+                              "File storage is unavailable. Try again shortly.",
+                              headers={"Retry-After": "5"})
+
+    @app.exception_handler(redis.ConnectionError)
+    @app.exception_handler(redis.TimeoutError)
+    async def redis_unavailable(_request: Request, exc: redis.RedisError) -> JSONResponse:
+        log.error("redis.unavailable", error=str(exc)[:300])
+        return error_response(503, "CACHE_UNAVAILABLE",
+                              "The live-value store is unavailable. Try again shortly.",
+                              headers={"Retry-After": "5"})
 
     @app.exception_handler(Exception)
     async def unexpected_error(_request: Request, exc: Exception) -> JSONResponse:

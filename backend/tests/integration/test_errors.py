@@ -1,5 +1,7 @@
 """Every failure answers with the error envelope and a stable code."""
 
+from urllib.parse import urlsplit
+
 from fastapi import APIRouter
 
 from app.core.errors import Conflict, Forbidden
@@ -108,3 +110,30 @@ async def test_an_exhausted_connection_pool_answers_503_busy(settings, database_
         assert r.headers["retry-after"] == "1"
     finally:
         await engine.dispose()
+
+
+async def test_a_stalled_time_series_store_answers_503_not_500(settings, make, tenant):
+    """InfluxDB that accepts the connection and never answers (a hung or overloaded server):
+    a chart request gives up at the store's timeout with a 503 the client can retry."""
+    from pytest_factoryops.apps import client_of, running_app
+    from pytest_factoryops.tcp_proxy import TcpProxy
+
+    target = urlsplit(settings.influx_url)
+    proxy = TcpProxy(target.hostname, target.port)
+    await proxy.start()
+    stalled = settings.model_copy(update={
+        "influx_url": f"http://127.0.0.1:{proxy.port}", "influx_timeout_seconds": 0.5})
+    device = await make.device(tenant)
+    await make.parameter(device, "power_kw", is_kpi_selected=True)
+    try:
+        async with running_app(stalled) as application:
+            proxy.pause()
+            async with client_of(application, "203.0.113.9") as c:
+                r = await c.get(f"/api/v1/devices/{device.id}/kpis/history",
+                                params={"parameters": "power_kw"}, headers=tenant.headers)
+        assert r.status_code == 503, r.text
+        assert _is_error_envelope(r.json(), "TIMESERIES_UNAVAILABLE")
+        assert r.headers["retry-after"] == "5"
+    finally:
+        proxy.restore()
+        await proxy.close()
