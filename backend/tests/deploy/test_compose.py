@@ -4,6 +4,7 @@ and command, backing services are health-checked, and no secret is written in th
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -84,6 +85,8 @@ def test_every_queue_has_a_worker_pool():
 def test_commands_of_the_other_application_services(rendered):
     services = rendered["services"]
     assert services["api"]["command"][:2] == ["uvicorn", "app.main:create_app"]
+    # One process per container (scale by replicas): the metrics registry is per process.
+    assert "--workers" not in services["api"]["command"]
     assert services["telemetry"]["command"] == ["factoryops-ingester"]
     assert services["telemetry"]["build"]["target"] == "telemetry"
     assert services["migrate"]["command"] == ["factoryops", "migrate"]
@@ -101,8 +104,115 @@ def test_application_waits_for_healthy_backing_services_and_migrations(rendered)
         for backing in ("mysql", "redis", "influxdb", "minio"):
             assert depends[backing]["condition"] == "service_healthy", (name, backing)
     assert services["telemetry"]["depends_on"]["emqx"]["condition"] == "service_healthy"
-    for name in ("mysql", "influxdb", "redis", "minio", "emqx", "api", "nginx", "telemetry"):
-        assert services[name].get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+
+
+ONE_SHOT = {"migrate", "minio-init"}
+# Its image holds the exporter binary alone: Prometheus's `up` is its health.
+PROBED_BY_PROMETHEUS = {"nginx-exporter"}
+
+
+def test_every_long_running_service_is_health_checked(rendered):
+    for name, service in rendered["services"].items():
+        if name in ONE_SHOT:
+            assert service["restart"] == "no", name
+        elif name not in PROBED_BY_PROMETHEUS:
+            assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+
+
+def test_beat_is_checked_by_the_heartbeat_of_its_loop(rendered):
+    beat = rendered["services"]["beat"]
+    command = beat["command"]
+    assert command[command.index("-S") + 1] == "app.workers.beat:HeartbeatScheduler"
+    schedule = command[command.index("-s") + 1]
+    assert beat["healthcheck"]["test"] == [
+        "CMD", "python", "-m", "app.workers.beat", schedule + ".heartbeat", "300"]
+
+
+def test_every_periodic_task_goes_to_a_queue_a_worker_pool_consumes(rendered):
+    from app.core.config import Settings
+    from app.core.task_queue import (
+        APPLY_RETENTION,
+        QUEUE_MAINTENANCE,
+        REFRESH_ROLLUPS,
+        beat_schedule,
+    )
+
+    consumed = {queue for service in WORKER_QUEUES for queue in
+                _queues(rendered["services"][service]["command"])}
+    entries = beat_schedule(Settings()).values()
+    for entry in entries:
+        assert entry["options"]["queue"] in consumed, entry
+    maintenance = {e["task"] for e in entries if e["options"]["queue"] == QUEUE_MAINTENANCE}
+    assert maintenance == {REFRESH_ROLLUPS, APPLY_RETENTION}
+    assert QUEUE_MAINTENANCE in _queues(rendered["services"]["reporting_worker"]["command"])
+
+
+def _queues(command: list[str]) -> list[str]:
+    return command[command.index("-Q") + 1].split(",")
+
+
+def _scrape_targets() -> set[str]:
+    config = yaml.safe_load((ROOT / "docker" / "prometheus.yml").read_text())
+    targets = set()
+    for job in config["scrape_configs"]:
+        for discovery in job.get("dns_sd_configs", []):
+            targets |= {f"{name}:{discovery['port']}" for name in discovery["names"]}
+        for static in job.get("static_configs", []):
+            targets |= set(static["targets"])
+    return targets
+
+
+def test_the_monitoring_profile_scrapes_every_service(tmp_path):
+    rendered = render(tmp_path, "", "--profile", "monitoring")
+    services = rendered["services"]
+    monitoring = {name for name, s in services.items() if s.get("profiles") == ["monitoring"]}
+    assert monitoring == {"prometheus", "grafana", "mysqld-exporter", "redis-exporter",
+                          "nginx-exporter"}
+    hosts = {target.split(":")[0] for target in _scrape_targets()}
+    exporter_of = {"mysql": "mysqld-exporter", "redis": "redis-exporter",
+                   "nginx": "nginx-exporter", "prometheus": "localhost"}
+    # Beat has no endpoint (its health check watches it); the Vite server is for development.
+    unscraped = ONE_SHOT | {"beat", "frontend"}
+    for name in set(services) - unscraped:
+        assert exporter_of.get(name, name) in hosts, f"nothing scrapes {name}"
+    # The ports scraped are the ones the services serve metrics on.
+    targets = _scrape_targets()
+    assert "api:8000" in targets
+    assert f"telemetry:{services['telemetry']['environment']['INGEST_METRICS_PORT']}" in targets
+    for worker in WORKER_QUEUES:
+        port = services[worker]["environment"]["WORKER_METRICS_PORT"]
+        assert f"{worker}:{port}" in targets, worker
+    # Exporters point at their service.
+    assert "--mysqld.address=mysql:3306" in services["mysqld-exporter"]["command"]
+    assert services["redis-exporter"]["environment"]["REDIS_ADDR"] == "redis://redis:6379"
+    assert "--nginx.scrape-uri=http://nginx:8081/stub_status" in \
+        services["nginx-exporter"]["command"]
+    assert "edge" in services["nginx-exporter"]["networks"]
+    assert services["minio"]["environment"]["MINIO_PROMETHEUS_AUTH_TYPE"] == "public"
+    prometheus_mounts = {m.split(":")[1]: m.split(":")[0]
+                         for m in services["prometheus"]["volumes"]}
+    assert prometheus_mounts["/etc/prometheus/prometheus.yml"].endswith(
+        "docker/prometheus.yml")
+
+
+def test_grafana_is_provisioned_with_prometheus_and_the_shipped_dashboard(rendered):
+    grafana = rendered["services"]["grafana"]
+    mounts = {m.split(":")[1]: m.split(":")[0] for m in grafana["volumes"]}
+    assert mounts["/etc/grafana/provisioning"].endswith("docker/grafana/provisioning")
+    dashboard_target = next(t for t, source in mounts.items()
+                            if source.endswith("docker/grafana/factoryops-platform.json"))
+    provisioning = ROOT / "docker" / "grafana" / "provisioning"
+    source = yaml.safe_load((provisioning / "datasources" / "prometheus.yml").read_text())
+    (prometheus,) = source["datasources"]
+    assert (prometheus["type"], prometheus["url"], prometheus["isDefault"]) == (
+        "prometheus", "http://prometheus:9090", True)
+    providers = yaml.safe_load((provisioning / "dashboards" / "factoryops.yml").read_text())
+    (provider,) = providers["providers"]
+    assert provider["options"]["path"] == str(Path(dashboard_target).parent)
+    # The dashboard asks for a Prometheus data source, which the default one answers.
+    dashboard = json.loads((ROOT / "docker/grafana/factoryops-platform.json").read_text())
+    variables = {v["name"]: v for v in dashboard["templating"]["list"]}
+    assert variables["datasource"]["query"] == "prometheus"
 
 
 def test_nginx_serves_https_with_the_configured_certificate(rendered):

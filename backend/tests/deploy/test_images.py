@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[3]
 BACKEND = ROOT / "backend"
 DOCKERFILES = sorted((ROOT / "docker").glob("*.Dockerfile"))
 # A release, not a line that moves: 1.2.3, 1.2.3-alpine, RELEASE.2025-04-22T22-12-26Z.
-PINNED_TAG = re.compile(r"^(\d+\.\d+\.\d+([-.][a-z0-9.]+)*|RELEASE\.[0-9TZ:-]+)$")
+PINNED_TAG = re.compile(r"^(v?\d+\.\d+\.\d+([-.][a-z0-9.]+)*|RELEASE\.[0-9TZ:-]+)$")
 
 
 def service_images() -> dict[str, str]:
