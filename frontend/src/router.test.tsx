@@ -26,6 +26,7 @@ describe('routes', () => {
     expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual([
       'Dashboard',
       'Energy',
+      'Assets',
       'Machines',
       'Alerts',
       'Rules',

@@ -14,6 +14,7 @@ import RouteError from '@/pages/RouteError';
 // sign-in pages should not have to download.
 const Dashboard = lazy(() => import('@/pages/Dashboard'));
 const Energy = lazy(() => import('@/pages/Energy'));
+const Assets = lazy(() => import('@/pages/Assets'));
 const Machines = lazy(() => import('@/pages/Machines'));
 const DeviceDetail = lazy(() => import('@/pages/DeviceDetail'));
 const FactorySettings = lazy(() => import('@/pages/FactorySettings'));
@@ -47,6 +48,7 @@ export const routes: RouteObject[] = [
         children: [
           { path: '/dashboard', element: <Dashboard /> },
           { path: '/energy', element: <Energy /> },
+          { path: '/assets', element: <Assets /> },
           { path: '/machines', element: <Machines /> },
           { path: '/machines/:deviceId', element: <DeviceDetail /> },
           { path: '/alerts', element: <Alerts /> },

@@ -26,6 +26,7 @@ function make(paths: string[]): IconComponent {
 
 export const DashboardIcon = make(['M3 3h7v9H3z', 'M14 3h7v5h-7z', 'M14 12h7v9h-7z', 'M3 16h7v5H3z']);
 export const EnergyIcon = make(['M13 2 4 14h7l-1 8 9-12h-7z']);
+export const AssetsIcon = make(['M12 3v6', 'M5 15v-3h14v3', 'M9 3h6v6H9z', 'M2 15h6v6H2z', 'M16 15h6v6h-6z']);
 export const MachinesIcon = make([
   'M2 20h20',
   'M4 20V9l5 3V9l5 3V9l5 3v8',

@@ -10,6 +10,7 @@ import { renderAt } from '@/test/render';
 import type { Factory, FactoryUpdate } from '@/types/factory';
 import type { DataLifecycle, RetentionUpdate } from '@/types/lifecycle';
 import type { WhatsAppSetup } from '@/types/notifications';
+import type { Shift } from '@/types/production';
 
 const LIFECYCLE: DataLifecycle = {
   retention: {
@@ -42,6 +43,8 @@ const WHATSAPP: WhatsAppSetup = {
   templates: [],
 };
 
+const SHIFTS: Shift[] = [{ id: 3, name: 'Night', start: '22:00', end: '06:00', days: [0, 1, 2, 3, 4], hours: 8, crosses_midnight: true }];
+
 function setup(factory: Factory = makeFactory(), patchReply?: MockReply) {
   const mock = mockApi();
   mock.on('get', '/factories/current', { status: 200, data: { data: factory } });
@@ -49,6 +52,7 @@ function setup(factory: Factory = makeFactory(), patchReply?: MockReply) {
   mock.on('get', '/whatsapp/setup', { status: 200, data: { data: WHATSAPP } });
   mock.on('get', '/webhooks', { status: 200, data: { data: [] } });
   mock.on('get', '/notifications/deliveries', { status: 200, data: { data: [], total: 0, page: 1, per_page: 10 } });
+  mock.on('get', '/shifts', { status: 200, data: { data: SHIFTS } });
   mock.on('patch', '/factories/current/retention', (config) => {
     const body = JSON.parse(config.data as string) as RetentionUpdate;
     return { status: 200, data: { data: { ...LIFECYCLE, retention: { ...LIFECYCLE.retention, ...body } } } };
@@ -250,5 +254,20 @@ describe('FactorySettings', () => {
     await waitFor(() => expect(screen.getByText(/Retention saved/)).toBeInTheDocument());
     expect(mock.callsTo('patch', '/factories/current/retention').at(-1)?.body).toEqual({ raw_days: 30 });
     expect(screen.getByLabelText('Raw points (days)')).toHaveValue('30');
+  });
+
+  it('lists the shift calendar and adds a shift', { timeout: 30_000 }, async () => {
+    const { mock, user } = setup();
+    mock.on('post', '/shifts', { status: 201, data: { data: { id: 4, name: 'Early', start: '06:00', end: '14:00', days: [0, 1, 2, 3, 4, 5], hours: 8, crosses_midnight: false } } });
+    const shifts = await screen.findByRole('table', { name: 'Shifts' });
+    expect(shifts).toHaveTextContent('Night22:00–06:00 (8 h, into the next day)Mon–Fri');
+
+    await user.click(screen.getByRole('button', { name: 'Add shift' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a shift' });
+    await user.type(within(dialog).getByLabelText(/Name/), 'Early');
+    await user.click(within(dialog).getByLabelText('Sat'));
+    await user.click(within(dialog).getByRole('button', { name: 'Add shift' }));
+    await waitFor(() => expect(mock.callsTo('post', '/shifts')).toHaveLength(1));
+    expect(mock.callsTo('post', '/shifts')[0]?.body).toEqual({ name: 'Early', start: '06:00', end: '14:00', days: [0, 1, 2, 3, 4, 5] });
   });
 });

@@ -3,6 +3,7 @@ import { getErrorDetails, getErrorMessage } from '@/api/errors';
 import { WebhooksCard } from '@/components/notifications/WebhooksCard';
 import { WhatsAppTemplatesCard } from '@/components/notifications/WhatsAppTemplatesCard';
 import { RetentionCard } from '@/components/settings/RetentionCard';
+import { ShiftCalendarCard } from '@/components/settings/ShiftCalendarCard';
 import { TariffEditor } from '@/components/settings/TariffEditor';
 import { Banner, Button, Card, CardBody, CardHeader, Checkbox, ErrorState, Input, PageSpinner, Select } from '@/components/ui';
 import { useCurrentFactory, useUpdateFactory } from '@/hooks/useCurrentFactory';
@@ -179,7 +180,7 @@ export default function FactorySettings() {
     <div className="mx-auto flex max-w-4xl flex-col gap-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Factory settings</h1>
-        <p className="mt-1 text-sm text-slate-500">Time zone, currency, tariff, device options, data retention, WhatsApp templates and webhooks of {factory.data?.name ?? 'the factory'}.</p>
+        <p className="mt-1 text-sm text-slate-500">Time zone, currency, tariff, device options, shifts, data retention, WhatsApp templates and webhooks of {factory.data?.name ?? 'the factory'}.</p>
       </div>
       {factory.isPending ? (
         <PageSpinner label="Loading settings" />
@@ -194,6 +195,7 @@ export default function FactorySettings() {
         <>
           {/* Keyed by the saved state so a save elsewhere starts the form afresh. */}
           <SettingsForm key={factory.data.id} factory={factory.data} />
+          <ShiftCalendarCard />
           <RetentionCard timeZone={factory.data.timezone} />
           <WhatsAppTemplatesCard />
           <WebhooksCard />

@@ -1,6 +1,7 @@
 import {
   AlertsIcon,
   AnalyticsIcon,
+  AssetsIcon,
   AuditIcon,
   DashboardIcon,
   EnergyIcon,
@@ -34,6 +35,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { to: '/dashboard', label: 'Dashboard', icon: DashboardIcon },
   { to: '/energy', label: 'Energy', icon: EnergyIcon },
+  { to: '/assets', label: 'Assets', icon: AssetsIcon },
   { to: '/machines', label: 'Machines', icon: MachinesIcon },
   { to: '/alerts', label: 'Alerts', icon: AlertsIcon },
   { to: '/rules', label: 'Rules', icon: RulesIcon },

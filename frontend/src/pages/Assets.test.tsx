@@ -1,0 +1,87 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import Assets from '@/pages/Assets';
+import { useAuthStore } from '@/stores/authStore';
+import { deviceList, makeDevice } from '@/test/domainFixtures';
+import { makeSession, makeSuperAdmin } from '@/test/fixtures';
+import { mockApi } from '@/test/mockApi';
+import { renderAt } from '@/test/render';
+import type { AssetNode } from '@/types/assets';
+
+function node(overrides: Partial<AssetNode>): AssetNode {
+  return { id: 1, parent_id: null, name: 'Plant', kind: 'site', depth: 1, production_unit: null, device_ids: [], virtual_meter_ids: [], children: [], ...overrides };
+}
+
+const line = node({ id: 2, parent_id: 1, name: 'Line 1', kind: 'line', depth: 2, device_ids: [6], production_unit: 'parts' });
+const site = node({ children: [line], device_ids: [5] });
+
+function platform() {
+  const mock = mockApi();
+  mock.on('get', '/assets/tree', { status: 200, data: { data: { roots: [site], max_depth: 6, unattached_device_ids: [7] } } });
+  mock.on('get', '/devices', {
+    status: 200,
+    data: deviceList([makeDevice({ id: 5, name: 'Main incomer' }), makeDevice({ id: 6, name: 'CNC Line 1' }), makeDevice({ id: 7, name: 'Chiller' })]),
+  });
+  mock.on('get', '/virtual-meters', { status: 200, data: { data: [] } });
+  mock.on('get', '/baselines', { status: 200, data: { data: [] } });
+  return mock;
+}
+
+describe('Assets page', () => {
+  beforeEach(() => useAuthStore.getState().setSession(makeSession(makeSuperAdmin())));
+
+  it('shows the tree, and adds a machine under the chosen line', async () => {
+    const mock = platform();
+    mock.on('post', '/assets/nodes', { status: 201, data: { data: node({ id: 3, parent_id: 2, name: 'Press', kind: 'machine', depth: 3 }) } });
+    renderAt('/assets', <Assets />);
+    const user = userEvent.setup();
+
+    const tree = await screen.findByRole('list', { name: 'Asset tree' });
+    expect(within(tree).getByRole('list', { name: 'Below Plant' })).toHaveTextContent('Line 1');
+    expect(await screen.findByText('On no node: Chiller')).toBeInTheDocument();
+
+    await user.click(within(tree).getByRole('button', { name: /Line 1/ }));
+    expect(await screen.findByRole('list', { name: 'Devices of Line 1' })).toHaveTextContent('CNC Line 1');
+    await user.click(screen.getByRole('button', { name: 'Add child' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a node under Line 1' });
+    expect(within(dialog).getByLabelText('Kind')).toHaveValue('machine');
+    await user.type(within(dialog).getByLabelText(/Name/), 'Press');
+    await user.click(within(dialog).getByRole('button', { name: 'Add node' }));
+
+    await waitFor(() => expect(mock.callsTo('post', '/assets/nodes')).toHaveLength(1));
+    expect(mock.callsTo('post', '/assets/nodes')[0]?.body).toEqual({ name: 'Press', kind: 'machine', production_unit: null, parent_id: 2 });
+  });
+
+  it('defines a virtual meter as a main meter minus a sub-meter', async () => {
+    const mock = platform();
+    mock.on('post', '/virtual-meters', {
+      status: 201,
+      data: { data: { id: 9, name: 'Unmetered', description: '', node_id: 1, terms: [], formula: 'Main incomer − CNC Line 1' } },
+    });
+    renderAt('/assets', <Assets />, [], undefined, '/assets?node=1');
+    const user = userEvent.setup();
+
+    await screen.findByRole('heading', { name: 'Plant' });
+    await user.click(screen.getByRole('button', { name: 'New virtual meter' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New virtual meter' });
+    await user.type(within(dialog).getByLabelText(/Name/), 'Unmetered');
+    await waitFor(() => expect(within(dialog).getByRole('option', { name: 'Main incomer' })).toBeInTheDocument());
+    await user.selectOptions(within(dialog).getByLabelText('Term 1 device'), 'Main incomer');
+    await user.click(within(dialog).getByRole('button', { name: 'Add term' }));
+    expect(within(dialog).getByLabelText('Term 2 sign')).toHaveValue('-1');
+    await user.selectOptions(within(dialog).getByLabelText('Term 2 device'), 'CNC Line 1');
+    await user.click(within(dialog).getByRole('button', { name: 'Create meter' }));
+
+    await waitFor(() => expect(mock.callsTo('post', '/virtual-meters')).toHaveLength(1));
+    expect(mock.callsTo('post', '/virtual-meters')[0]?.body).toEqual({
+      name: 'Unmetered',
+      description: '',
+      node_id: 1,
+      terms: [
+        { device_id: 5, sign: 1 },
+        { device_id: 6, sign: -1 },
+      ],
+    });
+  });
+});
