@@ -187,7 +187,7 @@ def test_the_monitoring_profile_scrapes_every_service(tmp_path):
     assert services["redis-exporter"]["environment"]["REDIS_ADDR"] == "redis://redis:6379"
     assert "--nginx.scrape-uri=http://nginx:8081/stub_status" in \
         services["nginx-exporter"]["command"]
-    assert "edge" in services["nginx-exporter"]["networks"]
+    assert "nginx_metrics" in services["nginx-exporter"]["networks"]
     assert services["minio"]["environment"]["MINIO_PROMETHEUS_AUTH_TYPE"] == "public"
     prometheus_mounts = {m.split(":")[1]: m.split(":")[0]
                          for m in services["prometheus"]["volumes"]}
@@ -225,6 +225,18 @@ def test_nginx_serves_https_with_the_configured_certificate(rendered):
     conf = (ROOT / "nginx" / "nginx.conf").read_text()
     assert "ssl_certificate /etc/nginx/tls/tls.crt;" in conf
     assert "ssl_certificate_key /etc/nginx/tls/tls.key;" in conf
+
+
+def test_only_nginx_shares_the_network_the_api_believes_forwarded_headers_from(tmp_path):
+    rendered = render(tmp_path, "", "--profile", "monitoring", "--profile", "dev")
+    on_edge = {name for name, service in rendered["services"].items()
+               if "edge" in (service.get("networks") or {})}
+    assert on_edge == {"nginx", "api"}
+    subnet = rendered["networks"]["edge"]["ipam"]["config"][0]["subnet"]
+    assert rendered["services"]["api"]["environment"]["TRUSTED_PROXIES"] == f'["{subnet}"]'
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in (
+        ROOT / "nginx" / "nginx.conf").read_text()
+    assert "--no-proxy-headers" in rendered["services"]["api"]["command"]
 
 
 def test_data_lives_in_named_volumes(rendered):
