@@ -46,8 +46,9 @@ LOOKUP_RETRY_SECONDS = (0.5, 1, 2, 5, 10)
 # Hundreds of unknown devices reporting at once (an ingester start with a backlog) would
 # otherwise ask the connection pool for more connections than it has; the rest wait here.
 MAX_CONCURRENT_LOOKUPS = 8
-# A device over a quota is logged at most this often (with the count in between).
-QUOTA_LOG_SECONDS = 10.0
+# A device's refusals are logged at most this often per reason (with the count in between).
+NOTICE_SECONDS = 10.0
+MAX_NOTICE_KEYS = 50_000
 # Devices first heard within this long after start-up get the time the ingester was away
 # credited to their rate bucket: their backlog queued in the broker is arriving.
 STARTUP_CREDIT_WINDOW_SECONDS = 600.0
@@ -75,24 +76,31 @@ class HeldEntry:
         self.sink = sink
 
 
-class QuotaNotices:
-    """One log line per device and reason every QUOTA_LOG_SECONDS, with how many were
-    counted since the last one: a flood must not also flood the logs."""
+class Notices:
+    """One log line per device (or topic) and reason every NOTICE_SECONDS, with how many were
+    counted since the last one: a device flooding with refused messages must not also flood
+    the logs. Counters are exact either way."""
 
     def __init__(self) -> None:
-        self._next: dict[tuple[int, int, str], float] = {}
-        self._suppressed: dict[tuple[int, int, str], int] = defaultdict(int)
+        self._next: dict[tuple, float] = {}
+        self._suppressed: dict[tuple, int] = defaultdict(int)
 
-    def note(self, entry: DeviceEntry, reason: str, count: int = 1, **fields) -> None:
-        key = (entry.factory_id, entry.device_id, reason)
+    def note(self, event: str, key: tuple, count: int = 1, **fields) -> None:
         now = time.monotonic()
         self._suppressed[key] += count
         if now < self._next.get(key, 0.0):
             return
-        self._next[key] = now + QUOTA_LOG_SECONDS
-        log.warning("telemetry.quota_exceeded", reason=reason, factory_id=entry.factory_id,
-                    device_id=entry.device_id, count=self._suppressed.pop(key),
-                    within_s=QUOTA_LOG_SECONDS, **fields)
+        if len(self._next) >= MAX_NOTICE_KEYS:
+            self._forget_quiet(now)
+        self._next[key] = now + NOTICE_SECONDS
+        log.warning(event, count=self._suppressed.pop(key), within_s=NOTICE_SECONDS,
+                    **fields)
+
+    def _forget_quiet(self, now: float) -> None:
+        # Topics are chosen by whoever publishes: keys must not grow without bound.
+        for key in [k for k, until in self._next.items() if until <= now]:
+            del self._next[key]
+            self._suppressed.pop(key, None)
 
 
 class Ingestion:
@@ -112,7 +120,7 @@ class Ingestion:
         self._held: dict[tuple[str, str], list[HeldEntry]] = {}
         self._lookups: dict[tuple[str, str], asyncio.Task] = {}
         self._lookup_slots = asyncio.Semaphore(MAX_CONCURRENT_LOOKUPS)
-        self._notices = QuotaNotices()
+        self._notices = Notices()
         # Seconds the ingester was not reading (away before start-up, paused, disconnected):
         # credited to each device's rate bucket, see `absent`.
         self.absence_total = startup_absence_seconds
@@ -170,8 +178,7 @@ class Ingestion:
             entry.absence_credited = self.absence_total
         if not bucket.take(received_ms / 1000):
             self.stats.rejected[RATE_LIMITED] += 1
-            self._notices.note(entry, RATE_LIMITED,
-                               limit_per_s=entry.quota.messages_per_second)
+            self._over_quota(entry, RATE_LIMITED, limit_per_s=entry.quota.messages_per_second)
             return
         quota = entry.quota
         try:
@@ -209,8 +216,8 @@ class Ingestion:
         if parsed.dropped:
             self.stats.values_dropped.update(parsed.dropped)
             if parsed.dropped.get(TOO_MANY_VALUES):
-                self._notices.note(entry, TOO_MANY_VALUES, parsed.dropped[TOO_MANY_VALUES],
-                                   limit=quota.values_per_message)
+                self._over_quota(entry, TOO_MANY_VALUES, parsed.dropped[TOO_MANY_VALUES],
+                                 limit=quota.values_per_message)
             else:
                 log.info("telemetry.values_dropped", factory_id=factory_id,
                          device_id=device_id, reasons=dict(parsed.dropped))
@@ -229,8 +236,8 @@ class Ingestion:
         kept = [v for v in values if v[0] not in refused_keys]
         dropped = len(values) - len(kept)
         self.stats.values_dropped[PARAMETER_QUOTA] += dropped
-        self._notices.note(entry, PARAMETER_QUOTA, dropped,
-                           limit=entry.quota.parameters_per_device)
+        self._over_quota(entry, PARAMETER_QUOTA, dropped,
+                         limit=entry.quota.parameters_per_device)
         return kept, {parameter for parameter, _, _ in kept}, set(admitted)
 
     def take_changed(self) -> dict[tuple[int, int], dict[str, tuple[int, float]]]:
@@ -323,7 +330,17 @@ class Ingestion:
 
     # -- rejections ----------------------------------------------------------------------
     def _reject(self, reason: str, **fields) -> None:
+        """A whole message refused: counted, and logged (at most every NOTICE_SECONDS per
+        device and reason) with what names its device. The first message's details stand
+        for the ones counted with it."""
         self.stats.rejected[reason] += 1
         fields.setdefault("factory_id", None)
         fields.setdefault("device_id", None)
-        log.warning("telemetry.rejected", reason=reason, **fields)
+        key = (reason, fields["factory_id"], fields["device_id"], fields.get("factory_slug"),
+               fields.get("device_key"))
+        self._notices.note("telemetry.rejected", key, reason=reason, **fields)
+
+    def _over_quota(self, entry: DeviceEntry, reason: str, count: int = 1, **fields) -> None:
+        self._notices.note("telemetry.quota_exceeded",
+                           (reason, entry.factory_id, entry.device_id), count, reason=reason,
+                           factory_id=entry.factory_id, device_id=entry.device_id, **fields)

@@ -79,6 +79,20 @@ async def test_device_quotas_refuse_and_count_the_excess(ingester_factory, make,
     assert len(logged) == 1  # a flood of refusals, one log line
 
 
+async def test_a_device_refused_again_and_again_is_logged_once_and_counted_exactly(
+        ingester_factory, make, publisher, capsys):
+    factory = await make.factory(settings={"device_quotas": {"payload_bytes": 2048}})
+    ingester = await ingester_factory()
+    for _ in range(30):
+        publisher.publish(f"factories/{factory.slug}/devices/big/telemetry",
+                          orjson.dumps({"pad": "x" * 3000}))
+    await publisher.wait_acked()
+    await eventually(lambda: ingester.stats.rejected.get("payload_too_large") == 30)
+    logged = [line for line in capsys.readouterr().out.splitlines()
+              if "telemetry.rejected" in line and "payload_too_large" in line]
+    assert len(logged) == 1, logged  # the next line, with the count, comes 10 s later
+
+
 async def test_payload_size_is_checked_before_a_message_is_held(ingester_factory, make,
                                                                 publisher):
     factory = await make.factory()
