@@ -107,7 +107,7 @@ class Supervisor:
         return 0
 
 
-def prepare_database(env: dict[str, str]):
+def prepare_database(env: dict[str, str], webhook_receiver: str):
     os.environ.update(env)
     from app.core.config import get_settings
     from app.core.database import dispose_database, session_scope
@@ -121,7 +121,7 @@ def prepare_database(env: dict[str, str]):
     async def seed():
         try:
             async with session_scope() as session:
-                return await seed_demo(session, settings)
+                return await seed_demo(session, settings, webhook_receiver)
         finally:
             await dispose_database()
 
@@ -145,7 +145,12 @@ def main() -> int:
     if not port_is_free(args.host, args.port):
         print(f"port {args.port} is in use: pass --port or set FACTORYOPS_PORT", file=sys.stderr)
         return 2
-    logins = prepare_database(env)
+    # The demo webhook receiver listens on loopback, which webhooks may reach only when
+    # allowed: this run allows it (a deployment keeps the default, refused).
+    receiver_port = free_port("127.0.0.1", 8787)
+    receiver_url = f"http://127.0.0.1:{receiver_port}/factoryops"
+    env.setdefault("WEBHOOK_ALLOW_PRIVATE_DESTINATIONS", "true")
+    logins = prepare_database(env, receiver_url)
 
     supervisor = Supervisor(env)
     bin_dir = Path(sys.executable).parent
@@ -157,6 +162,11 @@ def main() -> int:
                                       "--host", "127.0.0.1", "--port", str(mqtt_port))
             wait_for_port("127.0.0.1", mqtt_port, broker)
         mqtt_host, mqtt_port = env.get("MQTT_HOST", "127.0.0.1"), int(env.get("MQTT_PORT", 1883))
+        receiver = supervisor.start(
+            "webhook receiver", sys.executable, str(ROOT / "scripts" / "webhook_receiver.py"),
+            "--port", str(receiver_port), "--secret-file", str(data_dir / "demo-webhook-secret"),
+            "--log", str(data_dir / "webhook-receiver.log"))
+        wait_for_port("127.0.0.1", receiver_port, receiver)
         env.setdefault("INGEST_METRICS_PORT", str(free_port("127.0.0.1", 9101)))
         supervisor.start("ingester", str(bin_dir / "factoryops-ingester"))
         supervisor.start(
@@ -190,6 +200,8 @@ def main() -> int:
             f"  MQTT:         mqtt://{mqtt_host}:{mqtt_port}  "
             f"(topic factories/{logins.factory_slug}/devices/<device>/telemetry)\n"
             f"  API docs:     {url}/docs\n"
+            f"  webhooks:     every alert event goes to the demo receiver at {receiver_url}, "
+            f"signed (Settings → Webhooks; log: {data_dir / 'webhook-receiver.log'})\n"
             f"  data:         {data_dir}\n"
             "Press Ctrl-C to stop.\n", flush=True)
         return supervisor.watch()

@@ -76,8 +76,11 @@ class DemoLogins:
     api_key: str | None = None
 
 
-async def seed_demo(session: AsyncSession, settings: Settings) -> DemoLogins:
-    """Creates what is missing and leaves what exists: safe to run at every start."""
+async def seed_demo(session: AsyncSession, settings: Settings,
+                    webhook_receiver: str | None = None) -> DemoLogins:
+    """Creates what is missing and leaves what exists: safe to run at every start. With
+    `webhook_receiver` (a URL where `make run` starts scripts/webhook_receiver.py) the demo
+    webhook endpoint points there and is switched on, its secret in the data folder."""
     factory = await FactoryRepository(session).get_by_slug(DEMO_SLUG)
     if factory is None:
         factory = await FactoryService(session, settings).create(
@@ -100,7 +103,7 @@ async def seed_demo(session: AsyncSession, settings: Settings) -> DemoLogins:
                                permissions=perms)
     await _seed_machines(session, factory.id)
     await _seed_rules(session, factory.id)
-    await _seed_channels(session, factory.id)
+    await _seed_channels(session, factory.id, settings, webhook_receiver)
     await session.commit()
     api_key = await _seed_api_key(session, factory.id, settings)
     return DemoLogins(factory.id, factory.slug, DEMO_ADMIN[:2], DEMO_OPERATOR[:2], api_key)
@@ -145,19 +148,28 @@ async def _seed_rules(session: AsyncSession, factory_id: int) -> None:
         is_active=True))
 
 
-# An endpoint to try webhooks with, off until someone runs a receiver on that port (README:
-# "Webhooks") and switches it on under Settings; nothing is sent anywhere meanwhile. And the
-# template WhatsApp alerts would go out as, once a provider is configured.
+# An endpoint to try webhooks with: off (nothing leaves the machine) unless `make run` starts
+# the demo receiver, which then gets every alert event, signed. And the template WhatsApp
+# alerts would go out as, once a provider is configured.
 DEMO_WEBHOOK = "Demo receiver"
 DEMO_WEBHOOK_URL = "http://127.0.0.1:8787/factoryops"
+DEMO_WEBHOOK_SECRET_FILE = "demo-webhook-secret"
 
 
-async def _seed_channels(session: AsyncSession, factory_id: int) -> None:
+async def _seed_channels(session: AsyncSession, factory_id: int, settings: Settings,
+                         receiver: str | None) -> None:
     webhooks = WebhookRepository(session, factory_id)
-    if not await webhooks.name_taken(DEMO_WEBHOOK):
-        webhooks.add(WebhookEndpoint(
+    endpoint = await webhooks.by_name(DEMO_WEBHOOK)
+    if endpoint is None:
+        endpoint = webhooks.add(WebhookEndpoint(
             name=DEMO_WEBHOOK, url=DEMO_WEBHOOK_URL, secret=webhook_signing.new_secret(),
             events=list(WEBHOOK_EVENTS), format=FORMAT_JSON, is_active=False))
+    if receiver is not None:
+        endpoint.url, endpoint.is_active = receiver, True
+        kept = settings.data_dir / DEMO_WEBHOOK_SECRET_FILE
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(endpoint.secret + "\n")
+        kept.chmod(0o600)
     templates = WhatsAppTemplateRepository(session, factory_id)
     if await templates.for_purpose(PURPOSE_ALERT) is None:
         templates.add(WhatsAppTemplate(

@@ -23,6 +23,10 @@ class WebhookRepository(TenantRepository[WebhookEndpoint]):
         return [e for e in (await self.session.execute(stmt)).scalars()
                 if event in (e.events or [])]
 
+    async def by_name(self, name: str) -> WebhookEndpoint | None:
+        stmt = self.select().where(WebhookEndpoint.name == name)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
     async def name_taken(self, name: str, *, other_than: int | None = None) -> bool:
         stmt = self.select(WebhookEndpoint.id).where(WebhookEndpoint.name == name)
         if other_than is not None:

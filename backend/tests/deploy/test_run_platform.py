@@ -193,13 +193,32 @@ def test_the_demo_factory_has_rollups_and_shows_its_retention(api):
 
 
 def test_the_demo_factory_shows_its_alert_channels(api):
-    """A webhook endpoint to try (off: nothing leaves the machine) and a WhatsApp template."""
+    """The demo receiver's endpoint, switched on by make run, and a WhatsApp template."""
     [hook] = [w for w in api.get("/webhooks").json()["data"] if w["name"] == "Demo receiver"]
-    assert hook["is_active"] is False and hook["url"].startswith("http://127.0.0.1:8787/")
+    assert hook["is_active"] is True and hook["url"].startswith("http://127.0.0.1:")
     assert set(hook["events"]) == {"raised", "acknowledged", "resolved", "escalated"}
     setup = api.get("/whatsapp/setup").json()["data"]
     assert setup["templates"][0]["configured"] and setup["templates"][0]["meta_name"]
-    assert api.get("/notifications/deliveries").status_code == 200
+
+
+def test_alert_events_reach_the_demo_receiver_signed(platform, api):
+    """The alert raised above and its acknowledgement arrive at the receiver make run
+    started, and the receiver (which checks signatures on its own) finds them signed."""
+    [fired] = api.get("/alerts", params={"status": "open"}).json()["data"][:1]
+    assert api.post(f"/alerts/{fired['id']}/acknowledge").status_code == 200
+    log = platform["data"] / "webhook-receiver.log"
+
+    def received():
+        if not log.is_file():
+            return None
+        lines = [orjson.loads(line) for line in log.read_text().splitlines()]
+        events = {line["event"] for line in lines if line["verified"]}
+        return lines if {"alert.raised", "alert.acknowledged"} <= events else None
+
+    lines = eventually(received, within=90, interval=1)
+    assert all(line["verified"] for line in lines), lines
+    log_api = api.get("/notifications/deliveries", params={"channel": "webhook"}).json()
+    assert {d["status"] for d in log_api["data"]} >= {"sent"}
 
 
 def test_the_demo_api_key_printed_at_start_reads_the_factory(platform):
