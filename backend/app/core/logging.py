@@ -14,6 +14,18 @@ def _orjson_dumps(obj, default=None) -> str:
     return orjson.dumps(obj, default=default).decode()
 
 
+class _Stdout:
+    """Whatever `sys.stdout` is when a line is written, not when logging was configured: an
+    app built while one test's output was being captured otherwise kept writing into that
+    finished capture, and no later test saw a log line."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
 def configure_logging(level: str = "INFO", json: bool = True) -> None:
     shared = [
         structlog.contextvars.merge_contextvars,
@@ -30,11 +42,11 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
     structlog.configure(
         processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
+        logger_factory=structlog.PrintLoggerFactory(file=_Stdout()),
         cache_logger_on_first_use=True,
     )
     # Libraries that log through the standard library end up as JSON lines too.
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(_Stdout())
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
