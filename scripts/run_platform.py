@@ -32,7 +32,8 @@ def parse_args() -> argparse.Namespace:
                    default=os.environ.get("FACTORYOPS_EXTERNAL_BROKER") == "1",
                    help="use the broker at MQTT_HOST:MQTT_PORT instead of the embedded one")
     p.add_argument("--data-dir", default=os.environ.get("DATA_DIR", str(ROOT / "data")))
-    p.add_argument("--machines", type=int, default=3, help="simulated demo machines (0: none)")
+    p.add_argument("--machines", type=int, default=4,
+                   help="simulated demo machines, besides the main meter (0: none)")
     p.add_argument("--no-spa", action="store_true", help="serve the API only")
     return p.parse_args()
 
@@ -180,12 +181,14 @@ def main() -> int:
             "--log-level", "warning")
         wait_for_port(args.host, args.port, api)
         if args.machines:
-            from app.cli.demo import DEMO_MACHINES
+            from app.cli.demo import DEMO_MACHINES, DEMO_MAIN_METER, DEMO_PRODUCTION_KEYS
 
             keys = ",".join(key for key, *_ in DEMO_MACHINES[:args.machines])
             supervisor.start(
                 "simulator", str(bin_dir / "factoryops-simulator"), "--host", mqtt_host,
                 "--port", str(mqtt_port), "--factory", logins.factory_slug, "--keys", keys,
+                "--main-meter", DEMO_MAIN_METER[0],
+                "--production-keys", ",".join(DEMO_PRODUCTION_KEYS),
                 "--interval", "5", "--backfill-hours", "24", "--backfill-step", "60",
                 "--state-file", str(data_dir / "simulator-state.json"),
                 "--stopped-file", str(data_dir / "simulator-stopped"))

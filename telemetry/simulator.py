@@ -4,7 +4,12 @@ Each simulated machine has a rated power and works shifts: running at a varying 
 shift, idling in breaks and at night, with three-phase voltages and currents, active and
 reactive power, power factor, frequency, harmonic distortion and a cumulative kWh counter
 that only ever grows. Now and then a machine misbehaves (a load spike, a voltage sag) so
-that rules and anomaly detection have something to find."""
+that rules and anomaly detection have something to find.
+
+Machines named with --production-keys also count the parts they make (`production_count`,
+a counter like the energy counter: parts come with the load above idle, so energy per part
+is worse at low load, as on a real line). A --main-meter measures the site's supply: every
+machine's power plus the losses and lighting no sub-meter sees."""
 
 from __future__ import annotations
 
@@ -27,6 +32,11 @@ import paho.mqtt.client as paho
 NOMINAL_VOLTAGE = 230.0
 NOMINAL_FREQUENCY = 50.0
 SQRT3 = math.sqrt(3)
+# The load below which a machine makes nothing (it idles), and what a main meter sees on top
+# of its machines: cable and transformer losses, and lighting and offices.
+IDLE_LOAD = 0.12
+MAIN_LOSS_SHARE = 0.04
+MAIN_BASE_KW = 3.5
 # A load spike (x1.7), a voltage sag (-14 %) or a power-factor drop (-0.2).
 ANOMALY_KINDS = ("spike", "sag", "pf_drop")
 
@@ -49,12 +59,15 @@ class Machine:
     shift_start_hour: int = 6
     last_ts: float | None = None
     extra: dict = field(default_factory=dict)
+    # Parts per kWh drawn above idle; None: the machine counts no production.
+    parts_per_kwh: float | None = None
+    production_count: float = 0.0
 
     def _on_shift(self, moment: datetime) -> bool:
         hour = moment.hour + moment.minute / 60
-        if moment.weekday() == 6:
-            return False
-        on = (hour - self.shift_start_hour) % 24 < 16  # two eight-hour shifts
+        # Two eight-hour shifts, one on Sundays: any day of history holds working hours.
+        hours = 8 if moment.weekday() == 6 else 16
+        on = (hour - self.shift_start_hour) % 24 < hours
         lunch = 12 <= hour < 12.5 or 20 <= hour < 20.5
         return on and not lunch
 
@@ -104,7 +117,47 @@ class Machine:
             "thd_voltage_pct": round(2.2 + self.rng.gauss(0, 0.3) + 2 * (load > 1), 2),
             "thd_current_pct": round(6 + 8 * (1 - min(load, 1)) + self.rng.gauss(0, 0.5), 2),
         }
+        if self.parts_per_kwh is not None:
+            productive_kw = max(0.0, load - IDLE_LOAD) * self.rated_kw
+            self.production_count += productive_kw * dt_h * self.parts_per_kwh
+            values["production_count"] = math.floor(self.production_count)
         return values
+
+
+@dataclass
+class MainMeter:
+    """The site's supply meter: what the machines draw plus what no sub-meter measures."""
+
+    key: str
+    rng: random.Random
+    energy_kwh: float = 0.0
+    last_ts: float | None = None
+
+    def step(self, ts: float, machines: list[dict[str, float]]) -> dict[str, float]:
+        dt_h = 0.0 if self.last_ts is None else max(0.0, ts - self.last_ts) / 3600
+        self.last_ts = ts
+        drawn = sum(m["active_power_kw"] for m in machines)
+        reactive = sum(m["reactive_power_kvar"] for m in machines)
+        power_kw = drawn * (1 + MAIN_LOSS_SHARE) + MAIN_BASE_KW + self.rng.gauss(0, 0.2)
+        self.energy_kwh += power_kw * dt_h
+        pf = power_kw / math.hypot(power_kw, reactive) if power_kw > 0 else 1.0
+        voltages = [NOMINAL_VOLTAGE * (1 + self.rng.gauss(0, 0.004)) for _ in range(3)]
+        current = power_kw * 1000 / (SQRT3 * sum(voltages) / 3 * SQRT3 * pf)
+        return {
+            "active_power_kw": round(power_kw, 3),
+            "energy_kwh": round(self.energy_kwh, 4),
+            "power_factor": round(pf, 4),
+            "voltage_l1": round(voltages[0], 2),
+            "voltage_l2": round(voltages[1], 2),
+            "voltage_l3": round(voltages[2], 2),
+            "current_l1": round(current, 2),
+            "current_l2": round(current, 2),
+            "current_l3": round(current, 2),
+            "frequency_hz": round(NOMINAL_FREQUENCY + self.rng.gauss(0, 0.015), 3),
+            "reactive_power_kvar": round(reactive, 3),
+            "thd_voltage_pct": round(2.0 + self.rng.gauss(0, 0.2), 2),
+            "thd_current_pct": round(5.0 + self.rng.gauss(0, 0.4), 2),
+        }
 
 
 def make_machines(prefix: str, count: int, seed: int, start_energy: bool = True
@@ -123,8 +176,9 @@ def make_machines(prefix: str, count: int, seed: int, start_energy: bool = True
     return machines
 
 
-def encode(values: dict[str, float], ts: float, shape: str, parameters: int) -> bytes:
-    if parameters < len(values):
+def encode(values: dict[str, float], ts: float, shape: str, parameters: int | None = None
+           ) -> bytes:
+    if parameters is not None and parameters < len(values):
         values = dict(list(values.items())[:parameters])
     ts_ms = int(ts * 1000)
     if shape == "flat":
@@ -176,16 +230,32 @@ class Publisher:
         self.client.loop_stop()
 
 
-def backfill(machines: list[Machine], hours: float, step_s: float, now: float
-             ) -> Iterator[tuple[Machine, float, dict]]:
+def step_all(machines: list[Machine], main_meter: MainMeter | None, ts: float,
+             anomaly_probability: float, anomaly_kinds: tuple[str, ...] = ANOMALY_KINDS,
+             stopped: set[str] = frozenset()) -> Iterator[tuple[str, dict]]:
+    """One round: every running machine's readings, then the main meter's, which sees them
+    all (a stopped machine draws nothing)."""
+    drawn = []
+    for machine in machines:
+        if machine.key in stopped:
+            continue
+        values = machine.step(ts, anomaly_probability, anomaly_kinds)
+        drawn.append(values)
+        yield machine.key, values
+    if main_meter is not None and main_meter.key not in stopped:
+        yield main_meter.key, main_meter.step(ts, drawn)
+
+
+def backfill(machines: list[Machine], main_meter: MainMeter | None, hours: float,
+             step_s: float, now: float) -> Iterator[tuple[str, float, dict]]:
     """Past readings, oldest first, so charts have history the moment the demo starts."""
     steps = int(hours * 3600 / step_s)
     for machine in machines:
         machine.energy_kwh = max(0.0, machine.energy_kwh - machine.rated_kw * 0.5 * hours)
     for i in range(steps, 0, -1):
         ts = now - i * step_s
-        for machine in machines:
-            yield machine, ts, machine.step(ts, 0.0)
+        for key, values in step_all(machines, main_meter, ts, 0.0):
+            yield key, ts, values
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -198,12 +268,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--prefix", default="meter-", help="device key prefix")
     p.add_argument("--keys", default="", help="comma-separated device keys (overrides "
                    "--devices/--prefix)")
+    p.add_argument("--production-keys", default="",
+                   help="comma-separated keys of machines that also count the parts they "
+                        "make (production_count)")
+    p.add_argument("--main-meter", default="",
+                   help="key of a supply meter measuring every machine plus the site's losses")
     p.add_argument("--interval", type=float, default=5.0,
                    help="seconds between readings of one device")
     p.add_argument("--qos", type=int, choices=(0, 1), default=1)
     p.add_argument("--shape", choices=("envelope", "flat", "array"), default="envelope")
-    p.add_argument("--parameters", type=int, default=len(PARAMETERS),
-                   help="publish only the first N parameters")
+    p.add_argument("--parameters", type=int, default=None,
+                   help="publish only the first N parameters (default: all, with the "
+                        "production counter of producing machines)")
     p.add_argument("--anomaly-probability", type=float, default=0.002)
     p.add_argument("--anomaly-kinds", default=",".join(ANOMALY_KINDS),
                    help="comma-separated subset of " + ", ".join(ANOMALY_KINDS))
@@ -224,25 +300,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def load_state(path: str, machines: list[Machine]) -> bool:
-    """Energy counters only ever grow, across restarts too: a counter that jumped back would
-    read as a meter reset."""
+def load_state(path: str, meters: list[Machine | MainMeter]) -> bool:
+    """Counters only ever grow, across restarts too: a counter that jumped back would read as
+    a meter reset."""
     file = Path(path)
     if not path or not file.is_file():
         return False
     state = json.loads(file.read_text())
-    for machine in machines:
-        if machine.key in state:
-            machine.energy_kwh = float(state[machine.key]["energy_kwh"])
+    for meter in meters:
+        if meter.key in state:
+            meter.energy_kwh = float(state[meter.key]["energy_kwh"])
+            if isinstance(meter, Machine):
+                meter.production_count = float(state[meter.key].get("production_count", 0.0))
     return True
 
 
-def save_state(path: str, machines: list[Machine]) -> None:
+def save_state(path: str, meters: list[Machine | MainMeter]) -> None:
     if not path:
         return
     file = Path(path)
     tmp = file.with_suffix(".tmp")
-    tmp.write_text(json.dumps({m.key: {"energy_kwh": m.energy_kwh} for m in machines}))
+    tmp.write_text(json.dumps({m.key: {"energy_kwh": m.energy_kwh,
+                                       "production_count": getattr(m, "production_count", 0.0)}
+                               for m in meters}))
     tmp.replace(file)
 
 
@@ -270,6 +350,15 @@ def main(argv: list[str] | None = None) -> int:
             machine.key = key
     else:
         machines = make_machines(args.prefix, args.devices, args.seed)
+    producing = {k.strip() for k in args.production_keys.split(",") if k.strip()}
+    for machine in machines:
+        if machine.key in producing:
+            # Between 2 and 6 parts per kWh, fixed per machine like its rated power.
+            machine.parts_per_kwh = round(machine.rng.uniform(2, 6), 2)
+    main_meter = (MainMeter(args.main_meter, random.Random(args.seed + 1),
+                            energy_kwh=sum(m.energy_kwh for m in machines) * 1.1)
+                  if args.main_meter else None)
+    meters: list[Machine | MainMeter] = [*machines, *([main_meter] if main_meter else [])]
     client_id = args.client_id or f"factoryops-simulator-{args.factory}-{int(time.time())}"
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -284,13 +373,13 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             time.sleep(0.5)
     sent = 0
-    resumed = load_state(args.state_file, machines)
+    resumed = load_state(args.state_file, meters)
     last_saved = time.monotonic()
     try:
         if args.backfill_hours > 0 and not resumed:
-            for machine, ts, values in backfill(machines, args.backfill_hours,
-                                                args.backfill_step, time.time()):
-                publisher.publish(topic(args.factory, machine.key),
+            for key, ts, values in backfill(machines, main_meter, args.backfill_hours,
+                                            args.backfill_step, time.time()):
+                publisher.publish(topic(args.factory, key),
                                   encode(values, ts, args.shape, args.parameters), args.qos)
                 sent += 1
                 if sent % 500 == 0 and not publisher.wait_acked(sent - 2000, timeout=30):
@@ -302,22 +391,20 @@ def main(argv: list[str] | None = None) -> int:
                 break
             now = time.time()
             stopped = stopped_keys(args.stopped_file)
-            for machine in machines:
-                if machine.key in stopped:
-                    continue
-                payload = encode(machine.step(now, args.anomaly_probability, anomaly_kinds), now,
-                                 args.shape, args.parameters)
-                publisher.publish(topic(args.factory, machine.key), payload, args.qos)
+            for key, values in step_all(machines, main_meter, now, args.anomaly_probability,
+                                        anomaly_kinds, stopped):
+                payload = encode(values, now, args.shape, args.parameters)
+                publisher.publish(topic(args.factory, key), payload, args.qos)
                 sent += 1
             next_round += args.interval
             if time.monotonic() - last_saved > 30:
-                save_state(args.state_file, machines)
+                save_state(args.state_file, meters)
                 last_saved = time.monotonic()
             stop.wait(max(0.0, next_round - time.monotonic()))
         if args.qos:
             publisher.wait_acked(sent, timeout=10)
     finally:
-        save_state(args.state_file, machines)
+        save_state(args.state_file, meters)
         publisher.close()
     return 0
 

@@ -3,12 +3,18 @@
 import orjson
 import pytest
 
+import random
+
 from telemetry.simulator import (
+    MAIN_BASE_KW,
+    MAIN_LOSS_SHARE,
     NOMINAL_VOLTAGE,
     PARAMETERS,
+    MainMeter,
     encode,
     main,
     make_machines,
+    step_all,
     stopped_keys,
 )
 
@@ -61,3 +67,32 @@ def test_machines_listed_in_the_stopped_file_are_silent(tmp_path):
     stopped.write_text("chiller-1\n\n  cnc-line-1 \n")
     assert stopped_keys(str(stopped)) == {"chiller-1", "cnc-line-1"}
     assert stopped_keys("") == set()
+
+
+def test_a_producing_machine_counts_parts_only_while_it_works():
+    machine = make_machines("m-", 1, seed=5)[0]
+    machine.parts_per_kwh = 4.0
+    # 1 800 000 000 s is a Friday 08:00 UTC; 36 hours of readings every 5 minutes cover both
+    # shifts and a night.
+    readings = [machine.step(START + 300 * i, 0.0) for i in range(36 * 12)]
+    counts = [r["production_count"] for r in readings]
+    assert counts == sorted(counts) and counts[-1] > 0
+    nights = [counts[i + 1] - counts[i] for i in range(len(counts) - 1)
+              if readings[i]["active_power_kw"] < machine.rated_kw * 0.1]
+    assert nights and max(nights) == 0, "an idling machine makes nothing"
+    assert "production_count" not in make_machines("m-", 1, seed=5)[0].step(START, 0.0)
+    published = orjson.loads(encode(readings[-1], START, "envelope"))["metrics"]
+    assert published["production_count"] == counts[-1], "published with every other value"
+
+
+def test_the_main_meter_sees_every_machine_plus_the_losses():
+    machines = make_machines("m-", 3, seed=9)
+    main_meter = MainMeter("main", random.Random(1))
+    for i in range(50):
+        round_ = dict(step_all(machines, main_meter, START + 5 * i, 0.0))
+    drawn = sum(round_[m.key]["active_power_kw"] for m in machines)
+    expected = drawn * (1 + MAIN_LOSS_SHARE) + MAIN_BASE_KW
+    assert abs(round_["main"]["active_power_kw"] - expected) < 1.5
+    assert set(round_["main"]) == set(PARAMETERS)
+    silent = dict(step_all(machines, main_meter, START + 300, 0.0, stopped={"m-001"}))
+    assert "m-001" not in silent and "main" in silent

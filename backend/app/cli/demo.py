@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +14,9 @@ from app.core.security import hash_token, new_secret_token
 from app.models.api_key import INGEST
 from app.models.device import STATUS_ACTIVE, Device
 from app.models.device_parameter import DeviceParameter
+from app.models.factory import Factory
 from app.models.notification import WEBHOOK_EVENTS
+from app.models.production import EnergyBaseline
 from app.models.rule import Rule
 from app.models.user import PERMISSIONS, ROLE_SUPER_ADMIN, ROLE_USER
 from app.models.webhook import FORMAT_JSON, WebhookEndpoint
@@ -21,13 +24,18 @@ from app.models.whatsapp_template import PURPOSE_ALERT, WhatsAppTemplate
 from app.repositories.api_key_repo import find_credential
 from app.repositories.device_repo import DeviceParameterRepository, DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
+from app.repositories.production_repo import BaselineRepository
 from app.repositories.rule_repo import RuleRepository
 from app.repositories.user_repo import UserRepository
 from app.repositories.webhook_repo import WebhookRepository, WhatsAppTemplateRepository
 from app.schemas.api_key import ApiKeyCreate
+from app.schemas.asset import MeterTerm, NodeCreate, NodeDevices, VirtualMeterCreate
+from app.schemas.shift import ShiftCreate
 from app.services.accounts.api_keys import ApiKeyService
 from app.services.accounts.users import UserService
 from app.services.alerts import webhook_signing
+from app.services.energy.assets import AssetService
+from app.services.energy.shifts import ShiftService
 from app.services.factories.service import FactoryService
 
 DEMO_SLUG = "demo"
@@ -46,7 +54,31 @@ DEMO_MACHINES = (
     ("compressor-1", "Air Compressor 1", "compressor", "Utilities", "Hall A, east wall"),
     ("cnc-line-1", "CNC Line 1", "cnc", "Machining", "Hall B"),
     ("chiller-1", "Process Chiller", "chiller", "Utilities", "Roof"),
+    ("press-line-2", "Press Line 2", "press", "Forming", "Hall C"),
 )
+# The site's supply meter: the simulator plays it as every machine plus the losses and
+# lighting no sub-meter sees, which the "Unmetered" virtual meter brings to light.
+DEMO_MAIN_METER = ("main-incomer", "Main incomer", "meter", "Site", "Substation")
+# Machines that count the parts they make (a production_count parameter).
+DEMO_PRODUCTION_KEYS = ("cnc-line-1", "press-line-2")
+DEMO_PRODUCTION_PARAMETER = ("production_count", "Parts produced", "parts",
+                             "production_count", True)
+# The asset tree: (node name, kind, production unit, device keys), under one site.
+DEMO_SITE = "Plant"
+DEMO_NODES = (
+    ("Utilities", "area", None, ("compressor-1", "chiller-1")),
+    ("Line 1", "line", "parts", ("cnc-line-1",)),
+    ("Line 2", "line", "parts", ("press-line-2",)),
+)
+DEMO_UNMETERED = "Unmetered"
+# Two day shifts as the simulated machines work them (the early one on Sundays too) and a
+# night shift.
+DEMO_SHIFTS = (
+    ("Early", "06:00", "14:00", [0, 1, 2, 3, 4, 5, 6]),
+    ("Late", "14:00", "22:00", [0, 1, 2, 3, 4, 5]),
+    ("Night", "22:00", "06:00", [0, 1, 2, 3, 4, 5, 6]),
+)
+DEMO_BASELINE = "Line 1, first days"
 # What a commissioning engineer would set up for an energy meter: units, the roles the
 # energy figures are computed from, and the values worth a card on the device page.
 # (parameter key, display name, unit, role, shown as a KPI card)
@@ -105,6 +137,7 @@ async def seed_demo(session: AsyncSession, settings: Settings,
     await _seed_rules(session, factory.id)
     await _seed_channels(session, factory.id, settings, webhook_receiver)
     await session.commit()
+    await _seed_energy_model(session, factory)
     api_key = await _seed_api_key(session, factory.id, settings)
     return DemoLogins(factory.id, factory.slug, DEMO_ADMIN[:2], DEMO_OPERATOR[:2], api_key)
 
@@ -181,16 +214,55 @@ async def _seed_machines(session: AsyncSession, factory_id: int) -> None:
     devices = DeviceRepository(session, factory_id)
     parameters = DeviceParameterRepository(session, factory_id)
     now = datetime.now(UTC)
-    for key, name, kind, area, location in DEMO_MACHINES:
+    for key, name, kind, area, location in (*DEMO_MACHINES, DEMO_MAIN_METER):
         if await devices.get_by_key(key) is not None:
             continue
         device = devices.add(Device(
             device_key=key, name=name, type=kind, area=area, location=location,
             manufacturer="Janitza", model="UMG 604-PRO", status=STATUS_ACTIVE,
-            token_hash=hash_token(new_secret_token()), token_rotated_at=now, meta={}))
+            token_hash=hash_token(new_secret_token()), token_rotated_at=now,
+            meta={"supply_meter": True} if key == DEMO_MAIN_METER[0] else {}))
         await session.flush()
-        for parameter_key, display, unit, role, kpi in DEMO_PARAMETERS:
+        wanted = DEMO_PARAMETERS + ((DEMO_PRODUCTION_PARAMETER,)
+                                    if key in DEMO_PRODUCTION_KEYS else ())
+        for parameter_key, display, unit, role, kpi in wanted:
             parameters.add(DeviceParameter(
                 device_id=device.id, parameter_key=parameter_key, display_name=display,
                 unit=unit or None, role=role, is_kpi_selected=kpi, first_seen_at=now,
                 last_seen_at=now))
+
+
+async def _seed_energy_model(session: AsyncSession, factory: Factory) -> None:
+    """The Energy page's material: a site with a utilities area and two lines, the unmetered
+    loss as a virtual meter, a shift calendar and a baseline of Line 1 over the hours of
+    yesterday and today, which the simulator's day of history covers whatever the hour
+    (fitted when first read, once that history has arrived). Built once: a
+    tree someone has edited is theirs."""
+    assets = AssetService(session, factory.id)
+    if not (await assets.tree()).roots:
+        by_key = {d.device_key: d.id for d in await DeviceRepository(session, factory.id)
+                  .list_all()}
+        site = await assets.create_node(NodeCreate(name=DEMO_SITE, kind="site"))
+        lines = {}
+        for name, kind, unit, keys in DEMO_NODES:
+            node = await assets.create_node(NodeCreate(name=name, kind=kind, parent_id=site.id,
+                                                       production_unit=unit))
+            await assets.set_devices(await assets.load_node(node.id), NodeDevices(
+                device_ids=[by_key[k] for k in keys if k in by_key]))
+            lines[name] = node.id
+        sub_meters = [by_key[key] for key, *_ in DEMO_MACHINES if key in by_key]
+        await assets.create_meter(VirtualMeterCreate(
+            name=DEMO_UNMETERED, node_id=site.id,
+            description="Main incomer minus every sub-meter: losses, lighting, offices",
+            terms=[MeterTerm(device_id=by_key[DEMO_MAIN_METER[0]], sign=1),
+                   *(MeterTerm(device_id=i, sign=-1) for i in sub_meters)]))
+        yesterday = (datetime.now(ZoneInfo(factory.timezone)) - timedelta(days=1)).date()
+        now = datetime.now(UTC)
+        BaselineRepository(session, factory.id).add(EnergyBaseline(
+            node_id=lines["Line 1"], name=DEMO_BASELINE, period_start=yesterday,
+            period_end=yesterday + timedelta(days=1), granularity="hour", created_at=now, updated_at=now))
+        await session.commit()
+    shifts = ShiftService(session, factory)
+    if not await shifts.list():
+        for name, start, end, days in DEMO_SHIFTS:
+            await shifts.create(ShiftCreate(name=name, start=start, end=end, days=days))

@@ -54,7 +54,7 @@ def platform(tmp_path_factory):
                 "DATA_DIR": str(data), "INGEST_METRICS_PORT": "0"})
     log_path = data / "platform.log"
     proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run_platform.py"),
-                             "--no-spa", "--machines", "1"], env=env, cwd=ROOT,
+                             "--no-spa", "--machines", "4"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output: list[str] = []
     try:
@@ -174,6 +174,46 @@ def test_the_simulated_demo_machine_reports(api):
     roles = {p["parameter_key"]: p["role"] for p in params["data"]}
     assert roles["energy_kwh"] == "energy_counter" and roles["active_power_kw"] == "active_power"
     assert any(p["latest"] for p in params["data"])
+
+
+def test_the_demo_energy_page_has_its_tree_unmetered_loss_shifts_and_baseline(api):
+    tree = api.get("/assets/tree").json()["data"]
+    [site] = tree["roots"]
+    assert site["name"] == "Plant"
+    lines = {n["name"]: n for n in site["children"]}
+    assert list(lines) == ["Utilities", "Line 1", "Line 2"]
+    assert lines["Line 1"]["production_unit"] == "parts" and lines["Line 1"]["device_ids"]
+    [meter] = api.get("/virtual-meters").json()["data"]
+    assert meter["name"] == "Unmetered" and meter["node_id"] == site["id"]
+    assert meter["formula"].startswith("Main incomer − Air Compressor 1 − CNC Line 1")
+    shifts = api.get("/shifts").json()["data"]
+    assert [s["name"] for s in shifts] == ["Early", "Late", "Night"]
+
+    def measured():
+        analysis = api.get("/energy/analysis").json()["data"]
+        rows = {m["name"]: m for m in analysis["meters"]}
+        unmetered = rows["Unmetered"]["energy_kwh"]
+        return analysis if unmetered and unmetered > 0 else None
+
+    # The simulator's main meter draws what the machines draw plus losses and lighting: the
+    # unmetered loss is positive, and the factory's total is the supply meter's.
+    analysis = eventually(measured, within=240, interval=3)
+    main = next(m for m in analysis["meters"] if m["name"] == "Main incomer")
+    assert main["supply"] is True
+    assert analysis["totals"]["energy_kwh"] == pytest.approx(main["energy_kwh"])
+    assert [row["name"] for row in analysis["by_node"]][0] == "Plant"
+
+    # Line 1's counter counts parts, and the baseline over its hours fits once the history is
+    # in: energy grows with production.
+    [baseline] = api.get("/baselines").json()["data"]
+    assert baseline["node_id"] == lines["Line 1"]["id"] and baseline["granularity"] == "hour"
+
+    def fitted():
+        r = api.get(f"/baselines/{baseline['id']}/performance")
+        return r.json()["data"] if r.status_code == 200 else None
+
+    model = eventually(fitted, within=240, interval=5)["baseline"]["model"]
+    assert model["coefficients"]["production"] > 0 and model["r2"] > 0.5, model
 
 
 def test_the_demo_factory_has_rollups_and_shows_its_retention(api):
