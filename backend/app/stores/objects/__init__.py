@@ -3,8 +3,7 @@ local-folder adapter for the embedded single-machine default."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from app.core.config import Settings
 from app.stores.objects.base import (
     ObjectInfo,
     ObjectNotFound,
@@ -15,9 +14,6 @@ from app.stores.objects.base import (
     factory_of,
 )
 from app.stores.objects.local import LocalObjectStore
-
-if TYPE_CHECKING:
-    from app.core.config import Settings
 
 __all__ = [
     "ObjectInfo",

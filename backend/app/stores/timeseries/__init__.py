@@ -3,8 +3,7 @@ deployments and an SQLite adapter for the embedded single-machine default."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from app.core.config import Settings
 from app.stores.timeseries.base import (
     AGGREGATIONS,
     Aggregation,
@@ -20,10 +19,6 @@ from app.stores.timeseries.base import (
 from app.stores.timeseries.influx import InfluxTimeSeriesStore
 from app.stores.timeseries.line_protocol import encode_points, is_storable_key
 from app.stores.timeseries.sqlite import SqliteTimeSeriesStore
-
-if TYPE_CHECKING:
-    from app.core.config import Settings
-
 
 __all__ = [
     "AGGREGATIONS",

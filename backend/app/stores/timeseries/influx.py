@@ -19,11 +19,12 @@ import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import httpx
 import orjson
 
+from app.core.config import Settings
 from app.core.logging import get_logger
 from app.stores.timeseries import influxql
 from app.stores.timeseries.base import (
@@ -63,10 +64,6 @@ from app.stores.timeseries.rollups import (
     encode_touched,
     touched_minutes,
 )
-
-if TYPE_CHECKING:
-    from app.core.config import Settings
-
 
 log = get_logger(__name__)
 

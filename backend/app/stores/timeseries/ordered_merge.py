@@ -6,18 +6,19 @@ from __future__ import annotations
 import heapq
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:  # the store's base class merges with this: only the row type is shared
-    from app.stores.timeseries.base import RawRow
+# A raw row (device id, parameter, time, value), or any tuple with its time third: the store's
+# base class merges its adapters' page readers with this, so it names no store type.
+Row = TypeVar("Row", bound=tuple[Any, Any, datetime, Any])
 
 
 async def merge_in_time_order(
-    streams: Sequence[AsyncIterator[list[RawRow]]], chunk_size: int
-) -> AsyncIterator[list[RawRow]]:
+    streams: Sequence[AsyncIterator[list[Row]]], chunk_size: int
+) -> AsyncIterator[list[Row]]:
     """Rows of every stream in timestamp order, in lists of at most `chunk_size`. Each stream
     must itself be in time order; only one chunk per stream is held at a time."""
-    chunks: list[list[RawRow]] = [[] for _ in streams]
+    chunks: list[list[Row]] = [[] for _ in streams]
     positions = [0] * len(streams)
     heap: list[tuple[datetime, int]] = []
 
@@ -40,7 +41,7 @@ async def merge_in_time_order(
                 heap.append((chunks[index][0][2], index))
         heapq.heapify(heap)
 
-        out: list[RawRow] = []
+        out: list[Row] = []
         while heap:
             _, index = heap[0]
             chunk, position = chunks[index], positions[index]

@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection
-from typing import TYPE_CHECKING
 
-from app.stores.timeseries.base import from_epoch_ms, to_epoch_ms
+from app.stores.timeseries.base import TimeSeriesStore, from_epoch_ms, to_epoch_ms
 from app.stores.timeseries.rollups import (
     CHANGES_OVERLAP_MS,
     COUNTER_REACH_MS,
@@ -47,9 +46,6 @@ from app.stores.timeseries.rollups import (
     group_devices_by_spans,
     with_increases,
 )
-
-if TYPE_CHECKING:
-    from app.stores.timeseries.base import TimeSeriesStore
 
 # Backfill steps aim at about this many minute rows per query; the first step of a run is
 # an hour, later ones are sized by the rows the previous one produced.

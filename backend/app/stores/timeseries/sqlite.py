@@ -18,10 +18,11 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import orjson
 
+from app.core.config import Settings
 from app.stores.timeseries import sqlite_rollups as rollup_sql
 from app.stores.timeseries.base import (
     Aggregation,
@@ -45,10 +46,6 @@ from app.stores.timeseries.rollups import (
     StorageUse,
     touched_minutes,
 )
-
-if TYPE_CHECKING:
-    from app.core.config import Settings
-
 
 T = TypeVar("T")
 
