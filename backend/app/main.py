@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from app.api import health, metrics
 from app.api.error_handlers import install_error_handlers
 from app.api.middleware import RequestContextMiddleware
+from app.api.openapi import install_openapi
 from app.api.v1.router import api_router
 from app.core.config import Settings, get_settings
 from app.core.errors import NotFound
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
         openapi_url="/openapi.json",
     )
     install_error_handlers(app)
+    install_openapi(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["*"], allow_headers=["*"],

@@ -24,10 +24,11 @@ from app.services.accounts.api_keys import ApiKeyAuthenticator, AuthenticatedKey
 from app.services.accounts.auth import AuthService
 from app.stores.resources import Resources
 
-bearer_scheme = HTTPBearer(auto_error=False, description=(
+bearer_scheme = HTTPBearer(auto_error=False, scheme_name="bearer", description=(
     "An access token from /api/v1/auth/login, or an API key (`Authorization: Bearer "
     f"{API_KEY_PREFIX}...`)"))
-api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description=(
+api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="apiKey",
+                              description=(
     f"An API key ({API_KEY_PREFIX}...), made by a super admin under Settings → API keys"))
 
 

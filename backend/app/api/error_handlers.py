@@ -36,6 +36,10 @@ _HTTP_CODES = {
 }
 
 
+# What FastAPI raises (as a 400) when it cannot decode a request body at all.
+_UNREADABLE_BODY = "There was an error parsing the body"
+
+
 def error_response(status: int, code: str, message: str, details: Any = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:
     body: dict[str, Any] = {"code": code, "message": message}
@@ -77,6 +81,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == _UNREADABLE_BODY:
+            # A body that is not text (bad UTF-8) or a broken form: a request that is not
+            # valid like any other, answered as the 422 every route documents.
+            return error_response(422, "VALIDATION_ERROR", "body: the body could not be read",
+                                  [{"field": "body", "message": "the body could not be read "
+                                    "(not UTF-8 JSON, or a broken form)",
+                                    "type": "body_unreadable"}])
         code, message = _HTTP_CODES.get(exc.status_code,
                                         (f"HTTP_{exc.status_code}", "The request failed."))
         return error_response(exc.status_code, code, message,

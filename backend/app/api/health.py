@@ -3,18 +3,20 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api.deps import AppResources
+from app.api.openapi import errors
 from app.core.errors import ServiceUnavailable
 from app.services.health import readiness
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", summary="Liveness: the process answers")
+@router.get("/healthz", operation_id="health_live", summary="Liveness: the process answers")
 async def healthz():
     return {"data": {"status": "ok"}}
 
 
-@router.get("/readyz", summary="Readiness: every configured backing service answers")
+@router.get("/readyz", operation_id="health_ready", responses=errors(503),
+            summary="Readiness: every configured backing service answers")
 async def readyz(resources: AppResources):
     ready, services = await readiness(resources)
     if not ready:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, StringConstraints, model_validator
+from pydantic import AliasChoices, ConfigDict, Field, StringConstraints, model_validator
 
 from app.schemas.common import OneLine, Schema
 from app.schemas.factory import FactoryBrief
@@ -11,6 +11,9 @@ from app.schemas.user import Role
 
 
 class LoginRequest(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "factory_slug": "demo", "email": "admin@demo.example", "password": "••••••••"}]})
+
     factory_id: int | None = Field(default=None, gt=0)
     factory_slug: str | None = Field(default=None, min_length=1, max_length=64)
     email: str = Field(min_length=3, max_length=254)

@@ -36,12 +36,18 @@ class ListEnvelope(BaseModel, Generic[T]):
 
 
 class ErrorBody(BaseModel):
-    code: str = Field(examples=["DEVICE_NOT_FOUND"])
-    message: str
-    details: Any = None
+    code: str = Field(description="Stable UPPER_SNAKE code to branch on",
+                      examples=["DEVICE_NOT_FOUND"])
+    message: str = Field(description="For people; may change between versions")
+    details: list[dict[str, Any]] | dict[str, Any] | None = Field(
+        default=None,
+        description="For VALIDATION_ERROR a list of `{field, message, type}`, one per problem; "
+                    "for other codes an object with the values involved")
 
 
 class ErrorEnvelope(BaseModel):
+    """The body of every error answer."""
+
     error: ErrorBody
 
 

@@ -80,6 +80,11 @@ class Input(Schema):
 
 # --- devices -------------------------------------------------------------------------------
 class DeviceCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "device_key": "cnc-line1-main", "name": "CNC line 1 main meter",
+        "type": "energy_meter", "location": "Hall A", "area": "Machining",
+        "manufacturer": "Janitza", "model": "UMG 604"}]})
+
     device_key: DeviceKey = Field(
         description="Unique in the factory; one MQTT topic level: printable, no whitespace, "
                     "none of / + #, not starting with $")
@@ -93,6 +98,9 @@ class DeviceCreate(Input):
 
 
 class DeviceUpdate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"name": "CNC line 1 incomer", "area": "Machining"}, {"status": "active"}]})
+
     name: DeviceName | None = None
     type: DeviceType = None
     location: Location = None

@@ -15,7 +15,9 @@ ReportDeviceIds = Annotated[list[Id], Field(min_length=1, max_length=REPORT_DEVI
 
 
 class ReportCreate(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "kind": "energy_summary", "format": "pdf", "start": "2026-11-01T00:00:00Z",
+        "end": "2026-12-01T00:00:00Z"}]})
 
     kind: ReportKind
     format: ReportFormat

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    ConfigDict,
     EmailStr,
     Field,
     StringConstraints,
@@ -143,6 +144,12 @@ ForSeconds = Annotated[int, Field(ge=0, le=FOR_SECONDS_MAX)]
 
 # --- rules ---------------------------------------------------------------------------------
 class RuleCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "Compressor overload", "scope": {"kind": "type", "value": "compressor"},
+        "condition": CONDITION_EXAMPLE, "severity": "critical", "for_seconds": 60,
+        "cooldown_minutes": 30, "channels": ["email"],
+        "recipients": {"user_permissions": ["acknowledge_alerts"]}, "auto_resolve": True}]})
+
     name: RuleName
     description: Description = ""
     scope: Scope = Field(default_factory=lambda: ScopeAll(kind="all"))

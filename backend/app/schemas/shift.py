@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.clock import parse_clock
 from app.schemas.common import OneLine, Schema
@@ -33,6 +33,9 @@ EndClock = Annotated[str, AfterValidator(lambda t: _quarter_hour(t, end=True)),
 
 
 class ShiftCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "Night", "start": "22:00", "end": "06:00", "days": [0, 1, 2, 3, 4]}]})
+
     name: ShiftName
     start: StartClock
     end: EndClock

@@ -39,6 +39,10 @@ class Input(Schema):
 
 
 class UserInvite(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "email": "shift.lead@plant.example", "full_name": "Dana Shift Lead",
+        "permissions": ["acknowledge_alerts", "manage_rules"]}]})
+
     email: Email
     full_name: FullName = ""
     role: Role = "user"

@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness: the process answers */
-        get: operations["healthz_healthz_get"];
+        get: operations["health_live"];
         put?: never;
         post?: never;
         delete?: never;
@@ -29,7 +29,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: every configured backing service answers */
-        get: operations["readyz_readyz_get"];
+        get: operations["health_ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -48,7 +48,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign in to a factory with email and password */
-        post: operations["login_api_v1_auth_login_post"];
+        post: operations["auth_login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -65,7 +65,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Exchange a refresh token for new tokens (the old one is revoked) */
-        post: operations["refresh_api_v1_auth_refresh_post"];
+        post: operations["auth_refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -82,7 +82,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Revoke a refresh token */
-        post: operations["logout_api_v1_auth_logout_post"];
+        post: operations["auth_logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -97,7 +97,7 @@ export interface paths {
             cookie?: never;
         };
         /** The signed-in user */
-        get: operations["me_api_v1_auth_me_get"];
+        get: operations["auth_me"];
         put?: never;
         post?: never;
         delete?: never;
@@ -116,7 +116,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Choose a password with the link of an invitation email, then sign in */
-        post: operations["accept_invite_api_v1_auth_accept_invite_post"];
+        post: operations["auth_accept_invite"];
         delete?: never;
         options?: never;
         head?: never;
@@ -133,7 +133,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Email a password-reset link; the answer is the same whether or not the account exists */
-        post: operations["forgot_password_api_v1_auth_forgot_password_post"];
+        post: operations["auth_forgot_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -150,7 +150,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Choose a new password with the link of a reset email; every session of the account ends */
-        post: operations["reset_password_api_v1_auth_reset_password_post"];
+        post: operations["auth_reset_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -167,7 +167,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Change the signed-in user's password; every other session ends and this answer carries new tokens */
-        post: operations["change_password_api_v1_auth_change_password_post"];
+        post: operations["auth_change_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -182,7 +182,7 @@ export interface paths {
             cookie?: never;
         };
         /** Public factory directory (id, name, slug) for the sign-in screen */
-        get: operations["list_factories_api_v1_factories_get"];
+        get: operations["factories_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -199,14 +199,14 @@ export interface paths {
             cookie?: never;
         };
         /** The signed-in user's factory */
-        get: operations["current_factory_api_v1_factories_current_get"];
+        get: operations["factories_current"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change the factory's name, time zone, currency, tariff, emission factor and device options (super admin) */
-        patch: operations["update_current_factory_api_v1_factories_current_patch"];
+        patch: operations["factories_update_current"];
         trace?: never;
     };
     "/api/v1/devices": {
@@ -217,10 +217,10 @@ export interface paths {
             cookie?: never;
         };
         /** Search and list devices */
-        get: operations["list_devices_api_v1_devices_get"];
+        get: operations["devices_list"];
         put?: never;
         /** Register a device; its MQTT credentials are shown only in this answer */
-        post: operations["create_device_api_v1_devices_post"];
+        post: operations["devices_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -235,15 +235,15 @@ export interface paths {
             cookie?: never;
         };
         /** One device */
-        get: operations["get_device_api_v1_devices__device_id__get"];
+        get: operations["devices_get"];
         put?: never;
         post?: never;
         /** Delete a device with its parameters, time series and latest values */
-        delete: operations["delete_device_api_v1_devices__device_id__delete"];
+        delete: operations["devices_delete"];
         options?: never;
         head?: never;
         /** Edit a device, approve a discovered one or disable it */
-        patch: operations["update_device_api_v1_devices__device_id__patch"];
+        patch: operations["devices_update"];
         trace?: never;
     };
     "/api/v1/devices/{device_id}/deactivate": {
@@ -256,7 +256,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Disable a device: its telemetry is refused until it is activated */
-        post: operations["deactivate_device_api_v1_devices__device_id__deactivate_post"];
+        post: operations["devices_deactivate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -273,7 +273,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Activate a disabled device or approve a discovered one */
-        post: operations["activate_device_api_v1_devices__device_id__activate_post"];
+        post: operations["devices_activate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -290,7 +290,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Issue a new MQTT token; the previous one stops working at once */
-        post: operations["rotate_device_token_api_v1_devices__device_id__rotate_token_post"];
+        post: operations["devices_rotate_token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -305,14 +305,14 @@ export interface paths {
             cookie?: never;
         };
         /** The device's discovered parameters with their latest values */
-        get: operations["list_parameters_api_v1_devices__device_id__parameters_get"];
+        get: operations["devices_parameters_list"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Edit several parameters at once; an unknown id changes nothing */
-        patch: operations["update_parameters_api_v1_devices__device_id__parameters_patch"];
+        patch: operations["devices_parameters_update_many"];
         trace?: never;
     };
     "/api/v1/devices/{device_id}/parameters/{parameter_id}": {
@@ -329,7 +329,7 @@ export interface paths {
         options?: never;
         head?: never;
         /** Name a parameter, give it a unit or role, or select it as a KPI */
-        patch: operations["update_parameter_api_v1_devices__device_id__parameters__parameter_id__patch"];
+        patch: operations["devices_parameters_update"];
         trace?: never;
     };
     "/api/v1/devices/{device_id}/kpis/live": {
@@ -340,7 +340,7 @@ export interface paths {
             cookie?: never;
         };
         /** Latest values of the device's selected KPI parameters */
-        get: operations["live_kpis_api_v1_devices__device_id__kpis_live_get"];
+        get: operations["kpis_live"];
         put?: never;
         post?: never;
         delete?: never;
@@ -357,7 +357,7 @@ export interface paths {
             cookie?: never;
         };
         /** Windowed aggregates of parameters over a range, ready for a chart */
-        get: operations["kpi_history_api_v1_devices__device_id__kpis_history_get"];
+        get: operations["kpis_history"];
         put?: never;
         post?: never;
         delete?: never;
@@ -374,7 +374,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every raw point of the chosen parameters over a range, streamed as CSV */
-        get: operations["export_telemetry_api_v1_devices__device_id__telemetry_export_get"];
+        get: operations["telemetry_export"];
         put?: never;
         post?: never;
         delete?: never;
@@ -391,7 +391,7 @@ export interface paths {
             cookie?: never;
         };
         /** Energy, cost, CO2, demand and power factor of a device per local bucket */
-        get: operations["device_energy_api_v1_devices__device_id__energy_get"];
+        get: operations["energy_device"];
         put?: never;
         post?: never;
         delete?: never;
@@ -408,7 +408,7 @@ export interface paths {
             cookie?: never;
         };
         /** The factory's energy per local bucket, per device and its top consumers */
-        get: operations["factory_energy_api_v1_energy_get"];
+        get: operations["energy_factory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -425,7 +425,7 @@ export interface paths {
             cookie?: never;
         };
         /** The Energy page: a factory or node over a range, compared with the previous period and last year, broken down, by tariff period, peaks */
-        get: operations["energy_analysis_api_v1_energy_analysis_get"];
+        get: operations["energy_analysis"];
         put?: never;
         post?: never;
         delete?: never;
@@ -442,7 +442,7 @@ export interface paths {
             cookie?: never;
         };
         /** The Energy page's figures as CSV (buckets) or an Excel workbook (all) */
-        get: operations["export_energy_analysis_api_v1_energy_analysis_export_get"];
+        get: operations["energy_analysis_export"];
         put?: never;
         post?: never;
         delete?: never;
@@ -459,7 +459,7 @@ export interface paths {
             cookie?: never;
         };
         /** A virtual meter's energy per local bucket, like a device's */
-        get: operations["virtual_meter_energy_api_v1_virtual_meters__meter_id__energy_get"];
+        get: operations["energy_virtual_meter"];
         put?: never;
         post?: never;
         delete?: never;
@@ -476,7 +476,7 @@ export interface paths {
             cookie?: never;
         };
         /** A node's energy (its devices and virtual meters and everything below) */
-        get: operations["node_energy_api_v1_assets_nodes__node_id__energy_get"];
+        get: operations["energy_node"];
         put?: never;
         post?: never;
         delete?: never;
@@ -493,7 +493,7 @@ export interface paths {
             cookie?: never;
         };
         /** The factory's asset tree with the devices and virtual meters on each node */
-        get: operations["get_tree_api_v1_assets_tree_get"];
+        get: operations["assets_tree"];
         put?: never;
         post?: never;
         delete?: never;
@@ -512,7 +512,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Add a node to the asset tree */
-        post: operations["create_node_api_v1_assets_nodes_post"];
+        post: operations["assets_nodes_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -527,15 +527,15 @@ export interface paths {
             cookie?: never;
         };
         /** A node with everything below it */
-        get: operations["get_node_api_v1_assets_nodes__node_id__get"];
+        get: operations["assets_nodes_get"];
         put?: never;
         post?: never;
         /** Delete a node without children (its devices become unattached) */
-        delete: operations["delete_node_api_v1_assets_nodes__node_id__delete"];
+        delete: operations["assets_nodes_delete"];
         options?: never;
         head?: never;
         /** Rename a node, or move it with everything below it */
-        patch: operations["update_node_api_v1_assets_nodes__node_id__patch"];
+        patch: operations["assets_nodes_update"];
         trace?: never;
     };
     "/api/v1/assets/nodes/{node_id}/devices": {
@@ -547,7 +547,7 @@ export interface paths {
         };
         get?: never;
         /** Set the devices attached to a node (a device hangs on one node) */
-        put: operations["set_node_devices_api_v1_assets_nodes__node_id__devices_put"];
+        put: operations["assets_nodes_set_devices"];
         post?: never;
         delete?: never;
         options?: never;
@@ -563,10 +563,10 @@ export interface paths {
             cookie?: never;
         };
         /** Virtual meters: signed sums of devices' energy */
-        get: operations["list_meters_api_v1_virtual_meters_get"];
+        get: operations["virtual_meters_list"];
         put?: never;
         /** Define a virtual meter, e.g. main meter − sub-meters = unmetered */
-        post: operations["create_meter_api_v1_virtual_meters_post"];
+        post: operations["virtual_meters_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -581,15 +581,15 @@ export interface paths {
             cookie?: never;
         };
         /** A virtual meter and its formula */
-        get: operations["get_meter_api_v1_virtual_meters__meter_id__get"];
+        get: operations["virtual_meters_get"];
         put?: never;
         post?: never;
         /** Delete a virtual meter */
-        delete: operations["delete_meter_api_v1_virtual_meters__meter_id__delete"];
+        delete: operations["virtual_meters_delete"];
         options?: never;
         head?: never;
         /** Change a virtual meter's name, node or terms */
-        patch: operations["update_meter_api_v1_virtual_meters__meter_id__patch"];
+        patch: operations["virtual_meters_update"];
         trace?: never;
     };
     "/api/v1/production": {
@@ -600,7 +600,7 @@ export interface paths {
             cookie?: never;
         };
         /** A node's production per local day: counted, entered and the total */
-        get: operations["production_table_api_v1_production_get"];
+        get: operations["production_table"];
         put?: never;
         post?: never;
         delete?: never;
@@ -618,7 +618,7 @@ export interface paths {
         };
         get?: never;
         /** Enter production per node and local day (replaces earlier figures) */
-        put: operations["upsert_entries_api_v1_production_entries_put"];
+        put: operations["production_entries_upsert"];
         post?: never;
         delete?: never;
         options?: never;
@@ -636,7 +636,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Upload production as CSV (node,day,quantity): every row or none */
-        post: operations["upload_entries_api_v1_production_upload_post"];
+        post: operations["production_upload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -654,7 +654,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete an entered figure (counters count again for that day) */
-        delete: operations["delete_entry_api_v1_production_entries__entry_id__delete"];
+        delete: operations["production_entries_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -668,10 +668,10 @@ export interface paths {
             cookie?: never;
         };
         /** Energy baselines: regressions of a node's energy on its production */
-        get: operations["list_baselines_api_v1_baselines_get"];
+        get: operations["baselines_list"];
         put?: never;
         /** Fit a baseline over a period (422 NOT_ENOUGH_DATA when it cannot) */
-        post: operations["create_baseline_api_v1_baselines_post"];
+        post: operations["baselines_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -686,11 +686,11 @@ export interface paths {
             cookie?: never;
         };
         /** A baseline with its coefficients and R² */
-        get: operations["get_baseline_api_v1_baselines__baseline_id__get"];
+        get: operations["baselines_get"];
         put?: never;
         post?: never;
         /** Delete a baseline */
-        delete: operations["delete_baseline_api_v1_baselines__baseline_id__delete"];
+        delete: operations["baselines_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -706,7 +706,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Fit the baseline again (data of its period arrived late) */
-        post: operations["refit_baseline_api_v1_baselines__baseline_id__fit_post"];
+        post: operations["baselines_fit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -721,7 +721,7 @@ export interface paths {
             cookie?: never;
         };
         /** Expected vs actual energy, savings and CUSUM over a reporting period */
-        get: operations["baseline_performance_api_v1_baselines__baseline_id__performance_get"];
+        get: operations["baselines_performance"];
         put?: never;
         post?: never;
         delete?: never;
@@ -738,10 +738,10 @@ export interface paths {
             cookie?: never;
         };
         /** The factory's shift calendar */
-        get: operations["list_shifts_api_v1_shifts_get"];
+        get: operations["shifts_list"];
         put?: never;
         /** Add a shift (409 SHIFT_OVERLAP when it would overlap another) */
-        post: operations["create_shift_api_v1_shifts_post"];
+        post: operations["shifts_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -759,11 +759,11 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete a shift */
-        delete: operations["delete_shift_api_v1_shifts__shift_id__delete"];
+        delete: operations["shifts_delete"];
         options?: never;
         head?: never;
         /** Change a shift's name, times or days */
-        patch: operations["update_shift_api_v1_shifts__shift_id__patch"];
+        patch: operations["shifts_update"];
         trace?: never;
     };
     "/api/v1/energy/shifts": {
@@ -774,7 +774,7 @@ export interface paths {
             cookie?: never;
         };
         /** Energy, cost, peak demand, production and EnPI per shift, for the factory or a node */
-        get: operations["shift_report_api_v1_energy_shifts_get"];
+        get: operations["shifts_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -791,7 +791,7 @@ export interface paths {
             cookie?: never;
         };
         /** The factory at a glance: devices, alerts, energy, load and top consumers */
-        get: operations["dashboard_summary_api_v1_dashboard_summary_get"];
+        get: operations["dashboard_summary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -808,10 +808,10 @@ export interface paths {
             cookie?: never;
         };
         /** List rules */
-        get: operations["list_rules_api_v1_rules_get"];
+        get: operations["rules_list"];
         put?: never;
         /** Create a rule */
-        post: operations["create_rule_api_v1_rules_post"];
+        post: operations["rules_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -828,7 +828,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Evaluate a candidate condition against the devices' current values; nothing is saved */
-        post: operations["dry_run_api_v1_rules_dry_run_post"];
+        post: operations["rules_dry_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -845,7 +845,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** The parameters the enabled devices of a scope have reported, by key (at most 500) */
-        post: operations["scope_parameters_api_v1_rules_parameters_post"];
+        post: operations["rules_scope_parameters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -860,15 +860,15 @@ export interface paths {
             cookie?: never;
         };
         /** One rule */
-        get: operations["get_rule_api_v1_rules__rule_id__get"];
+        get: operations["rules_get"];
         put?: never;
         post?: never;
         /** Delete a rule; its alerts are kept */
-        delete: operations["delete_rule_api_v1_rules__rule_id__delete"];
+        delete: operations["rules_delete"];
         options?: never;
         head?: never;
         /** Edit a rule */
-        patch: operations["update_rule_api_v1_rules__rule_id__patch"];
+        patch: operations["rules_update"];
         trace?: never;
     };
     "/api/v1/rules/{rule_id}/enable": {
@@ -881,7 +881,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Enable a rule */
-        post: operations["enable_rule_api_v1_rules__rule_id__enable_post"];
+        post: operations["rules_enable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -898,7 +898,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Disable a rule: it stops raising alerts; open ones stay open */
-        post: operations["disable_rule_api_v1_rules__rule_id__disable_post"];
+        post: operations["rules_disable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -915,7 +915,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Evaluate a saved rule against the devices' current values */
-        post: operations["test_rule_api_v1_rules__rule_id__test_post"];
+        post: operations["rules_test"];
         delete?: never;
         options?: never;
         head?: never;
@@ -930,7 +930,7 @@ export interface paths {
             cookie?: never;
         };
         /** List alerts, newest first */
-        get: operations["list_alerts_api_v1_alerts_get"];
+        get: operations["alerts_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -947,7 +947,7 @@ export interface paths {
             cookie?: never;
         };
         /** Alert counts for the badge */
-        get: operations["alert_counts_api_v1_alerts_counts_get"];
+        get: operations["alerts_counts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -966,7 +966,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Acknowledge several alerts; any unknown id changes nothing */
-        post: operations["acknowledge_alerts_api_v1_alerts_acknowledge_post"];
+        post: operations["alerts_acknowledge_many"];
         delete?: never;
         options?: never;
         head?: never;
@@ -981,7 +981,7 @@ export interface paths {
             cookie?: never;
         };
         /** One alert */
-        get: operations["get_alert_api_v1_alerts__alert_id__get"];
+        get: operations["alerts_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1000,7 +1000,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Acknowledge an alert; a resolved one answers 409 ALERT_RESOLVED */
-        post: operations["acknowledge_alert_api_v1_alerts__alert_id__acknowledge_post"];
+        post: operations["alerts_acknowledge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1017,7 +1017,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Resolve an alert; the rule may raise a new one afterwards */
-        post: operations["resolve_alert_api_v1_alerts__alert_id__resolve_post"];
+        post: operations["alerts_resolve"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1032,10 +1032,10 @@ export interface paths {
             cookie?: never;
         };
         /** The factory's users, invited and deactivated ones included (super admin) */
-        get: operations["list_users_api_v1_users_get"];
+        get: operations["users_list"];
         put?: never;
         /** Invite a user: they get an email with a single-use link to choose a password; with email off the link is in the answer (super admin) */
-        post: operations["invite_user_api_v1_users_post"];
+        post: operations["users_invite"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1050,7 +1050,7 @@ export interface paths {
             cookie?: never;
         };
         /** The factory's active users by name and email, to pick from (every user) */
-        get: operations["user_directory_api_v1_users_directory_get"];
+        get: operations["users_directory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1067,14 +1067,14 @@ export interface paths {
             cookie?: never;
         };
         /** One user (super admin) */
-        get: operations["get_user_api_v1_users__user_id__get"];
+        get: operations["users_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change a user's name, role or permissions (super admin) */
-        patch: operations["update_user_api_v1_users__user_id__patch"];
+        patch: operations["users_update"];
         trace?: never;
     };
     "/api/v1/users/{user_id}/resend-invite": {
@@ -1087,7 +1087,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Email a new invitation link; the previous link stops working; with email off the link is in the answer (super admin) */
-        post: operations["resend_invite_api_v1_users__user_id__resend_invite_post"];
+        post: operations["users_resend_invite"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1104,7 +1104,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Stop a user from signing in; they are signed out everywhere at once (super admin) */
-        post: operations["deactivate_user_api_v1_users__user_id__deactivate_post"];
+        post: operations["users_deactivate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1121,7 +1121,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Let a deactivated user sign in again (super admin) */
-        post: operations["reactivate_user_api_v1_users__user_id__reactivate_post"];
+        post: operations["users_reactivate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1136,10 +1136,10 @@ export interface paths {
             cookie?: never;
         };
         /** The factory's API keys, revoked ones last (super admin) */
-        get: operations["list_api_keys_api_v1_api_keys_get"];
+        get: operations["api_keys_list"];
         put?: never;
         /** Issue an API key; the key itself is in this answer only (super admin) */
-        post: operations["create_api_key_api_v1_api_keys_post"];
+        post: operations["api_keys_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1154,7 +1154,7 @@ export interface paths {
             cookie?: never;
         };
         /** One API key, without its secret (super admin) */
-        get: operations["get_api_key_api_v1_api_keys__api_key_id__get"];
+        get: operations["api_keys_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1173,7 +1173,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Revoke an API key: it answers 401 from the next request on (super admin) */
-        post: operations["revoke_api_key_api_v1_api_keys__api_key_id__revoke_post"];
+        post: operations["api_keys_revoke"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1188,7 +1188,7 @@ export interface paths {
             cookie?: never;
         };
         /** Who did what and when, newest first (super admin) */
-        get: operations["list_audit_entries_api_v1_audit_get"];
+        get: operations["audit_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1207,7 +1207,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** EMQX HTTP authentication: may this client connect, and with which ACL */
-        post: operations["authenticate_client_api_v1_mqtt_auth_post"];
+        post: operations["mqtt_authenticate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1224,7 +1224,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** EMQX HTTP authorization: may this client publish or subscribe to a topic */
-        post: operations["authorize_client_api_v1_mqtt_authz_post"];
+        post: operations["mqtt_authorize"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1239,10 +1239,10 @@ export interface paths {
             cookie?: never;
         };
         /** The factory's analytics jobs, newest first */
-        get: operations["list_jobs_api_v1_analytics_jobs_get"];
+        get: operations["analytics_jobs_list"];
         put?: never;
         /** Start an anomaly detection or energy forecast; answers at once with the pending job */
-        post: operations["create_job_api_v1_analytics_jobs_post"];
+        post: operations["analytics_jobs_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1257,11 +1257,11 @@ export interface paths {
             cookie?: never;
         };
         /** A job's status, progress, result summary and download links */
-        get: operations["get_job_api_v1_analytics_jobs__job_id__get"];
+        get: operations["analytics_jobs_get"];
         put?: never;
         post?: never;
         /** Delete a job and its result files */
-        delete: operations["delete_job_api_v1_analytics_jobs__job_id__delete"];
+        delete: operations["analytics_jobs_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1277,7 +1277,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Stop a pending or running job; its worker stops at the next step */
-        post: operations["cancel_job_api_v1_analytics_jobs__job_id__cancel_post"];
+        post: operations["analytics_jobs_cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1292,10 +1292,10 @@ export interface paths {
             cookie?: never;
         };
         /** The report schedules */
-        get: operations["list_schedules_api_v1_reports_schedules_get"];
+        get: operations["report_schedules_list"];
         put?: never;
         /** Send a report by email every day, week or month */
-        post: operations["create_schedule_api_v1_reports_schedules_post"];
+        post: operations["report_schedules_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1310,15 +1310,15 @@ export interface paths {
             cookie?: never;
         };
         /** One schedule */
-        get: operations["get_schedule_api_v1_reports_schedules__schedule_id__get"];
+        get: operations["report_schedules_get"];
         put?: never;
         post?: never;
         /** Delete a schedule; reports it produced stay */
-        delete: operations["delete_schedule_api_v1_reports_schedules__schedule_id__delete"];
+        delete: operations["report_schedules_delete"];
         options?: never;
         head?: never;
         /** Edit a schedule; a new cadence or reactivation starts from now */
-        patch: operations["update_schedule_api_v1_reports_schedules__schedule_id__patch"];
+        patch: operations["report_schedules_update"];
         trace?: never;
     };
     "/api/v1/reports": {
@@ -1329,10 +1329,10 @@ export interface paths {
             cookie?: never;
         };
         /** The factory's reports, newest first */
-        get: operations["list_reports_api_v1_reports_get"];
+        get: operations["reports_list"];
         put?: never;
         /** Generate a PDF or Excel report; answers at once with the pending job */
-        post: operations["create_report_api_v1_reports_post"];
+        post: operations["reports_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1347,11 +1347,11 @@ export interface paths {
             cookie?: never;
         };
         /** A report's status and, once complete, its download link */
-        get: operations["get_report_api_v1_reports__report_id__get"];
+        get: operations["reports_get"];
         put?: never;
         post?: never;
         /** Delete a report and its file */
-        delete: operations["delete_report_api_v1_reports__report_id__delete"];
+        delete: operations["reports_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1367,7 +1367,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Stop a pending or running report */
-        post: operations["cancel_report_api_v1_reports__report_id__cancel_post"];
+        post: operations["reports_cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1382,7 +1382,7 @@ export interface paths {
             cookie?: never;
         };
         /** Download a result file (signed link, or a bearer token or API key of its factory) */
-        get: operations["download_file_api_v1_files__object_key__get"];
+        get: operations["files_download"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1399,7 +1399,7 @@ export interface paths {
             cookie?: never;
         };
         /** The delivery log, newest first: each message's status as its provider last reported it */
-        get: operations["list_deliveries_api_v1_notifications_deliveries_get"];
+        get: operations["notifications_deliveries_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1416,10 +1416,10 @@ export interface paths {
             cookie?: never;
         };
         /** The factory's webhook endpoints (super admin) */
-        get: operations["list_webhooks_api_v1_webhooks_get"];
+        get: operations["webhooks_list"];
         put?: never;
         /** Add a webhook endpoint; its signing secret is in this answer only (super admin) */
-        post: operations["create_webhook_api_v1_webhooks_post"];
+        post: operations["webhooks_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1434,15 +1434,15 @@ export interface paths {
             cookie?: never;
         };
         /** One webhook endpoint, without its secret (super admin) */
-        get: operations["get_webhook_api_v1_webhooks__webhook_id__get"];
+        get: operations["webhooks_get"];
         put?: never;
         post?: never;
         /** Remove a webhook endpoint; its delivery log stays (super admin) */
-        delete: operations["delete_webhook_api_v1_webhooks__webhook_id__delete"];
+        delete: operations["webhooks_delete"];
         options?: never;
         head?: never;
         /** Change a webhook endpoint (super admin) */
-        patch: operations["update_webhook_api_v1_webhooks__webhook_id__patch"];
+        patch: operations["webhooks_update"];
         trace?: never;
     };
     "/api/v1/webhooks/{webhook_id}/rotate-secret": {
@@ -1455,7 +1455,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Replace the signing secret; the new one is in this answer only (super admin) */
-        post: operations["rotate_webhook_secret_api_v1_webhooks__webhook_id__rotate_secret_post"];
+        post: operations["webhooks_rotate_secret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1472,7 +1472,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Send the endpoint a signed ping; follow it in the delivery log (super admin) */
-        post: operations["test_webhook_api_v1_webhooks__webhook_id__test_post"];
+        post: operations["webhooks_test"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1487,7 +1487,7 @@ export interface paths {
             cookie?: never;
         };
         /** The provider, the factory's templates and the status callback URLs (super admin) */
-        get: operations["get_whatsapp_setup_api_v1_whatsapp_setup_get"];
+        get: operations["whatsapp_setup"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1505,7 +1505,7 @@ export interface paths {
         };
         get?: never;
         /** Set the approved templates WhatsApp messages are sent as (super admin) */
-        put: operations["put_whatsapp_templates_api_v1_whatsapp_templates_put"];
+        put: operations["whatsapp_templates_update"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1521,10 +1521,10 @@ export interface paths {
             cookie?: never;
         };
         /** Meta's subscription handshake: echoes hub.challenge for our verify token */
-        get: operations["meta_subscribe_api_v1_callbacks_whatsapp_meta_get"];
+        get: operations["callbacks_whatsapp_meta_verify"];
         put?: never;
         /** Meta's message status webhook, signed with X-Hub-Signature-256 */
-        post: operations["meta_statuses_api_v1_callbacks_whatsapp_meta_post"];
+        post: operations["callbacks_whatsapp_meta_status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1541,7 +1541,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Twilio's StatusCallback, signed with X-Twilio-Signature */
-        post: operations["twilio_status_api_v1_callbacks_whatsapp_twilio_post"];
+        post: operations["callbacks_whatsapp_twilio_status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1556,7 +1556,7 @@ export interface paths {
             cookie?: never;
         };
         /** How long the factory keeps each kind of data, what it stores and how far its rollups reach */
-        get: operations["data_lifecycle_api_v1_factories_current_data_lifecycle_get"];
+        get: operations["factories_data_lifecycle"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1579,7 +1579,7 @@ export interface paths {
         options?: never;
         head?: never;
         /** Change how long the factory keeps raw points, rollups and metadata (super admin) */
-        patch: operations["update_retention_api_v1_factories_current_retention_patch"];
+        patch: operations["factories_update_retention"];
         trace?: never;
     };
 }
@@ -2350,7 +2350,18 @@ export interface components {
             /** Disabled */
             disabled: number;
         };
-        /** DeviceCreate */
+        /**
+         * DeviceCreate
+         * @example {
+         *       "area": "Machining",
+         *       "device_key": "cnc-line1-main",
+         *       "location": "Hall A",
+         *       "manufacturer": "Janitza",
+         *       "model": "UMG 604",
+         *       "name": "CNC line 1 main meter",
+         *       "type": "energy_meter"
+         *     }
+         */
         DeviceCreate: {
             /**
              * Device Key
@@ -2496,7 +2507,16 @@ export interface components {
             /** Share */
             share: number | null;
         };
-        /** DeviceUpdate */
+        /**
+         * DeviceUpdate
+         * @example {
+         *       "area": "Machining",
+         *       "name": "CNC line 1 incomer"
+         *     }
+         * @example {
+         *       "status": "active"
+         *     }
+         */
         DeviceUpdate: {
             /** Name */
             name?: string | null;
@@ -2938,6 +2958,36 @@ export interface components {
             /** Data */
             data: components["schemas"]["WebhookRead"][];
         };
+        /** ErrorBody */
+        ErrorBody: {
+            /**
+             * Code
+             * @description Stable UPPER_SNAKE code to branch on
+             * @example DEVICE_NOT_FOUND
+             */
+            code: string;
+            /**
+             * Message
+             * @description For people; may change between versions
+             */
+            message: string;
+            /**
+             * Details
+             * @description For VALIDATION_ERROR a list of `{field, message, type}`, one per problem; for other codes an object with the values involved
+             */
+            details?: {
+                [key: string]: unknown;
+            }[] | {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
+         * ErrorEnvelope
+         * @description The body of every error answer.
+         */
+        ErrorEnvelope: {
+            error: components["schemas"]["ErrorBody"];
+        };
         /** FactoryBrief */
         FactoryBrief: {
             /** Id */
@@ -3088,11 +3138,6 @@ export interface components {
             factory_slug?: string | null;
             /** Email */
             email: string;
-        };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
         };
         /** HistorySeries */
         HistorySeries: {
@@ -3336,7 +3381,14 @@ export interface components {
             /** Kpis */
             kpis: components["schemas"]["LiveKpi"][];
         };
-        /** LoginRequest */
+        /**
+         * LoginRequest
+         * @example {
+         *       "email": "admin@demo.example",
+         *       "factory_slug": "demo",
+         *       "password": "••••••••"
+         *     }
+         */
         LoginRequest: {
             /** Factory Id */
             factory_id?: number | null;
@@ -3737,7 +3789,15 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
-        /** ReportCreate */
+        /**
+         * ReportCreate
+         * @example {
+         *       "end": "2026-12-01T00:00:00Z",
+         *       "format": "pdf",
+         *       "kind": "energy_summary",
+         *       "start": "2026-11-01T00:00:00Z"
+         *     }
+         */
         ReportCreate: {
             /**
              * Kind
@@ -3929,7 +3989,46 @@ export interface components {
             /** Backfilled */
             backfilled: boolean;
         };
-        /** RuleCreate */
+        /**
+         * RuleCreate
+         * @example {
+         *       "auto_resolve": true,
+         *       "channels": [
+         *         "email"
+         *       ],
+         *       "condition": {
+         *         "conditions": [
+         *           {
+         *             "operator": ">",
+         *             "parameter": "power_kw",
+         *             "value": 120
+         *           },
+         *           {
+         *             "operator": "outside",
+         *             "parameter": "voltage",
+         *             "value": [
+         *               207,
+         *               253
+         *             ]
+         *           }
+         *         ],
+         *         "op": "and"
+         *       },
+         *       "cooldown_minutes": 30,
+         *       "for_seconds": 60,
+         *       "name": "Compressor overload",
+         *       "recipients": {
+         *         "user_permissions": [
+         *           "acknowledge_alerts"
+         *         ]
+         *       },
+         *       "scope": {
+         *         "kind": "type",
+         *         "value": "compressor"
+         *       },
+         *       "severity": "critical"
+         *     }
+         */
         RuleCreate: {
             /** Name */
             name: string;
@@ -4322,7 +4421,21 @@ export interface components {
             /** Share */
             share: number | null;
         };
-        /** ShiftCreate */
+        /**
+         * ShiftCreate
+         * @example {
+         *       "days": [
+         *         0,
+         *         1,
+         *         2,
+         *         3,
+         *         4
+         *       ],
+         *       "end": "06:00",
+         *       "name": "Night",
+         *       "start": "22:00"
+         *     }
+         */
         ShiftCreate: {
             /** Name */
             name: string;
@@ -4581,7 +4694,17 @@ export interface components {
             /** Entries */
             entries: components["schemas"]["EntryRead"][];
         };
-        /** UserInvite */
+        /**
+         * UserInvite
+         * @example {
+         *       "email": "shift.lead@plant.example",
+         *       "full_name": "Dana Shift Lead",
+         *       "permissions": [
+         *         "acknowledge_alerts",
+         *         "manage_rules"
+         *       ]
+         *     }
+         */
         UserInvite: {
             /**
              * Email
@@ -4706,19 +4829,6 @@ export interface components {
              * @description E.164; null removes it
              */
             phone?: string | null;
-        };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
         };
         /** VirtualMeterCreate */
         VirtualMeterCreate: {
@@ -4988,7 +5098,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    healthz_healthz_get: {
+    health_live: {
         parameters: {
             query?: never;
             header?: never;
@@ -5008,7 +5118,7 @@ export interface operations {
             };
         };
     };
-    readyz_readyz_get: {
+    health_ready: {
         parameters: {
             query?: never;
             header?: never;
@@ -5026,9 +5136,20 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    login_api_v1_auth_login_post: {
+    auth_login: {
         parameters: {
             query?: never;
             header?: never;
@@ -5050,18 +5171,49 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_TokenPair_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    refresh_api_v1_auth_refresh_post: {
+    auth_refresh: {
         parameters: {
             query?: never;
             header?: never;
@@ -5083,18 +5235,38 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_TokenPair_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    logout_api_v1_auth_logout_post: {
+    auth_logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -5114,18 +5286,29 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    me_api_v1_auth_me_get: {
+    auth_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -5143,9 +5326,40 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_CurrentUserRead_"];
                 };
             };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    accept_invite_api_v1_auth_accept_invite_post: {
+    auth_accept_invite: {
         parameters: {
             query?: never;
             header?: never;
@@ -5167,18 +5381,38 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_AccountReady_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request cannot be carried out as sent (e.g. INVALID_CURRENT_PASSWORD, INVALID_LINK, LINK_EXPIRED). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    forgot_password_api_v1_auth_forgot_password_post: {
+    auth_forgot_password: {
         parameters: {
             query?: never;
             header?: never;
@@ -5200,18 +5434,40 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_Accepted_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    reset_password_api_v1_auth_reset_password_post: {
+    auth_reset_password: {
         parameters: {
             query?: never;
             header?: never;
@@ -5233,18 +5489,38 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_AccountReady_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request cannot be carried out as sent (e.g. INVALID_CURRENT_PASSWORD, INVALID_LINK, LINK_EXPIRED). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    change_password_api_v1_auth_change_password_post: {
+    auth_change_password: {
         parameters: {
             query?: never;
             header?: never;
@@ -5266,18 +5542,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_TokenPair_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request cannot be carried out as sent (e.g. INVALID_CURRENT_PASSWORD, INVALID_LINK, LINK_EXPIRED). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_factories_api_v1_factories_get: {
+    factories_list: {
         parameters: {
             query?: {
                 search?: string | null;
@@ -5301,18 +5617,38 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_FactoryPublic_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    current_factory_api_v1_factories_current_get: {
+    factories_current: {
         parameters: {
             query?: never;
             header?: never;
@@ -5330,9 +5666,40 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_FactoryRead_"];
                 };
             };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    update_current_factory_api_v1_factories_current_patch: {
+    factories_update_current: {
         parameters: {
             query?: never;
             header?: never;
@@ -5354,18 +5721,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_FactoryRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_devices_api_v1_devices_get: {
+    devices_list: {
         parameters: {
             query?: {
                 /** @description Contained in name, device key or location (case-insensitive) */
@@ -5396,18 +5803,49 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_DeviceRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    create_device_api_v1_devices_post: {
+    devices_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -5429,18 +5867,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_DeviceWithCredentials_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_device_api_v1_devices__device_id__get: {
+    devices_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -5460,18 +5947,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_DeviceRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    delete_device_api_v1_devices__device_id__delete: {
+    devices_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -5489,18 +6016,67 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    update_device_api_v1_devices__device_id__patch: {
+    devices_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -5524,18 +6100,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_DeviceRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    deactivate_device_api_v1_devices__device_id__deactivate_post: {
+    devices_deactivate: {
         parameters: {
             query?: never;
             header?: never;
@@ -5555,18 +6180,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_DeviceRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    activate_device_api_v1_devices__device_id__activate_post: {
+    devices_activate: {
         parameters: {
             query?: never;
             header?: never;
@@ -5586,18 +6260,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_DeviceRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    rotate_device_token_api_v1_devices__device_id__rotate_token_post: {
+    devices_rotate_token: {
         parameters: {
             query?: never;
             header?: never;
@@ -5617,18 +6340,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_DeviceWithCredentials_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_parameters_api_v1_devices__device_id__parameters_get: {
+    devices_parameters_list: {
         parameters: {
             query?: {
                 /** @description 1-based page number */
@@ -5653,18 +6425,58 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_ParameterRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    update_parameters_api_v1_devices__device_id__parameters_patch: {
+    devices_parameters_update_many: {
         parameters: {
             query?: never;
             header?: never;
@@ -5688,18 +6500,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_list_ParameterRead__"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    update_parameter_api_v1_devices__device_id__parameters__parameter_id__patch: {
+    devices_parameters_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -5724,18 +6585,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ParameterRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    live_kpis_api_v1_devices__device_id__kpis_live_get: {
+    kpis_live: {
         parameters: {
             query?: never;
             header?: never;
@@ -5755,18 +6665,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_LiveKpis_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    kpi_history_api_v1_devices__device_id__kpis_history_get: {
+    kpis_history: {
         parameters: {
             query?: {
                 /** @description Parameter keys (repeat the parameter); default: the KPI-selected ones */
@@ -5796,18 +6746,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_KpiHistory_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    export_telemetry_api_v1_devices__device_id__telemetry_export_get: {
+    telemetry_export: {
         parameters: {
             query?: {
                 /** @description Only `csv` */
@@ -5836,18 +6826,58 @@ export interface operations {
                     "text/csv": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    device_energy_api_v1_devices__device_id__energy_get: {
+    energy_device: {
         parameters: {
             query?: {
                 /** @description ISO-8601; default: local midnight six days ago (naive means UTC) */
@@ -5873,18 +6903,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_DeviceEnergy_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    factory_energy_api_v1_energy_get: {
+    energy_factory: {
         parameters: {
             query?: {
                 /** @description ISO-8601; default: local midnight six days ago (naive means UTC) */
@@ -5908,18 +6978,49 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_FactoryEnergy_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    energy_analysis_api_v1_energy_analysis_get: {
+    energy_analysis: {
         parameters: {
             query?: {
                 /** @description ISO-8601; default: local midnight six days ago (naive means UTC) */
@@ -5945,18 +7046,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_EnergyAnalysis_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    export_energy_analysis_api_v1_energy_analysis_export_get: {
+    energy_analysis_export: {
         parameters: {
             query?: {
                 format?: "csv" | "xlsx";
@@ -5981,18 +7122,58 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    virtual_meter_energy_api_v1_virtual_meters__meter_id__energy_get: {
+    energy_virtual_meter: {
         parameters: {
             query?: {
                 /** @description ISO-8601; default: local midnight six days ago (naive means UTC) */
@@ -6018,18 +7199,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_MeterEnergy_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    node_energy_api_v1_assets_nodes__node_id__energy_get: {
+    energy_node: {
         parameters: {
             query?: {
                 /** @description ISO-8601; default: local midnight six days ago (naive means UTC) */
@@ -6055,18 +7276,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_MeterEnergy_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_tree_api_v1_assets_tree_get: {
+    assets_tree: {
         parameters: {
             query?: never;
             header?: never;
@@ -6084,9 +7345,40 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_AssetTree_"];
                 };
             };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    create_node_api_v1_assets_nodes_post: {
+    assets_nodes_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -6108,18 +7400,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_NodeRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_node_api_v1_assets_nodes__node_id__get: {
+    assets_nodes_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -6139,18 +7480,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_NodeRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    delete_node_api_v1_assets_nodes__node_id__delete: {
+    assets_nodes_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -6168,18 +7549,76 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    update_node_api_v1_assets_nodes__node_id__patch: {
+    assets_nodes_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -6203,18 +7642,76 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_NodeRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    set_node_devices_api_v1_assets_nodes__node_id__devices_put: {
+    assets_nodes_set_devices: {
         parameters: {
             query?: never;
             header?: never;
@@ -6238,18 +7735,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_NodeRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_meters_api_v1_virtual_meters_get: {
+    virtual_meters_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -6267,9 +7813,40 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_list_VirtualMeterRead__"];
                 };
             };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    create_meter_api_v1_virtual_meters_post: {
+    virtual_meters_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -6291,18 +7868,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_VirtualMeterRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_meter_api_v1_virtual_meters__meter_id__get: {
+    virtual_meters_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -6322,18 +7939,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_VirtualMeterRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    delete_meter_api_v1_virtual_meters__meter_id__delete: {
+    virtual_meters_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -6351,18 +8008,67 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    update_meter_api_v1_virtual_meters__meter_id__patch: {
+    virtual_meters_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -6386,18 +8092,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_VirtualMeterRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    production_table_api_v1_production_get: {
+    production_table: {
         parameters: {
             query: {
                 node_id: number;
@@ -6421,18 +8176,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ProductionTable_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    upsert_entries_api_v1_production_entries_put: {
+    production_entries_upsert: {
         parameters: {
             query?: never;
             header?: never;
@@ -6454,18 +8249,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_list_EntryRead__"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    upload_entries_api_v1_production_upload_post: {
+    production_upload: {
         parameters: {
             query?: never;
             header?: never;
@@ -6491,9 +8326,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_UploadResult_"];
                 };
             };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    delete_entry_api_v1_production_entries__entry_id__delete: {
+    production_entries_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -6511,18 +8395,67 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_baselines_api_v1_baselines_get: {
+    baselines_list: {
         parameters: {
             query?: {
                 node_id?: number | null;
@@ -6542,18 +8475,49 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_list_BaselineRead__"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    create_baseline_api_v1_baselines_post: {
+    baselines_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -6575,18 +8539,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_BaselineRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_baseline_api_v1_baselines__baseline_id__get: {
+    baselines_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -6606,18 +8610,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_BaselineRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    delete_baseline_api_v1_baselines__baseline_id__delete: {
+    baselines_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -6635,18 +8679,67 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    refit_baseline_api_v1_baselines__baseline_id__fit_post: {
+    baselines_fit: {
         parameters: {
             query?: never;
             header?: never;
@@ -6666,18 +8759,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_BaselineRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    baseline_performance_api_v1_baselines__baseline_id__performance_get: {
+    baselines_performance: {
         parameters: {
             query?: {
                 /** @description Default: the day after the baseline */
@@ -6702,18 +8844,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_BaselinePerformance_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_shifts_api_v1_shifts_get: {
+    shifts_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -6731,9 +8913,40 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_list_ShiftRead__"];
                 };
             };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    create_shift_api_v1_shifts_post: {
+    shifts_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -6755,18 +8968,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ShiftRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    delete_shift_api_v1_shifts__shift_id__delete: {
+    shifts_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -6784,18 +9046,67 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    update_shift_api_v1_shifts__shift_id__patch: {
+    shifts_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -6819,18 +9130,76 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ShiftRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    shift_report_api_v1_energy_shifts_get: {
+    shifts_report: {
         parameters: {
             query: {
                 /** @description First local day */
@@ -6855,18 +9224,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ShiftReport_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    dashboard_summary_api_v1_dashboard_summary_get: {
+    dashboard_summary: {
         parameters: {
             query?: never;
             header?: never;
@@ -6884,9 +9293,40 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_DashboardSummary_"];
                 };
             };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    list_rules_api_v1_rules_get: {
+    rules_list: {
         parameters: {
             query?: {
                 is_active?: boolean | null;
@@ -6913,18 +9353,49 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_RuleRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    create_rule_api_v1_rules_post: {
+    rules_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -6946,18 +9417,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_RuleRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    dry_run_api_v1_rules_dry_run_post: {
+    rules_dry_run: {
         parameters: {
             query?: never;
             header?: never;
@@ -6979,18 +9490,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_list_DryRunResult__"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    scope_parameters_api_v1_rules_parameters_post: {
+    rules_scope_parameters: {
         parameters: {
             query?: never;
             header?: never;
@@ -7012,18 +9563,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_list_ScopeParameter__"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_rule_api_v1_rules__rule_id__get: {
+    rules_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -7043,18 +9634,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_RuleRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    delete_rule_api_v1_rules__rule_id__delete: {
+    rules_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -7072,18 +9703,67 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    update_rule_api_v1_rules__rule_id__patch: {
+    rules_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -7107,18 +9787,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_RuleRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    enable_rule_api_v1_rules__rule_id__enable_post: {
+    rules_enable: {
         parameters: {
             query?: never;
             header?: never;
@@ -7138,18 +9867,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_RuleRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    disable_rule_api_v1_rules__rule_id__disable_post: {
+    rules_disable: {
         parameters: {
             query?: never;
             header?: never;
@@ -7169,18 +9947,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_RuleRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    test_rule_api_v1_rules__rule_id__test_post: {
+    rules_test: {
         parameters: {
             query?: never;
             header?: never;
@@ -7200,18 +10027,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_list_DryRunResult__"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_alerts_api_v1_alerts_get: {
+    alerts_list: {
         parameters: {
             query?: {
                 /** @description Repeat to ask for several */
@@ -7243,18 +10119,49 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_AlertRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    alert_counts_api_v1_alerts_counts_get: {
+    alerts_counts: {
         parameters: {
             query?: never;
             header?: never;
@@ -7272,9 +10179,40 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_AlertCounts_"];
                 };
             };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    acknowledge_alerts_api_v1_alerts_acknowledge_post: {
+    alerts_acknowledge_many: {
         parameters: {
             query?: never;
             header?: never;
@@ -7296,18 +10234,76 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_list_AlertRead__"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_alert_api_v1_alerts__alert_id__get: {
+    alerts_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -7327,18 +10323,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_AlertRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    acknowledge_alert_api_v1_alerts__alert_id__acknowledge_post: {
+    alerts_acknowledge: {
         parameters: {
             query?: never;
             header?: never;
@@ -7358,18 +10394,76 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_AlertRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    resolve_alert_api_v1_alerts__alert_id__resolve_post: {
+    alerts_resolve: {
         parameters: {
             query?: never;
             header?: never;
@@ -7389,18 +10483,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_AlertRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_users_api_v1_users_get: {
+    users_list: {
         parameters: {
             query?: {
                 role?: ("super_admin" | "user") | null;
@@ -7427,18 +10570,58 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_UserRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    invite_user_api_v1_users_post: {
+    users_invite: {
         parameters: {
             query?: never;
             header?: never;
@@ -7460,18 +10643,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_UserInvited_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    user_directory_api_v1_users_directory_get: {
+    users_directory: {
         parameters: {
             query?: {
                 /** @description Contained in email or name (case-insensitive) */
@@ -7496,18 +10728,49 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_DirectoryEntry_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_user_api_v1_users__user_id__get: {
+    users_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -7527,18 +10790,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_UserRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    update_user_api_v1_users__user_id__patch: {
+    users_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -7562,18 +10874,76 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_UserRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    resend_invite_api_v1_users__user_id__resend_invite_post: {
+    users_resend_invite: {
         parameters: {
             query?: never;
             header?: never;
@@ -7593,18 +10963,76 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_UserInvited_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    deactivate_user_api_v1_users__user_id__deactivate_post: {
+    users_deactivate: {
         parameters: {
             query?: never;
             header?: never;
@@ -7624,18 +11052,76 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_UserRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    reactivate_user_api_v1_users__user_id__reactivate_post: {
+    users_reactivate: {
         parameters: {
             query?: never;
             header?: never;
@@ -7655,18 +11141,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_UserRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_api_keys_api_v1_api_keys_get: {
+    api_keys_list: {
         parameters: {
             query?: {
                 /** @description 1-based page number */
@@ -7689,18 +11224,58 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_ApiKeyRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    create_api_key_api_v1_api_keys_post: {
+    api_keys_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -7722,18 +11297,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ApiKeyCreated_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_api_key_api_v1_api_keys__api_key_id__get: {
+    api_keys_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -7753,18 +11368,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ApiKeyRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    revoke_api_key_api_v1_api_keys__api_key_id__revoke_post: {
+    api_keys_revoke: {
         parameters: {
             query?: never;
             header?: never;
@@ -7784,18 +11448,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ApiKeyRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_audit_entries_api_v1_audit_get: {
+    audit_list: {
         parameters: {
             query?: {
                 action?: string | null;
@@ -7827,18 +11540,58 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_AuditEntryRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    authenticate_client_api_v1_mqtt_auth_post: {
+    mqtt_authenticate: {
         parameters: {
             query?: never;
             header?: never;
@@ -7860,18 +11613,38 @@ export interface operations {
                     "application/json": components["schemas"]["AuthenticationResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    authorize_client_api_v1_mqtt_authz_post: {
+    mqtt_authorize: {
         parameters: {
             query?: never;
             header?: never;
@@ -7893,18 +11666,38 @@ export interface operations {
                     "application/json": components["schemas"]["AuthorizationResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_jobs_api_v1_analytics_jobs_get: {
+    analytics_jobs_list: {
         parameters: {
             query?: {
                 kind?: ("anomaly" | "forecast") | null;
@@ -7929,18 +11722,49 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_AnalyticsJobRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    create_job_api_v1_analytics_jobs_post: {
+    analytics_jobs_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -7962,18 +11786,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_AnalyticsJobRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_job_api_v1_analytics_jobs__job_id__get: {
+    analytics_jobs_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -7993,18 +11857,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_AnalyticsJobRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    delete_job_api_v1_analytics_jobs__job_id__delete: {
+    analytics_jobs_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -8022,18 +11926,67 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    cancel_job_api_v1_analytics_jobs__job_id__cancel_post: {
+    analytics_jobs_cancel: {
         parameters: {
             query?: never;
             header?: never;
@@ -8053,18 +12006,76 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_AnalyticsJobRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_schedules_api_v1_reports_schedules_get: {
+    report_schedules_list: {
         parameters: {
             query?: {
                 /** @description 1-based page number */
@@ -8087,18 +12098,49 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_ScheduleRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    create_schedule_api_v1_reports_schedules_post: {
+    report_schedules_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -8120,18 +12162,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ScheduleRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_schedule_api_v1_reports_schedules__schedule_id__get: {
+    report_schedules_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -8151,18 +12233,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ScheduleRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    delete_schedule_api_v1_reports_schedules__schedule_id__delete: {
+    report_schedules_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -8180,18 +12302,67 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    update_schedule_api_v1_reports_schedules__schedule_id__patch: {
+    report_schedules_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -8215,18 +12386,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ScheduleRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_reports_api_v1_reports_get: {
+    reports_list: {
         parameters: {
             query?: {
                 kind?: ("energy_summary" | "device_detail" | "alerts" | "shift_report") | null;
@@ -8251,18 +12471,49 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_ReportRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    create_report_api_v1_reports_post: {
+    reports_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -8284,18 +12535,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ReportRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_report_api_v1_reports__report_id__get: {
+    reports_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -8315,18 +12606,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ReportRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    delete_report_api_v1_reports__report_id__delete: {
+    reports_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -8344,18 +12675,67 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    cancel_report_api_v1_reports__report_id__cancel_post: {
+    reports_cancel: {
         parameters: {
             query?: never;
             header?: never;
@@ -8375,18 +12755,76 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_ReportRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    download_file_api_v1_files__object_key__get: {
+    files_download: {
         parameters: {
             query?: {
                 /** @description The signature of a download link */
@@ -8407,18 +12845,67 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_deliveries_api_v1_notifications_deliveries_get: {
+    notifications_deliveries_list: {
         parameters: {
             query?: {
                 channel?: ("email" | "whatsapp" | "webhook") | null;
@@ -8445,18 +12932,49 @@ export interface operations {
                     "application/json": components["schemas"]["ListEnvelope_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    list_webhooks_api_v1_webhooks_get: {
+    webhooks_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -8474,9 +12992,49 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_list_WebhookRead__"];
                 };
             };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    create_webhook_api_v1_webhooks_post: {
+    webhooks_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -8498,18 +13056,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_WebhookCreated_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_webhook_api_v1_webhooks__webhook_id__get: {
+    webhooks_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -8529,18 +13127,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_WebhookRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    delete_webhook_api_v1_webhooks__webhook_id__delete: {
+    webhooks_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -8558,18 +13205,67 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    update_webhook_api_v1_webhooks__webhook_id__patch: {
+    webhooks_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -8593,18 +13289,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_WebhookRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    rotate_webhook_secret_api_v1_webhooks__webhook_id__rotate_secret_post: {
+    webhooks_rotate_secret: {
         parameters: {
             query?: never;
             header?: never;
@@ -8624,18 +13369,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_WebhookCreated_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    test_webhook_api_v1_webhooks__webhook_id__test_post: {
+    webhooks_test: {
         parameters: {
             query?: never;
             header?: never;
@@ -8655,18 +13449,67 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    get_whatsapp_setup_api_v1_whatsapp_setup_get: {
+    whatsapp_setup: {
         parameters: {
             query?: never;
             header?: never;
@@ -8684,9 +13527,49 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_WhatsAppSetup_"];
                 };
             };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    put_whatsapp_templates_api_v1_whatsapp_templates_put: {
+    whatsapp_templates_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -8708,18 +13591,58 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_WhatsAppSetup_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    meta_subscribe_api_v1_callbacks_whatsapp_meta_get: {
+    callbacks_whatsapp_meta_verify: {
         parameters: {
             query?: {
                 "hub.mode"?: string | null;
@@ -8741,18 +13664,38 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Validation Error */
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    meta_statuses_api_v1_callbacks_whatsapp_meta_post: {
+    callbacks_whatsapp_meta_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -8770,9 +13713,47 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_dict_str__int__"];
                 };
             };
+            /** @description The request cannot be carried out as sent (e.g. INVALID_CURRENT_PASSWORD, INVALID_LINK, LINK_EXPIRED). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    twilio_status_api_v1_callbacks_whatsapp_twilio_post: {
+    callbacks_whatsapp_twilio_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -8790,9 +13771,47 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_dict_str__int__"];
                 };
             };
+            /** @description The request cannot be carried out as sent (e.g. INVALID_CURRENT_PASSWORD, INVALID_LINK, LINK_EXPIRED). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    data_lifecycle_api_v1_factories_current_data_lifecycle_get: {
+    factories_data_lifecycle: {
         parameters: {
             query?: never;
             header?: never;
@@ -8810,9 +13829,40 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_DataLifecycleRead_"];
                 };
             };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    update_retention_api_v1_factories_current_retention_patch: {
+    factories_update_retention: {
         parameters: {
             query?: never;
             header?: never;
@@ -8834,13 +13884,53 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_DataLifecycleRead_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };

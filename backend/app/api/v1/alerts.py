@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from app.api.deps import AppSettings, CurrentUser, DbSession, Pagination, require_permission
+from app.api.openapi import errors
 from app.models.alert import Alert
 from app.models.user import User
 from app.repositories.alert_repo import AlertFilters
@@ -34,7 +35,7 @@ async def load_alert(alert_id: Annotated[int, Path(ge=1, le=MAX_ID)], service: A
 AlertDep = Annotated[Alert, Depends(load_alert)]
 
 
-@router.get("", response_model=ListEnvelope[AlertRead],
+@router.get("", operation_id="alerts_list", response_model=ListEnvelope[AlertRead],
             summary="List alerts, newest first")
 async def list_alerts(
     service: Alerts,
@@ -53,31 +54,35 @@ async def list_alerts(
     return list_envelope(items, total, page)
 
 
-@router.get("/counts", response_model=Envelope[AlertCounts],
+@router.get("/counts", operation_id="alerts_counts", response_model=Envelope[AlertCounts],
             summary="Alert counts for the badge")
 async def alert_counts(service: Alerts):
     return {"data": await service.counts()}
 
 
-@router.post("/acknowledge", response_model=Envelope[list[AlertRead]],
+@router.post("/acknowledge", operation_id="alerts_acknowledge_many", responses=errors(404, 409),
+             response_model=Envelope[list[AlertRead]],
              summary="Acknowledge several alerts; any unknown id changes nothing")
 async def acknowledge_alerts(user: AcknowledgeAlerts, body: BulkAcknowledge,
                              service: Alerts):
     return {"data": await service.acknowledge_many(body.ids, user)}
 
 
-@router.get("/{alert_id}", response_model=Envelope[AlertRead], summary="One alert")
+@router.get("/{alert_id}", operation_id="alerts_get",
+            response_model=Envelope[AlertRead], summary="One alert")
 async def get_alert(alert: AlertDep, service: Alerts):
     return {"data": await service.read(alert)}
 
 
-@router.post("/{alert_id}/acknowledge", response_model=Envelope[AlertRead],
+@router.post("/{alert_id}/acknowledge", operation_id="alerts_acknowledge", responses=errors(409),
+             response_model=Envelope[AlertRead],
              summary="Acknowledge an alert; a resolved one answers 409 ALERT_RESOLVED")
 async def acknowledge_alert(alert: AlertDep, user: AcknowledgeAlerts, service: Alerts):
     return {"data": await service.acknowledge(alert, user)}
 
 
-@router.post("/{alert_id}/resolve", response_model=Envelope[AlertRead],
+@router.post("/{alert_id}/resolve", operation_id="alerts_resolve",
+             response_model=Envelope[AlertRead],
              summary="Resolve an alert; the rule may raise a new one afterwards")
 async def resolve_alert(alert: AlertDep, user: AcknowledgeAlerts, service: Alerts):
     return {"data": await service.resolve(alert, user)}

@@ -11,6 +11,7 @@ from app.api.deps import (
     Pagination,
     require_permission,
 )
+from app.api.openapi import errors
 from app.models.analytics_job import AnalyticsJob
 from app.models.user import User
 from app.schemas.analytics import AnalyticsJobCreate, AnalyticsJobRead, AnalyticsKind
@@ -38,7 +39,7 @@ async def load_job(job_id: Annotated[int, Path(ge=1, le=MAX_ID)], service: Analy
 JobDep = Annotated[AnalyticsJob, Depends(load_job)]
 
 
-@router.post("/jobs", status_code=status.HTTP_202_ACCEPTED,
+@router.post("/jobs", operation_id="analytics_jobs_create", status_code=status.HTTP_202_ACCEPTED,
              response_model=Envelope[AnalyticsJobRead],
              summary="Start an anomaly detection or energy forecast; answers at once with the "
                      "pending job")
@@ -46,7 +47,8 @@ async def create_job(_: RunAnalytics, body: AnalyticsJobCreate, service: Analyti
     return {"data": await service.create(body)}
 
 
-@router.get("/jobs", response_model=ListEnvelope[AnalyticsJobRead],
+@router.get("/jobs", operation_id="analytics_jobs_list",
+            response_model=ListEnvelope[AnalyticsJobRead],
             summary="The factory's analytics jobs, newest first")
 async def list_jobs(service: Analytics, page: Pagination,
                     kind: AnalyticsKind | None = None,
@@ -55,19 +57,22 @@ async def list_jobs(service: Analytics, page: Pagination,
     return list_envelope(items, total, page)
 
 
-@router.get("/jobs/{job_id}", response_model=Envelope[AnalyticsJobRead],
+@router.get("/jobs/{job_id}", operation_id="analytics_jobs_get",
+            response_model=Envelope[AnalyticsJobRead],
             summary="A job's status, progress, result summary and download links")
 async def get_job(job: JobDep, service: Analytics):
     return {"data": await service.read(job)}
 
 
-@router.post("/jobs/{job_id}/cancel", response_model=Envelope[AnalyticsJobRead],
+@router.post("/jobs/{job_id}/cancel", operation_id="analytics_jobs_cancel", responses=errors(409),
+             response_model=Envelope[AnalyticsJobRead],
              summary="Stop a pending or running job; its worker stops at the next step")
 async def cancel_job(job: JobDep, _: RunAnalytics, service: Analytics):
     return {"data": await service.cancel(job)}
 
 
-@router.delete("/jobs/{job_id}", status_code=status.HTTP_204_NO_CONTENT,
+@router.delete("/jobs/{job_id}", operation_id="analytics_jobs_delete",
+               status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete a job and its result files")
 async def delete_job(job: JobDep, _: RunAnalytics, service: Analytics) -> Response:
     await service.delete(job)

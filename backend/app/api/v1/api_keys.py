@@ -33,27 +33,29 @@ async def load_api_key(api_key_id: Annotated[int, Path(ge=1, le=MAX_ID)], servic
 ApiKeyDep = Annotated[ApiKeyRow, Depends(load_api_key)]
 
 
-@router.get("", response_model=ListEnvelope[ApiKeyRead],
+@router.get("", operation_id="api_keys_list", response_model=ListEnvelope[ApiKeyRead],
             summary="The factory's API keys, revoked ones last (super admin)")
 async def list_api_keys(service: ApiKeys, page: Pagination):
     items, total = await service.search(page)
     return list_envelope(items, total, page)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Envelope[ApiKeyCreated],
+@router.post("", operation_id="api_keys_create",
+             status_code=status.HTTP_201_CREATED, response_model=Envelope[ApiKeyCreated],
              summary="Issue an API key; the key itself is in this answer only (super admin)")
 async def create_api_key(body: ApiKeyCreate, service: ApiKeys, response: Response):
     response.headers.update(NO_STORE)
     return {"data": await service.create(body)}
 
 
-@router.get("/{api_key_id}", response_model=Envelope[ApiKeyRead],
+@router.get("/{api_key_id}", operation_id="api_keys_get", response_model=Envelope[ApiKeyRead],
             summary="One API key, without its secret (super admin)")
 async def get_api_key(api_key: ApiKeyDep, service: ApiKeys):
     return {"data": await service.read(api_key)}
 
 
-@router.post("/{api_key_id}/revoke", response_model=Envelope[ApiKeyRead],
+@router.post("/{api_key_id}/revoke", operation_id="api_keys_revoke",
+             response_model=Envelope[ApiKeyRead],
              summary="Revoke an API key: it answers 401 from the next request on (super admin)")
 async def revoke_api_key(api_key: ApiKeyDep, service: ApiKeys):
     return {"data": await service.revoke(api_key)}

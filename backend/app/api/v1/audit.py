@@ -21,7 +21,7 @@ async def get_audit_service(admin: SuperAdmin, db: DbSession) -> AuditService:
 Audit = Annotated[AuditService, Depends(get_audit_service)]
 
 
-@router.get("", response_model=ListEnvelope[AuditEntryRead],
+@router.get("", operation_id="audit_list", response_model=ListEnvelope[AuditEntryRead],
             summary="Who did what and when, newest first (super admin)")
 async def list_audit_entries(
     service: Audit,

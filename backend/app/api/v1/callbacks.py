@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from app.api.deps import AppSettings, DbSession
+from app.api.openapi import errors
 from app.core.errors import BadRequest
 from app.schemas.common import Envelope
 from app.services.alerts.status_callbacks import StatusCallbackService
@@ -35,7 +36,8 @@ async def _body(request: Request) -> bytes:
     return body
 
 
-@router.get("/meta", response_class=PlainTextResponse,
+@router.get("/meta", operation_id="callbacks_whatsapp_meta_verify",
+            responses=errors(403), response_class=PlainTextResponse,
             summary="Meta's subscription handshake: echoes hub.challenge for our verify token")
 async def meta_subscribe(
     service: Callbacks,
@@ -46,7 +48,8 @@ async def meta_subscribe(
     return PlainTextResponse(service.meta_subscription(mode, token, challenge))
 
 
-@router.post("/meta", response_model=Envelope[dict[str, int]],
+@router.post("/meta", operation_id="callbacks_whatsapp_meta_status",
+             responses=errors(400, 401, 403), response_model=Envelope[dict[str, int]],
              summary="Meta's message status webhook, signed with X-Hub-Signature-256")
 async def meta_statuses(request: Request, service: Callbacks):
     body = await _body(request)
@@ -58,7 +61,8 @@ async def meta_statuses(request: Request, service: Callbacks):
     return {"data": {"moved": await service.meta_statuses(body, signature, payload)}}
 
 
-@router.post("/twilio", response_model=Envelope[dict[str, int]],
+@router.post("/twilio", operation_id="callbacks_whatsapp_twilio_status",
+             responses=errors(400, 401, 403), response_model=Envelope[dict[str, int]],
              summary="Twilio's StatusCallback, signed with X-Twilio-Signature")
 async def twilio_status(request: Request, service: Callbacks, settings: AppSettings):
     body = await _body(request)

@@ -20,7 +20,7 @@ async def get_dashboard_service(principal: CurrentPrincipal, db: DbSession,
 Dashboard = Annotated[DashboardService, Depends(get_dashboard_service)]
 
 
-@router.get("/summary", response_model=Envelope[DashboardSummary],
+@router.get("/summary", operation_id="dashboard_summary", response_model=Envelope[DashboardSummary],
             summary="The factory at a glance: devices, alerts, energy, load and top consumers")
 async def dashboard_summary(service: Dashboard):
     return {"data": await service.summary()}

@@ -12,6 +12,7 @@ from app.api.deps import (
     Pagination,
     require_permission,
 )
+from app.api.openapi import errors
 from app.models.device import Device
 from app.models.device_parameter import DeviceParameter
 from app.models.user import User
@@ -65,7 +66,8 @@ ParameterDep = Annotated[DeviceParameter, Depends(load_parameter)]
 # Routes with a path id take the resource before the permission: another factory's id
 # answers 404 whoever asks, and the body is validated only for a resource that exists.
 
-@router.get("", response_model=ListEnvelope[DeviceRead], summary="Search and list devices")
+@router.get("", operation_id="devices_list",
+            response_model=ListEnvelope[DeviceRead], summary="Search and list devices")
 async def list_devices(
     service: Devices,
     page: Pagination,
@@ -85,7 +87,8 @@ async def list_devices(
     return list_envelope(items, total, page)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED,
+@router.post("", operation_id="devices_create",
+             responses=errors(409), status_code=status.HTTP_201_CREATED,
              response_model=Envelope[DeviceWithCredentials],
              summary="Register a device; its MQTT credentials are shown only in this answer")
 async def create_device(_: ManageDevices, body: DeviceCreate, service: Devices,
@@ -94,38 +97,43 @@ async def create_device(_: ManageDevices, body: DeviceCreate, service: Devices,
     return {"data": await service.create(body)}
 
 
-@router.get("/{device_id}", response_model=Envelope[DeviceRead], summary="One device")
+@router.get("/{device_id}", operation_id="devices_get",
+            response_model=Envelope[DeviceRead], summary="One device")
 async def get_device(device: DeviceDep, service: Devices):
     return {"data": await service.read(device)}
 
 
-@router.patch("/{device_id}", response_model=Envelope[DeviceRead],
+@router.patch("/{device_id}", operation_id="devices_update", response_model=Envelope[DeviceRead],
               summary="Edit a device, approve a discovered one or disable it")
 async def update_device(device: DeviceDep, _: ManageDevices, body: DeviceUpdate,
                         service: Devices):
     return {"data": await service.update(device, body)}
 
 
-@router.post("/{device_id}/deactivate", response_model=Envelope[DeviceRead],
+@router.post("/{device_id}/deactivate", operation_id="devices_deactivate",
+             response_model=Envelope[DeviceRead],
              summary="Disable a device: its telemetry is refused until it is activated")
 async def deactivate_device(device: DeviceDep, _: ManageDevices, service: Devices):
     return {"data": await service.set_enabled(device, False)}
 
 
-@router.post("/{device_id}/activate", response_model=Envelope[DeviceRead],
+@router.post("/{device_id}/activate", operation_id="devices_activate",
+             response_model=Envelope[DeviceRead],
              summary="Activate a disabled device or approve a discovered one")
 async def activate_device(device: DeviceDep, _: ManageDevices, service: Devices):
     return {"data": await service.set_enabled(device, True)}
 
 
-@router.delete("/{device_id}", status_code=status.HTTP_204_NO_CONTENT,
+@router.delete("/{device_id}", operation_id="devices_delete",
+               status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete a device with its parameters, time series and latest values")
 async def delete_device(device: DeviceDep, _: ManageDevices, service: Devices) -> Response:
     await service.delete(device)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{device_id}/rotate-token", response_model=Envelope[DeviceWithCredentials],
+@router.post("/{device_id}/rotate-token", operation_id="devices_rotate_token",
+             response_model=Envelope[DeviceWithCredentials],
              summary="Issue a new MQTT token; the previous one stops working at once")
 async def rotate_device_token(device: DeviceDep, _: ManageDevices, service: Devices,
                               response: Response):
@@ -133,21 +141,24 @@ async def rotate_device_token(device: DeviceDep, _: ManageDevices, service: Devi
     return {"data": await service.rotate_token(device)}
 
 
-@router.get("/{device_id}/parameters", response_model=ListEnvelope[ParameterRead],
+@router.get("/{device_id}/parameters", operation_id="devices_parameters_list",
+            response_model=ListEnvelope[ParameterRead],
             summary="The device's discovered parameters with their latest values")
 async def list_parameters(device: DeviceDep, service: Devices, page: Pagination):
     items, total = await service.list_parameters(device, page)
     return list_envelope(items, total, page)
 
 
-@router.patch("/{device_id}/parameters", response_model=Envelope[list[ParameterRead]],
+@router.patch("/{device_id}/parameters", operation_id="devices_parameters_update_many",
+              response_model=Envelope[list[ParameterRead]],
               summary="Edit several parameters at once; an unknown id changes nothing")
 async def update_parameters(device: DeviceDep, _: ManageDevices, body: ParameterBulkUpdate,
                             service: Devices):
     return {"data": await service.update_parameters(device, body)}
 
 
-@router.patch("/{device_id}/parameters/{parameter_id}", response_model=Envelope[ParameterRead],
+@router.patch("/{device_id}/parameters/{parameter_id}", operation_id="devices_parameters_update",
+              response_model=Envelope[ParameterRead],
               summary="Name a parameter, give it a unit or role, or select it as a KPI")
 async def update_parameter(device: DeviceDep, parameter: ParameterDep, _: ManageDevices,
                            body: ParameterUpdate, service: Devices):

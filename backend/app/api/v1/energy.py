@@ -7,6 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.deps import AppResources, CurrentUser, DbSession
+from app.api.openapi import errors
 from app.api.v1.assets import MeterDep, NodeDep
 from app.api.v1.devices import DeviceDep
 from app.core.errors import not_found
@@ -58,21 +59,23 @@ NodeScope = Annotated[int | None, Query(ge=1, le=MAX_ID, description="An asset n
                                         "subtree instead of the whole factory")]
 
 
-@router.get("/devices/{device_id}/energy", response_model=Envelope[DeviceEnergy],
+@router.get("/devices/{device_id}/energy", operation_id="energy_device",
+            response_model=Envelope[DeviceEnergy],
             summary="Energy, cost, CO2, demand and power factor of a device per local bucket")
 async def device_energy(device: DeviceDep, service: Energy, start: Start = None,
                         end: End = None, bucket: BucketSize = "day"):
     return {"data": await service.device_energy(device, start, end, bucket)}
 
 
-@router.get("/energy", response_model=Envelope[FactoryEnergy],
+@router.get("/energy", operation_id="energy_factory", response_model=Envelope[FactoryEnergy],
             summary="The factory's energy per local bucket, per device and its top consumers")
 async def factory_energy(service: Energy, start: Start = None, end: End = None,
                          bucket: BucketSize = "day"):
     return {"data": await service.factory_energy(start, end, bucket)}
 
 
-@router.get("/energy/analysis", response_model=Envelope[EnergyAnalysis],
+@router.get("/energy/analysis", operation_id="energy_analysis", responses=errors(404),
+            response_model=Envelope[EnergyAnalysis],
             summary="The Energy page: a factory or node over a range, compared with the "
                     "previous period and last year, broken down, by tariff period, peaks")
 async def energy_analysis(service: Analysis, start: Start = None, end: End = None,
@@ -80,7 +83,8 @@ async def energy_analysis(service: Analysis, start: Start = None, end: End = Non
     return {"data": await service.analysis(start, end, bucket, node_id)}
 
 
-@router.get("/energy/analysis/export", response_class=Response,
+@router.get("/energy/analysis/export", operation_id="energy_analysis_export", responses=errors(404),
+            response_class=Response,
             summary="The Energy page's figures as CSV (buckets) or an Excel workbook (all)")
 async def export_energy_analysis(service: Analysis, format: Literal["csv", "xlsx"] = "csv",
                                  start: Start = None, end: End = None,
@@ -92,14 +96,16 @@ async def export_energy_analysis(service: Analysis, format: Literal["csv", "xlsx
                     headers={"Content-Disposition": disposition})
 
 
-@router.get("/virtual-meters/{meter_id}/energy", response_model=Envelope[MeterEnergy],
+@router.get("/virtual-meters/{meter_id}/energy", operation_id="energy_virtual_meter",
+            response_model=Envelope[MeterEnergy],
             summary="A virtual meter's energy per local bucket, like a device's")
 async def virtual_meter_energy(meter: MeterDep, service: Analysis, start: Start = None,
                                end: End = None, bucket: BucketSize = "day"):
     return {"data": await service.virtual_meter_energy(meter, start, end, bucket)}
 
 
-@router.get("/assets/nodes/{node_id}/energy", response_model=Envelope[MeterEnergy],
+@router.get("/assets/nodes/{node_id}/energy", operation_id="energy_node",
+            response_model=Envelope[MeterEnergy],
             summary="A node's energy (its devices and virtual meters and everything below)")
 async def node_energy(node: NodeDep, service: Analysis, start: Start = None,
                       end: End = None, bucket: BucketSize = "day"):

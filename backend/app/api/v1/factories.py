@@ -12,6 +12,7 @@ from app.api.deps import (
     Pagination,
     SuperAdmin,
 )
+from app.api.openapi import errors
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
 from app.schemas.factory import FactoryPublic, FactoryRead, FactoryUpdate
 from app.services.factories.service import FactoryService
@@ -26,7 +27,8 @@ async def get_factory_service(db: DbSession, settings: AppSettings) -> FactorySe
 Factories = Annotated[FactoryService, Depends(get_factory_service)]
 
 
-@router.get("", response_model=ListEnvelope[FactoryPublic],
+@router.get("", operation_id="factories_list",
+            responses=errors(404), response_model=ListEnvelope[FactoryPublic],
             summary="Public factory directory (id, name, slug) for the sign-in screen")
 async def list_factories(service: Factories, page: Pagination,
                          search: Annotated[str | None, Query(max_length=100)] = None):
@@ -34,13 +36,14 @@ async def list_factories(service: Factories, page: Pagination,
     return list_envelope(items, total, page)
 
 
-@router.get("/current", response_model=Envelope[FactoryRead],
+@router.get("/current", operation_id="factories_current", response_model=Envelope[FactoryRead],
             summary="The signed-in user's factory")
 async def current_factory(user: CurrentUser, service: Factories):
     return {"data": await service.read(user.factory_id)}
 
 
-@router.patch("/current", response_model=Envelope[FactoryRead],
+@router.patch("/current", operation_id="factories_update_current",
+              response_model=Envelope[FactoryRead],
               summary="Change the factory's name, time zone, currency, tariff, emission "
                       "factor and device options (super admin)")
 async def update_current_factory(admin: SuperAdmin, body: FactoryUpdate, service: Factories,

@@ -15,6 +15,7 @@ from app.api.deps import (
     get_credentials,
     get_current_user,
 )
+from app.api.openapi import errors
 from app.core.errors import Forbidden, not_found
 from app.services.jobs.files import FileService
 from app.stores.objects.base import factory_of
@@ -55,7 +56,8 @@ async def authorise_download(
     return None
 
 
-@router.get("/{object_key:path}", response_class=StreamingResponse,
+@router.get("/{object_key:path}", operation_id="files_download",
+            responses=errors(401, 403, 429), response_class=StreamingResponse,
             summary="Download a result file (signed link, or a bearer token or API key of its "
                     "factory)")
 async def download_file(object_key: str, service: Files,

@@ -40,13 +40,14 @@ SightingDep = Annotated[DeviceSighting, Depends(load_sighting)]
 CatalogueDep = Annotated[ParameterCatalogue, Depends(load_catalogue)]
 
 
-@router.get("/{device_id}/kpis/live", response_model=Envelope[LiveKpis],
+@router.get("/{device_id}/kpis/live", operation_id="kpis_live", response_model=Envelope[LiveKpis],
             summary="Latest values of the device's selected KPI parameters")
 async def live_kpis(device: SightingDep, service: Kpis):
     return {"data": await service.live(device)}
 
 
-@router.get("/{device_id}/kpis/history", response_model=Envelope[KpiHistory],
+@router.get("/{device_id}/kpis/history", operation_id="kpis_history",
+            response_model=Envelope[KpiHistory],
             summary="Windowed aggregates of parameters over a range, ready for a chart")
 async def kpi_history(
     catalogue: CatalogueDep,

@@ -20,14 +20,16 @@ async def get_lifecycle_service(user: CurrentUser, db: DbSession, resources: App
 Lifecycle = Annotated[DataLifecycleService, Depends(get_lifecycle_service)]
 
 
-@router.get("/data-lifecycle", response_model=Envelope[DataLifecycleRead],
+@router.get("/data-lifecycle", operation_id="factories_data_lifecycle",
+            response_model=Envelope[DataLifecycleRead],
             summary="How long the factory keeps each kind of data, what it stores and how far "
                     "its rollups reach")
 async def data_lifecycle(service: Lifecycle):
     return {"data": await service.overview()}
 
 
-@router.patch("/retention", response_model=Envelope[DataLifecycleRead],
+@router.patch("/retention", operation_id="factories_update_retention",
+              response_model=Envelope[DataLifecycleRead],
               summary="Change how long the factory keeps raw points, rollups and metadata "
                       "(super admin)")
 async def update_retention(admin: SuperAdmin, body: RetentionUpdate, service: Lifecycle,

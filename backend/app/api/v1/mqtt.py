@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Security
 from fastapi.security import APIKeyHeader
 
 from app.api.deps import AppSettings, DbSession
+from app.api.openapi import errors
 from app.core.errors import ServiceUnavailable, Unauthorized
 from app.schemas.mqtt import (
     AuthenticationRequest,
@@ -24,6 +25,7 @@ router = APIRouter(prefix="/mqtt", tags=["mqtt broker"])
 
 BROKER_SECRET_HEADER = "X-FactoryOps-Broker-Secret"
 _broker_secret = APIKeyHeader(name=BROKER_SECRET_HEADER, auto_error=False,
+                              scheme_name="brokerSecret",
                               description="MQTT_AUTH_SECRET, configured in the broker's "
                                           "HTTP authenticator headers")
 
@@ -47,14 +49,16 @@ async def get_mqtt_auth_service(_: Annotated[None, Depends(require_broker)], db:
 BrokerAuth = Annotated[MqttAuthService, Depends(get_mqtt_auth_service)]
 
 
-@router.post("/auth", response_model=AuthenticationResult, response_model_exclude_none=True,
+@router.post("/auth", operation_id="mqtt_authenticate", responses=errors(401),
+             response_model=AuthenticationResult, response_model_exclude_none=True,
              summary="EMQX HTTP authentication: may this client connect, and with which ACL")
 async def authenticate_client(body: AuthenticationRequest, service: BrokerAuth):
     return await service.authenticate(clientid=body.clientid, username=body.username,
                                       password=body.password)
 
 
-@router.post("/authz", response_model=AuthorizationResult,
+@router.post("/authz", operation_id="mqtt_authorize",
+             responses=errors(401), response_model=AuthorizationResult,
              summary="EMQX HTTP authorization: may this client publish or subscribe to a topic")
 async def authorize_client(body: AuthorizationRequest, service: BrokerAuth):
     return await service.authorize(clientid=body.clientid, username=body.username,

@@ -63,7 +63,8 @@ WebhookDep = Annotated[WebhookEndpoint, Depends(load_webhook)]
 
 
 # --- delivery log --------------------------------------------------------------------------
-@router.get("/notifications/deliveries", response_model=ListEnvelope[DeliveryRead],
+@router.get("/notifications/deliveries", operation_id="notifications_deliveries_list",
+            response_model=ListEnvelope[DeliveryRead],
             summary="The delivery log, newest first: each message's status as its provider "
                     "last reported it")
 async def list_deliveries(
@@ -80,13 +81,13 @@ async def list_deliveries(
 
 
 # --- webhook endpoints ---------------------------------------------------------------------
-@router.get("/webhooks", response_model=Envelope[list[WebhookRead]],
+@router.get("/webhooks", operation_id="webhooks_list", response_model=Envelope[list[WebhookRead]],
             summary="The factory's webhook endpoints (super admin)")
 async def list_webhooks(service: Webhooks):
     return {"data": await service.list()}
 
 
-@router.post("/webhooks", status_code=status.HTTP_201_CREATED,
+@router.post("/webhooks", operation_id="webhooks_create", status_code=status.HTTP_201_CREATED,
              response_model=Envelope[WebhookCreated],
              summary="Add a webhook endpoint; its signing secret is in this answer only "
                      "(super admin)")
@@ -95,19 +96,22 @@ async def create_webhook(body: WebhookCreate, service: Webhooks, response: Respo
     return {"data": await service.create(body)}
 
 
-@router.get("/webhooks/{webhook_id}", response_model=Envelope[WebhookRead],
+@router.get("/webhooks/{webhook_id}", operation_id="webhooks_get",
+            response_model=Envelope[WebhookRead],
             summary="One webhook endpoint, without its secret (super admin)")
 async def get_webhook(endpoint: WebhookDep, service: Webhooks):
     return {"data": service.read(endpoint)}
 
 
-@router.patch("/webhooks/{webhook_id}", response_model=Envelope[WebhookRead],
+@router.patch("/webhooks/{webhook_id}", operation_id="webhooks_update",
+              response_model=Envelope[WebhookRead],
               summary="Change a webhook endpoint (super admin)")
 async def update_webhook(endpoint: WebhookDep, body: WebhookUpdate, service: Webhooks):
     return {"data": await service.update(endpoint, body)}
 
 
-@router.post("/webhooks/{webhook_id}/rotate-secret", response_model=Envelope[WebhookCreated],
+@router.post("/webhooks/{webhook_id}/rotate-secret", operation_id="webhooks_rotate_secret",
+             response_model=Envelope[WebhookCreated],
              summary="Replace the signing secret; the new one is in this answer only "
                      "(super admin)")
 async def rotate_webhook_secret(endpoint: WebhookDep, service: Webhooks, response: Response):
@@ -115,7 +119,8 @@ async def rotate_webhook_secret(endpoint: WebhookDep, service: Webhooks, respons
     return {"data": await service.rotate_secret(endpoint)}
 
 
-@router.post("/webhooks/{webhook_id}/test", status_code=status.HTTP_202_ACCEPTED,
+@router.post("/webhooks/{webhook_id}/test", operation_id="webhooks_test",
+             status_code=status.HTTP_202_ACCEPTED,
              response_model=Envelope[DeliveryRead],
              summary="Send the endpoint a signed ping; follow it in the delivery log "
                      "(super admin)")
@@ -123,7 +128,8 @@ async def test_webhook(endpoint: WebhookDep, service: Webhooks):
     return {"data": await service.send_test(endpoint)}
 
 
-@router.delete("/webhooks/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT,
+@router.delete("/webhooks/{webhook_id}", operation_id="webhooks_delete",
+               status_code=status.HTTP_204_NO_CONTENT,
                summary="Remove a webhook endpoint; its delivery log stays (super admin)")
 async def delete_webhook(endpoint: WebhookDep, service: Webhooks):
     await service.delete(endpoint)
@@ -131,14 +137,16 @@ async def delete_webhook(endpoint: WebhookDep, service: Webhooks):
 
 
 # --- WhatsApp templates --------------------------------------------------------------------
-@router.get("/whatsapp/setup", response_model=Envelope[WhatsAppSetup],
+@router.get("/whatsapp/setup", operation_id="whatsapp_setup",
+            response_model=Envelope[WhatsAppSetup],
             summary="The provider, the factory's templates and the status callback URLs "
                     "(super admin)")
 async def get_whatsapp_setup(service: WhatsApp):
     return {"data": await service.read()}
 
 
-@router.put("/whatsapp/templates", response_model=Envelope[WhatsAppSetup],
+@router.put("/whatsapp/templates", operation_id="whatsapp_templates_update",
+            response_model=Envelope[WhatsAppSetup],
             summary="Set the approved templates WhatsApp messages are sent as (super admin)")
 async def put_whatsapp_templates(body: WhatsAppTemplatesPut, service: WhatsApp):
     return {"data": await service.replace(body)}

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from app.api.deps import AppResources, ClientIp, CurrentPrincipal, DbSession, require_permission
+from app.api.openapi import errors
 from app.api.v1.energy import CurrentFactory
 from app.models.production import EnergyBaseline, ProductionEntry
 from app.models.user import User
@@ -63,7 +64,8 @@ FirstDay = Annotated[date, Query(description="First local day")]
 LastDay = Annotated[date, Query(description="Last local day (included)")]
 
 
-@router.get("/production", response_model=Envelope[ProductionTable],
+@router.get("/production", operation_id="production_table", responses=errors(404),
+            response_model=Envelope[ProductionTable],
             summary="A node's production per local day: counted, entered and the total")
 async def production_table(service: Production, node_id: Annotated[int, Query(ge=1,
                                                                                le=MAX_ID)],
@@ -71,13 +73,15 @@ async def production_table(service: Production, node_id: Annotated[int, Query(ge
     return {"data": await service.table(node_id, start, end)}
 
 
-@router.put("/production/entries", response_model=Envelope[list[EntryRead]],
+@router.put("/production/entries", operation_id="production_entries_upsert",
+            response_model=Envelope[list[EntryRead]],
             summary="Enter production per node and local day (replaces earlier figures)")
 async def upsert_entries(_: ManageDevices, body: EntriesUpsert, service: Production):
     return {"data": await service.upsert(body)}
 
 
-@router.post("/production/upload", response_model=Envelope[UploadResult],
+@router.post("/production/upload", operation_id="production_upload",
+             response_model=Envelope[UploadResult],
              openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {
                  "schema": {"type": "string"},
                  "example": "node,day,quantity\nSite / Line 1,2026-01-14,840\n"}}}},
@@ -91,41 +95,46 @@ async def upload_entries(_: ManageDevices, request: Request, service: Production
     return {"data": await service.upload(content)}
 
 
-@router.delete("/production/entries/{entry_id}", status_code=status.HTTP_204_NO_CONTENT,
+@router.delete("/production/entries/{entry_id}", operation_id="production_entries_delete",
+               status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete an entered figure (counters count again for that day)")
 async def delete_entry(entry: EntryDep, _: ManageDevices, service: Production) -> Response:
     await service.delete(entry)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/baselines", response_model=Envelope[list[BaselineRead]],
+@router.get("/baselines", operation_id="baselines_list",
+            response_model=Envelope[list[BaselineRead]],
             summary="Energy baselines: regressions of a node's energy on its production")
 async def list_baselines(service: Baselines, node_id: Annotated[int | None, Query(
         ge=1, le=MAX_ID)] = None):
     return {"data": await service.list(node_id)}
 
 
-@router.post("/baselines", status_code=status.HTTP_201_CREATED,
+@router.post("/baselines", operation_id="baselines_create", status_code=status.HTTP_201_CREATED,
              response_model=Envelope[BaselineRead],
              summary="Fit a baseline over a period (422 NOT_ENOUGH_DATA when it cannot)")
 async def create_baseline(_: ManageDevices, body: BaselineCreate, service: Baselines):
     return {"data": await service.create(body)}
 
 
-@router.get("/baselines/{baseline_id}", response_model=Envelope[BaselineRead],
+@router.get("/baselines/{baseline_id}", operation_id="baselines_get",
+            response_model=Envelope[BaselineRead],
             summary="A baseline with its coefficients and R²")
 async def get_baseline(baseline: BaselineDep, service: Baselines):
     await service.ensure_fitted(baseline)
     return {"data": await service.read(baseline)}
 
 
-@router.post("/baselines/{baseline_id}/fit", response_model=Envelope[BaselineRead],
+@router.post("/baselines/{baseline_id}/fit", operation_id="baselines_fit",
+             response_model=Envelope[BaselineRead],
              summary="Fit the baseline again (data of its period arrived late)")
 async def refit_baseline(baseline: BaselineDep, _: ManageDevices, service: Baselines):
     return {"data": await service.refit(baseline)}
 
 
-@router.delete("/baselines/{baseline_id}", status_code=status.HTTP_204_NO_CONTENT,
+@router.delete("/baselines/{baseline_id}", operation_id="baselines_delete",
+               status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete a baseline")
 async def delete_baseline(baseline: BaselineDep, _: ManageDevices, service: Baselines
                           ) -> Response:
@@ -133,7 +142,7 @@ async def delete_baseline(baseline: BaselineDep, _: ManageDevices, service: Base
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/baselines/{baseline_id}/performance",
+@router.get("/baselines/{baseline_id}/performance", operation_id="baselines_performance",
             response_model=Envelope[BaselinePerformance],
             summary="Expected vs actual energy, savings and CUSUM over a reporting period")
 async def baseline_performance(baseline: BaselineDep, service: Baselines,

@@ -38,31 +38,36 @@ async def load_schedule(schedule_id: Annotated[int, Path(ge=1, le=MAX_ID)],
 ScheduleDep = Annotated[ReportSchedule, Depends(load_schedule)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Envelope[ScheduleRead],
+@router.post("", operation_id="report_schedules_create",
+             status_code=status.HTTP_201_CREATED, response_model=Envelope[ScheduleRead],
              summary="Send a report by email every day, week or month")
 async def create_schedule(_: GenerateReports, body: ScheduleCreate, service: Schedules):
     return {"data": await service.create(body)}
 
 
-@router.get("", response_model=ListEnvelope[ScheduleRead], summary="The report schedules")
+@router.get("", operation_id="report_schedules_list",
+            response_model=ListEnvelope[ScheduleRead], summary="The report schedules")
 async def list_schedules(service: Schedules, page: Pagination):
     items, total = await service.search(page)
     return list_envelope(items, total, page)
 
 
-@router.get("/{schedule_id}", response_model=Envelope[ScheduleRead], summary="One schedule")
+@router.get("/{schedule_id}", operation_id="report_schedules_get",
+            response_model=Envelope[ScheduleRead], summary="One schedule")
 async def get_schedule(schedule: ScheduleDep, service: Schedules):
     return {"data": await service.read(schedule)}
 
 
-@router.patch("/{schedule_id}", response_model=Envelope[ScheduleRead],
+@router.patch("/{schedule_id}", operation_id="report_schedules_update",
+              response_model=Envelope[ScheduleRead],
               summary="Edit a schedule; a new cadence or reactivation starts from now")
 async def update_schedule(schedule: ScheduleDep, _: GenerateReports, body: ScheduleUpdate,
                           service: Schedules):
     return {"data": await service.update(schedule, body)}
 
 
-@router.delete("/{schedule_id}", status_code=status.HTTP_204_NO_CONTENT,
+@router.delete("/{schedule_id}", operation_id="report_schedules_delete",
+               status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete a schedule; reports it produced stay")
 async def delete_schedule(schedule: ScheduleDep, _: GenerateReports, service: Schedules
                           ) -> Response:

@@ -11,6 +11,7 @@ from app.api.deps import (
     Pagination,
     require_permission,
 )
+from app.api.openapi import errors
 from app.models.analytics_job import ReportJob
 from app.models.user import User
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
@@ -38,13 +39,14 @@ async def load_report(report_id: Annotated[int, Path(ge=1, le=MAX_ID)], service:
 ReportDep = Annotated[ReportJob, Depends(load_report)]
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=Envelope[ReportRead],
+@router.post("", operation_id="reports_create",
+             status_code=status.HTTP_202_ACCEPTED, response_model=Envelope[ReportRead],
              summary="Generate a PDF or Excel report; answers at once with the pending job")
 async def create_report(_: GenerateReports, body: ReportCreate, service: Reports):
     return {"data": await service.create(body)}
 
 
-@router.get("", response_model=ListEnvelope[ReportRead],
+@router.get("", operation_id="reports_list", response_model=ListEnvelope[ReportRead],
             summary="The factory's reports, newest first")
 async def list_reports(service: Reports, page: Pagination, kind: ReportKind | None = None,
                        status_: Annotated[JobStatus | None, Query(alias="status")] = None):
@@ -52,19 +54,21 @@ async def list_reports(service: Reports, page: Pagination, kind: ReportKind | No
     return list_envelope(items, total, page)
 
 
-@router.get("/{report_id}", response_model=Envelope[ReportRead],
+@router.get("/{report_id}", operation_id="reports_get", response_model=Envelope[ReportRead],
             summary="A report's status and, once complete, its download link")
 async def get_report(report: ReportDep, service: Reports):
     return {"data": await service.read(report)}
 
 
-@router.post("/{report_id}/cancel", response_model=Envelope[ReportRead],
+@router.post("/{report_id}/cancel", operation_id="reports_cancel", responses=errors(409),
+             response_model=Envelope[ReportRead],
              summary="Stop a pending or running report")
 async def cancel_report(report: ReportDep, _: GenerateReports, service: Reports):
     return {"data": await service.cancel(report)}
 
 
-@router.delete("/{report_id}", status_code=status.HTTP_204_NO_CONTENT,
+@router.delete("/{report_id}", operation_id="reports_delete",
+               status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete a report and its file")
 async def delete_report(report: ReportDep, _: GenerateReports, service: Reports) -> Response:
     await service.delete(report)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from app.api.deps import AppResources, ClientIp, CurrentPrincipal, DbSession, require_permission
+from app.api.openapi import errors
 from app.api.v1.energy import CurrentFactory, NodeScope
 from app.models.shift import Shift
 from app.models.user import User
@@ -39,32 +40,36 @@ async def load_shift(shift_id: Annotated[int, Path(ge=1, le=MAX_ID)], service: S
 ShiftDep = Annotated[Shift, Depends(load_shift)]
 
 
-@router.get("/shifts", response_model=Envelope[list[ShiftRead]],
+@router.get("/shifts", operation_id="shifts_list", response_model=Envelope[list[ShiftRead]],
             summary="The factory's shift calendar")
 async def list_shifts(service: Shifts):
     return {"data": await service.list()}
 
 
-@router.post("/shifts", status_code=status.HTTP_201_CREATED, response_model=Envelope[ShiftRead],
+@router.post("/shifts", operation_id="shifts_create", responses=errors(409),
+             status_code=status.HTTP_201_CREATED, response_model=Envelope[ShiftRead],
              summary="Add a shift (409 SHIFT_OVERLAP when it would overlap another)")
 async def create_shift(_: ManageDevices, body: ShiftCreate, service: Shifts):
     return {"data": await service.create(body)}
 
 
-@router.patch("/shifts/{shift_id}", response_model=Envelope[ShiftRead],
+@router.patch("/shifts/{shift_id}", operation_id="shifts_update", responses=errors(409),
+              response_model=Envelope[ShiftRead],
               summary="Change a shift's name, times or days")
 async def update_shift(shift: ShiftDep, _: ManageDevices, body: ShiftUpdate, service: Shifts):
     return {"data": await service.update(shift, body)}
 
 
-@router.delete("/shifts/{shift_id}", status_code=status.HTTP_204_NO_CONTENT,
+@router.delete("/shifts/{shift_id}", operation_id="shifts_delete",
+               status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete a shift")
 async def delete_shift(shift: ShiftDep, _: ManageDevices, service: Shifts) -> Response:
     await service.delete(shift)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/energy/shifts", response_model=Envelope[ShiftReport],
+@router.get("/energy/shifts", operation_id="shifts_report",
+            responses=errors(404), response_model=Envelope[ShiftReport],
             summary="Energy, cost, peak demand, production and EnPI per shift, for the factory "
                     "or a node")
 async def shift_report(service: Shifts,

@@ -22,7 +22,8 @@ async def get_telemetry_service(user: CurrentUser, db: DbSession, resources: App
 Telemetry = Annotated[TelemetryService, Depends(get_telemetry_service)]
 
 
-@router.get("/{device_id}/telemetry/export", response_class=StreamingResponse,
+@router.get("/{device_id}/telemetry/export", operation_id="telemetry_export",
+            response_class=StreamingResponse,
             responses={200: {"content": {"text/csv": {}},
                              "description": "CSV: timestamp,parameter,value in time order"}},
             summary="Every raw point of the chosen parameters over a range, streamed as CSV")

@@ -12,6 +12,7 @@ from app.api.deps import (
     Pagination,
     SuperAdmin,
 )
+from app.api.openapi import errors
 from app.models.user import User
 from app.repositories.user_repo import UserFilters
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
@@ -55,7 +56,7 @@ async def load_user(user_id: Annotated[int, Path(ge=1, le=MAX_ID)], service: Use
 UserDep = Annotated[User, Depends(load_user)]
 
 
-@router.get("", response_model=ListEnvelope[UserRead],
+@router.get("", operation_id="users_list", response_model=ListEnvelope[UserRead],
             summary="The factory's users, invited and deactivated ones included (super admin)")
 async def list_users(
     service: Users,
@@ -70,7 +71,8 @@ async def list_users(
     return list_envelope(items, total, page)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Envelope[UserInvited],
+@router.post("", operation_id="users_invite", responses=errors(409),
+             status_code=status.HTTP_201_CREATED, response_model=Envelope[UserInvited],
              summary="Invite a user: they get an email with a single-use link to choose a "
                      "password; with email off the link is in the answer (super admin)")
 async def invite_user(body: UserInvite, service: Users, response: Response):
@@ -79,7 +81,8 @@ async def invite_user(body: UserInvite, service: Users, response: Response):
 
 
 # Declared before /{user_id}, which would otherwise take "directory" for an id.
-@router.get("/directory", response_model=ListEnvelope[DirectoryEntry],
+@router.get("/directory", operation_id="users_directory",
+            response_model=ListEnvelope[DirectoryEntry],
             summary="The factory's active users by name and email, to pick from (every user)")
 async def user_directory(
     service: Directory,
@@ -91,18 +94,21 @@ async def user_directory(
     return list_envelope(items, total, page)
 
 
-@router.get("/{user_id}", response_model=Envelope[UserRead], summary="One user (super admin)")
+@router.get("/{user_id}", operation_id="users_get",
+            response_model=Envelope[UserRead], summary="One user (super admin)")
 async def get_user(user: UserDep, service: Users):
     return {"data": service.read(user)}
 
 
-@router.patch("/{user_id}", response_model=Envelope[UserRead],
+@router.patch("/{user_id}", operation_id="users_update",
+              responses=errors(409), response_model=Envelope[UserRead],
               summary="Change a user's name, role or permissions (super admin)")
 async def update_user(user: UserDep, body: UserUpdate, service: Users):
     return {"data": await service.update(user, body)}
 
 
-@router.post("/{user_id}/resend-invite", response_model=Envelope[UserInvited],
+@router.post("/{user_id}/resend-invite", operation_id="users_resend_invite", responses=errors(409),
+             response_model=Envelope[UserInvited],
              summary="Email a new invitation link; the previous link stops working; with "
                      "email off the link is in the answer (super admin)")
 async def resend_invite(user: UserDep, service: Users, response: Response):
@@ -110,14 +116,16 @@ async def resend_invite(user: UserDep, service: Users, response: Response):
     return {"data": await service.resend_invite(user)}
 
 
-@router.post("/{user_id}/deactivate", response_model=Envelope[UserRead],
+@router.post("/{user_id}/deactivate", operation_id="users_deactivate", responses=errors(409),
+             response_model=Envelope[UserRead],
              summary="Stop a user from signing in; they are signed out everywhere at "
                      "once (super admin)")
 async def deactivate_user(user: UserDep, service: Users):
     return {"data": await service.deactivate(user)}
 
 
-@router.post("/{user_id}/reactivate", response_model=Envelope[UserRead],
+@router.post("/{user_id}/reactivate", operation_id="users_reactivate",
+             response_model=Envelope[UserRead],
              summary="Let a deactivated user sign in again (super admin)")
 async def reactivate_user(user: UserDep, service: Users):
     return {"data": await service.reactivate(user)}
