@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { getKPIHistory } from '@/api/kpis';
 import { LIVE_REFRESH_MS } from '@/hooks/useKPIsLive';
 import { resolveWindow, type TimeWindow } from '@/lib/ranges';
@@ -49,4 +49,24 @@ export function useLiveHistory(deviceId: number) {
     { window: { kind: 'relative', seconds: LIVE_WINDOW_SECONDS }, agg: 'mean', interval: LIVE_INTERVAL },
     { refetchInterval: LIVE_REFRESH_MS },
   );
+}
+
+/**
+ * The same history query for several devices at once, for the comparison chart; shares the
+ * cache of each device's own history.
+ */
+export function useKPIHistories(deviceIds: number[], query: HistoryQuery) {
+  return useQueries({
+    queries: deviceIds.map((deviceId) => ({
+      queryKey: ['kpis', 'history', deviceId, query],
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        getKPIHistory(
+          deviceId,
+          { ...resolveWindow(query.window), agg: query.agg, interval: query.interval ?? 'auto', parameters: query.parameters },
+          signal,
+        ),
+      placeholderData: keepPreviousData,
+      staleTime: 60_000,
+    })),
+  });
 }

@@ -7,6 +7,7 @@ import DeviceDetail from '@/pages/DeviceDetail';
 import { useAuthStore } from '@/stores/authStore';
 import {
   credentials,
+  deviceList,
   makeAlert,
   makeDevice,
   makeEnergy,
@@ -86,6 +87,23 @@ describe('DeviceDetail', () => {
     for (const name of ['Edit', 'Deactivate', 'Rotate token', 'Delete']) {
       expect(screen.getByRole('button', { name })).toBeInTheDocument();
     }
+  });
+
+  it('overlays other devices’ parameters of the same keys on the history chart', async () => {
+    const mock = platform((m) => {
+      m.on('get', '/devices', { status: 200, data: deviceList([device, makeDevice({ id: 6, name: 'CNC Line 1', device_key: 'cnc-line-1' })]) });
+      m.on('get', '/devices/6/kpis/history', { status: 200, data: { data: makeHistory({ device_id: 6 }) } });
+    });
+    renderDetail();
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByText('Compare with other devices'));
+    await user.click(await screen.findByRole('checkbox', { name: /^CNC Line 1/ }));
+
+    expect(await screen.findByRole('img', { name: 'History: Air Compressor 1 · Active power, CNC Line 1 · Active power' })).toBeInTheDocument();
+    const compared = mock.callsTo('get', '/devices/6/kpis/history').map((c) => c.params as Record<string, unknown>);
+    expect(compared.at(-1)).toMatchObject({ agg: 'mean', interval: 'auto', parameters: ['active_power_kw', 'voltage_l1'] });
+    expect(hours(compared.at(-1)!)).toBe(24);
   });
 
   it('hides every change from a user without manage_devices', async () => {

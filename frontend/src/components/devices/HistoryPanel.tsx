@@ -4,7 +4,10 @@ import { exportTelemetryCsv } from '@/api/kpis';
 import { AggregationSelector } from '@/components/charts/AggregationSelector';
 import { TelemetryChart } from '@/components/charts/LazyCharts';
 import { Banner, Button, Card, CardBody, CardHeader, EmptyState, ErrorState, Spinner } from '@/components/ui';
-import { useKPIHistory } from '@/hooks/useKPIHistory';
+import { DevicePicker } from '@/components/devices/DevicePicker';
+import { useDeviceNames } from '@/hooks/useDevices';
+import { useKPIHistories, useKPIHistory } from '@/hooks/useKPIHistory';
+import { overlaySeries } from '@/lib/comparison';
 import { cn } from '@/lib/cn';
 import { saveBlob } from '@/lib/download';
 import { formatDuration } from '@/lib/format';
@@ -24,6 +27,9 @@ const RANGE_OPTIONS: { id: RangeChoice; label: string }[] = [
   ...RANGE_PRESETS.map((p) => ({ id: p.id, label: p.label })),
   { id: 'custom', label: 'Custom' },
 ];
+
+/** Devices whose history may be overlaid on this one's, besides the device itself. */
+const COMPARE_MAX = 5;
 
 const AGG_WORDS: Record<Aggregation, string> = { mean: 'average', min: 'minimum', max: 'maximum', last: 'last value' };
 
@@ -148,6 +154,11 @@ export function HistoryPanel({ deviceId, parameters, timeZone }: HistoryPanelPro
     { enabled: picked === null || picked.length > 0 },
   );
   const nothingPicked = picked !== null && picked.length === 0;
+  // Other devices overlaid on the chart: the same parameter keys over the same window.
+  const [compared, setCompared] = useState<number[]>([]);
+  const others = compared.filter((id) => id !== deviceId);
+  const deviceName = useDeviceNames();
+  const comparedHistories = useKPIHistories(others, { window: timeWindow, agg, parameters: shownKeys });
 
   const chooseRange = (choice: RangeChoice) => {
     setRange(choice);
@@ -173,7 +184,15 @@ export function HistoryPanel({ deviceId, parameters, timeZone }: HistoryPanelPro
   };
 
   const data = history.data;
-  const hasPoints = data?.series.some((s) => s.points.some(([, v]) => v !== null)) ?? false;
+  const series =
+    data && others.length > 0
+      ? overlaySeries([
+          { deviceName: deviceName(deviceId), series: data.series },
+          ...others.map((id, i) => ({ deviceName: deviceName(id), series: comparedHistories[i]?.data?.series ?? [] })),
+        ])
+      : (data?.series ?? []);
+  const comparisonError = comparedHistories.find((q) => q.isError)?.error;
+  const hasPoints = series.some((s) => s.points.some(([, v]) => v !== null));
 
   return (
     <Card>
@@ -220,7 +239,21 @@ export function HistoryPanel({ deviceId, parameters, timeZone }: HistoryPanelPro
           <CustomRangeForm timeZone={timeZone} initial={resolveWindow(timeWindow)} onApply={setTimeWindow} />
         )}
         {parameters.length > 0 && <ParameterPicker parameters={parameters} selected={shownKeys} onChange={setPicked} />}
+        <details className="rounded-md border border-slate-200 bg-slate-50/60 px-3 py-2 text-sm">
+          <summary className="cursor-pointer font-medium text-slate-700 select-none">
+            Compare with other devices <span className="font-normal text-slate-500">({others.length} chosen)</span>
+          </summary>
+          <DevicePicker
+            label="Devices to compare"
+            selected={others}
+            onChange={setCompared}
+            max={COMPARE_MAX}
+            hint="Their parameters with the same keys are drawn on the same chart, one axis per unit."
+            className="mt-2"
+          />
+        </details>
         {exportError && <Banner tone="danger">{exportError}</Banner>}
+        {comparisonError != null && <Banner tone="warning">{`A compared device's history could not be loaded: ${getErrorMessage(comparisonError)}`}</Banner>}
 
         {nothingPicked ? (
           <EmptyState title="No parameters selected" description="Pick at least one parameter to chart." />
@@ -235,7 +268,7 @@ export function HistoryPanel({ deviceId, parameters, timeZone }: HistoryPanelPro
             onRetry={() => void history.refetch()}
             retrying={history.isFetching}
           />
-        ) : !data || data.series.length === 0 ? (
+        ) : !data || series.length === 0 ? (
           <EmptyState
             title="No parameters to show"
             description="Select KPI parameters in the table below, or pick parameters above."
@@ -244,7 +277,7 @@ export function HistoryPanel({ deviceId, parameters, timeZone }: HistoryPanelPro
           <EmptyState title="No data in this range" description="The device sent nothing for these parameters in this period." />
         ) : (
           <>
-            <TelemetryChart series={data.series} start={data.start} end={data.end} timeZone={timeZone} title="History" columns={2} />
+            <TelemetryChart series={series} start={data.start} end={data.end} timeZone={timeZone} title="History" columns={2} />
             <p className="text-xs text-slate-500">
               Each point is the {AGG_WORDS[data.agg]} over {formatDuration(data.interval_seconds)}.
             </p>
