@@ -55,11 +55,17 @@ OPEN_WRITES = {
     ("POST", "/api/v1/auth/change-password"): "every user, on their own account only",
     ("POST", "/api/v1/mqtt/auth"): "called by the broker, which sends the shared secret",
     ("POST", "/api/v1/mqtt/authz"): "called by the broker, which sends the shared secret",
+    ("POST", "/api/v1/callbacks/whatsapp/meta"):
+        "Meta's status webhook, refused unless signed with the app secret",
+    ("POST", "/api/v1/callbacks/whatsapp/twilio"):
+        "Twilio's status callback, refused unless signed with the auth token",
 }
 # Reads that need no signed-in user, and why.
 PUBLIC_READS = {
     ("GET", "/api/v1/factories"): "the sign-in screen lists factories (can be switched off)",
     ("GET", "/api/v1/files/{object_key:path}"): "a signed download link is the credential",
+    ("GET", "/api/v1/callbacks/whatsapp/meta"):
+        "Meta's subscription handshake: echoes a challenge only for the verify token",
 }
 
 

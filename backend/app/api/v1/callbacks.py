@@ -64,16 +64,12 @@ async def meta_statuses(request: Request, service: Callbacks):
 @router.post("/twilio", operation_id="callbacks_whatsapp_twilio_status",
              responses=errors(400, 401, 403), response_model=Envelope[dict[str, int]],
              summary="Twilio's StatusCallback, signed with X-Twilio-Signature")
-async def twilio_status(request: Request, service: Callbacks, settings: AppSettings):
+async def twilio_status(request: Request, service: Callbacks):
     body = await _body(request)
     # Twilio posts application/x-www-form-urlencoded; blank values are signed too.
     try:
         fields = parse_qsl(body.decode(), keep_blank_values=True, strict_parsing=False)
     except UnicodeDecodeError as exc:
         raise BadRequest("The callback body is not form data.", code="INVALID_CALLBACK") from exc
-    # Twilio signs the URL it called: the public address, not the one behind the proxy.
-    url = settings.public_url.rstrip("/") + request.url.path
-    if request.url.query:
-        url += "?" + request.url.query
     return {"data": {"moved": await service.twilio_status(
-        url, fields, request.headers.get("x-twilio-signature"))}}
+        request.url.query, fields, request.headers.get("x-twilio-signature"))}}

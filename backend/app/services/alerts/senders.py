@@ -232,17 +232,30 @@ class WebhookSender:
                 endpoint.secret, body),
         })
         try:
-            response = await self.http.post(url, content=body, headers=headers,
-                                            extensions=extensions, follow_redirects=False)
+            # Streamed, so an endpoint answering with a huge body costs us at most a
+            # kilobyte of it.
+            async with self.http.stream("POST", url, content=body, headers=headers,
+                                        extensions=extensions,
+                                        follow_redirects=False) as response:
+                status = response.status_code
+                if 200 <= status < 300:
+                    return
+                excerpt = await _first_bytes(response, 1024)
         except httpx.HTTPError as exc:
             raise DeliveryError(f"webhook endpoint unreachable: {exc!r}",
                                 transient=True) from exc
-        if response.is_success:
-            return
-        status = response.status_code
-        raise DeliveryError(f"webhook endpoint answered {status}: {response.text[:300]}",
+        raise DeliveryError(f"webhook endpoint answered {status}: {excerpt[:300]}",
                             transient=status in (408, 425, 429) or status >= 500,
                             code=str(status))
+
+
+async def _first_bytes(response: httpx.Response, limit: int) -> str:
+    read = b""
+    async for chunk in response.aiter_raw():
+        read += chunk
+        if len(read) >= limit:
+            break
+    return read[:limit].decode("utf-8", "replace")
 
 
 # --- all -----------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from app.services.alerts.provider_signatures import (
     meta_signature_valid,
     twilio_signature_valid,
 )
-from app.services.alerts.senders import CHANNEL_WHATSAPP
+from app.services.alerts.senders import CHANNEL_WHATSAPP, twilio_status_callback
 
 log = get_logger(__name__)
 
@@ -74,8 +74,11 @@ class StatusCallbackService:
             raise _bad_signature()
         return await self._apply(meta_reports(payload))
 
-    async def twilio_status(self, url: str, form: Sequence[tuple[str, str]],
+    async def twilio_status(self, query: str, form: Sequence[tuple[str, str]],
                             signature: str | None) -> int:
+        """Twilio signs the URL it called: the StatusCallback each message named (behind a
+        proxy the path this process sees may differ), with any query string."""
+        url = twilio_status_callback(self.settings) + (f"?{query}" if query else "")
         token = self.settings.twilio_auth_token
         if token is None:
             raise CallbacksNotConfigured("TWILIO_AUTH_TOKEN is not set.")
