@@ -108,14 +108,20 @@ async def test_a_year_chart_is_served_from_hourly_rollups(app, client, make):
     await store.purge_before(tenant.id, {"raw": to_epoch_ms(now - HOUR)})
     store.forget_coverage(tenant.id)
 
+    # The chart ends where the current 12-hour bucket begins: that bucket is not whole, so it
+    # would be read from raw points, and the purge above took those (when it runs, today's
+    # bucket holds points older than an hour for most hours of the day).
+    end = datetime.fromtimestamp(to_epoch_ms(now) // 43_200_000 * 43_200, UTC)
     r = await client.get(f"/api/v1/devices/{device.id}/kpis/history", headers=tenant.headers,
                          params={"parameters": "temperature", "agg": "max",
-                                 "start": first.isoformat(), "end": now.isoformat()})
+                                 "start": first.isoformat(), "end": end.isoformat()})
     assert r.status_code == 200, r.text
     data = r.json()["data"]
     assert data["interval_seconds"] == 43_200
     expected: dict[int, float] = {}
     for point in points:
+        if point.ts_ms >= to_epoch_ms(end):
+            continue
         bucket = point.ts_ms - point.ts_ms % 43_200_000
         expected[bucket] = max(expected.get(bucket, -1.0), point.value)
     got = {to_epoch_ms(datetime.fromisoformat(ts)): value
