@@ -3,6 +3,7 @@ import {
   createBaseline,
   createShift,
   deleteBaseline,
+  deleteProductionEntry,
   deleteShift,
   getBaselinePerformance,
   getProduction,
@@ -11,6 +12,7 @@ import {
   listShifts,
   saveProduction,
   updateShift,
+  uploadProduction,
   type DayRange,
 } from '@/api/production';
 import type { BaselineCreate, ProductionEntryInput, ShiftWrite } from '@/types/production';
@@ -75,3 +77,5 @@ export const useCreateShift = () => useProductionMutation((body: ShiftWrite) => 
 export const useUpdateShift = () =>
   useProductionMutation(({ id, body }: { id: number; body: Partial<ShiftWrite> }) => updateShift(id, body));
 export const useDeleteShift = () => useProductionMutation((id: number) => deleteShift(id));
+export const useUploadProduction = () => useProductionMutation((csv: string) => uploadProduction(csv));
+export const useDeleteProductionEntry = () => useProductionMutation((id: number) => deleteProductionEntry(id));

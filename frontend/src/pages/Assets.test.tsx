@@ -25,6 +25,24 @@ function platform() {
   });
   mock.on('get', '/virtual-meters', { status: 200, data: { data: [] } });
   mock.on('get', '/baselines', { status: 200, data: { data: [] } });
+  mock.on('get', '/production', (config) => {
+    const params = config.params as { node_id: number; start: string; end: string };
+    return {
+      status: 200,
+      data: {
+        data: {
+          node_id: params.node_id,
+          name: 'Line 1',
+          unit: 'parts',
+          timezone: 'Europe/Berlin',
+          days: [
+            { day: params.start, counted: 810, entered: null, total: 810, entry_id: null },
+            { day: params.end, counted: 400, entered: 420, total: 420, entry_id: 31 },
+          ],
+        },
+      },
+    };
+  });
   return mock;
 }
 
@@ -83,5 +101,25 @@ describe('Assets page', () => {
         { device_id: 6, sign: -1 },
       ],
     });
+  });
+
+  it('shows a line’s production per day and enters a figure for a day', async () => {
+    const mock = platform();
+    mock.on('put', '/production/entries', { status: 200, data: { data: [] } });
+    renderAt('/assets', <Assets />, [], undefined, '/assets?node=2');
+    const user = userEvent.setup();
+
+    const table = await screen.findByRole('table', { name: 'Production of Line 1' });
+    const rows = within(table).getAllByRole('row').map((r) => r.textContent);
+    expect(rows[1]).toMatch(/400420420Remove$/);
+    expect(rows[2]).toMatch(/810—810$/);
+
+    const form = screen.getByRole('form', { name: 'Enter production of Line 1' });
+    await user.clear(within(form).getByLabelText('Day'));
+    await user.type(within(form).getByLabelText('Day'), '2026-03-02');
+    await user.type(within(form).getByLabelText('Quantity (parts)'), '515');
+    await user.click(within(form).getByRole('button', { name: 'Save figure' }));
+    await waitFor(() => expect(mock.callsTo('put', '/production/entries')).toHaveLength(1));
+    expect(mock.callsTo('put', '/production/entries')[0]?.body).toEqual({ entries: [{ node_id: 2, day: '2026-03-02', quantity: 515 }] });
   });
 });

@@ -4,6 +4,7 @@ import { getErrorMessage } from '@/api/errors';
 import { AssetTreeList } from '@/components/assets/AssetTreeList';
 import { NodeBaselinesCard } from '@/components/assets/NodeBaselinesCard';
 import { NodeDialog } from '@/components/assets/NodeDialog';
+import { NodeProductionCard } from '@/components/assets/NodeProductionCard';
 import { NodeDevicesCard } from '@/components/assets/NodeDevicesCard';
 import { VirtualMetersCard } from '@/components/assets/VirtualMetersCard';
 import { Button, Card, CardBody, CardHeader, ConfirmDialog, EmptyState, QueryState } from '@/components/ui';
@@ -103,6 +104,7 @@ export default function Assets() {
               </Card>
               <NodeDevicesCard key={selected.node.id} node={selected.node} canManage={canManage} />
               <VirtualMetersCard nodeId={selected.node.id} canManage={canManage} />
+              <NodeProductionCard node={selected.node} path={selected.path} today={today} canManage={canManage} />
               <NodeBaselinesCard node={selected.node} today={today} canManage={canManage} />
             </>
           ) : (
