@@ -1,4 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { getNodeEnergy } from '@/api/assets';
 import { getDashboardSummary, getDeviceEnergy, getEnergyAnalysis } from '@/api/energy';
 import type { EnergyAnalysisParams, EnergyParams } from '@/types/energy';
 
@@ -31,5 +32,17 @@ export function useEnergyAnalysis(params: EnergyAnalysisParams | null) {
     staleTime: 60_000,
     refetchInterval: 5 * 60_000,
     placeholderData: (previous) => previous,
+  });
+}
+
+/** Several nodes' energy per bucket over one range, for the comparison chart. */
+export function useNodeEnergies(nodeIds: number[], params: EnergyParams | null) {
+  return useQueries({
+    queries: nodeIds.map((id) => ({
+      queryKey: ['energy', 'node', id, params],
+      queryFn: ({ signal }: { signal: AbortSignal }) => getNodeEnergy(id, params ?? {}, signal),
+      enabled: params !== null,
+      staleTime: 60_000,
+    })),
   });
 }

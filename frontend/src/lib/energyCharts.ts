@@ -1,5 +1,5 @@
 /** Rows of the Energy page's charts, built from the API's answers. */
-import type { EnergyAnalysis, EnergyBucketSize } from '@/types/energy';
+import type { EnergyAnalysis, EnergyBucketSize, MeterEnergy } from '@/types/energy';
 import type { BaselinePerformance } from '@/types/production';
 
 const labelFormats = new Map<string, Intl.DateTimeFormat>();
@@ -67,4 +67,22 @@ export function cusumRows(performance: BaselinePerformance): CusumRow[] {
     expected: r.expected_kwh,
     cusum: r.cusum_kwh,
   }));
+}
+
+export interface NodeSeries {
+  key: string;
+  name: string;
+}
+
+/** One row per bucket with each node's energy under its own key (`n<id>`). */
+export function nodeComparisonRows(nodes: MeterEnergy[]): { series: NodeSeries[]; rows: Record<string, string | number | null>[] } {
+  const first = nodes[0];
+  if (!first) return { series: [], rows: [] };
+  const series = nodes.map((n) => ({ key: `n${n.id}`, name: n.name }));
+  const rows = first.buckets.map((bucket, i) => {
+    const row: Record<string, string | number | null> = { label: bucketLabel(bucket.start, first.bucket, first.timezone) };
+    for (const node of nodes) row[`n${node.id}`] = node.buckets[i]?.energy_kwh ?? null;
+    return row;
+  });
+  return { series, rows };
 }

@@ -1,4 +1,5 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import Energy from '@/pages/Energy';
 import { useAuthStore } from '@/stores/authStore';
@@ -149,5 +150,35 @@ describe('Energy page', () => {
     const shiftTable = await screen.findByRole('table', { name: 'Figures per shift' });
     expect(shiftTable).toHaveTextContent('Night2300 kWh');
     expect(shiftTable).toHaveTextContent('3 kWh/unit');
+  });
+
+  it('compares the chosen nodes’ energy over the page’s range', async () => {
+    const mock = mockApi();
+    const node = (id: number, name: string) => ({ id, parent_id: null, name, kind: 'line', depth: 1, production_unit: null, device_ids: [], virtual_meter_ids: [], children: [] });
+    const meterEnergy = (id: number, name: string, energies: number[]) => ({
+      id,
+      name,
+      timezone: 'Europe/Berlin',
+      currency: 'EUR',
+      bucket: 'day',
+      source: 'virtual',
+      buckets: energies.map((e, i) => bucket(`2026-03-0${i + 1}T00:00:00Z`, `2026-03-0${i + 2}T00:00:00Z`, e)),
+      totals: figures(energies.reduce((a, b) => a + b, 0)),
+    });
+    mock.on('get', '/energy/analysis', { status: 200, data: { data: analysis() } });
+    mock.on('get', '/assets/tree', { status: 200, data: { data: { roots: [node(1, 'Line 1'), node(2, 'Line 2')], max_depth: 6, unattached_device_ids: [] } } });
+    mock.on('get', '/assets/nodes/1/energy', { status: 200, data: { data: meterEnergy(1, 'Line 1', [300, 320]) } });
+    mock.on('get', '/assets/nodes/2/energy', { status: 200, data: { data: meterEnergy(2, 'Line 2', [200, 180]) } });
+    mock.on('get', '/baselines', { status: 200, data: { data: [] } });
+    mock.on('get', '/energy/shifts', { status: 200, data: { data: shifts } });
+    renderAt('/energy', <Energy />, [], undefined, '/energy?range=month&from=2026-03-01');
+    const user = userEvent.setup();
+
+    const compare = await screen.findByRole('group', { name: 'Nodes to compare' });
+    await user.click(within(compare).getByRole('checkbox', { name: 'Line 1' }));
+    await user.click(within(compare).getByRole('checkbox', { name: 'Line 2' }));
+    expect(await screen.findByRole('img', { name: 'Energy per bucket: Line 1, Line 2' })).toBeInTheDocument();
+    await waitFor(() => expect(mock.callsTo('get', '/assets/nodes/2/energy')).toHaveLength(1));
+    expect(mock.callsTo('get', '/assets/nodes/2/energy')[0]?.params).toEqual({ start: '2026-02-28T23:00:00.000Z', end: '2026-03-31T22:00:00.000Z', bucket: 'day' });
   });
 });

@@ -3,6 +3,7 @@ import { NodeSelect } from '@/components/assets/NodeSelect';
 import { BreakdownCard } from '@/components/energy/BreakdownCard';
 import { EnergyOverview } from '@/components/energy/EnergyOverview';
 import { ExportButtons } from '@/components/energy/ExportButtons';
+import { NodeComparisonCard } from '@/components/energy/NodeComparisonCard';
 import { PerformanceCard } from '@/components/energy/PerformanceCard';
 import { RangePicker } from '@/components/energy/RangePicker';
 import { ShiftsCard } from '@/components/energy/ShiftsCard';
@@ -78,6 +79,7 @@ export default function Energy() {
           </div>
         )}
       </QueryState>
+      <NodeComparisonCard params={params && { start: params.start, end: params.end, bucket: params.bucket }} />
       <PerformanceCard nodeId={nodeId} days={days} timeZone={timeZone} today={today} canManage={canManage} />
       <ShiftsCard days={shiftDays(range, timeZone, now)} nodeId={nodeId} />
     </div>

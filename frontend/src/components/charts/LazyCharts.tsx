@@ -8,6 +8,7 @@ const AnomalyChartImpl = lazy(() => import('@/components/charts/AnomalyChart'));
 const ForecastChartImpl = lazy(() => import('@/components/charts/ForecastChart'));
 const EnergyComparisonChartImpl = lazy(() => import('@/components/charts/EnergyComparisonChart'));
 const CusumChartImpl = lazy(() => import('@/components/charts/CusumChart'));
+const NodeComparisonChartImpl = lazy(() => import('@/components/charts/NodeComparisonChart'));
 
 function ChartFallback({ height }: { height: number }) {
   return (
@@ -61,6 +62,14 @@ export function CusumChart(props: ComponentProps<typeof CusumChartImpl>) {
   return (
     <Suspense fallback={<ChartFallback height={props.height ?? 240} />}>
       <CusumChartImpl {...props} />
+    </Suspense>
+  );
+}
+
+export function NodeComparisonChart(props: ComponentProps<typeof NodeComparisonChartImpl>) {
+  return (
+    <Suspense fallback={<ChartFallback height={props.height ?? 260} />}>
+      <NodeComparisonChartImpl {...props} />
     </Suspense>
   );
 }
