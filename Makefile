@@ -76,7 +76,7 @@ down: ## stop the production stack
 	FACTORYOPS_VERSION=$(FACTORYOPS_VERSION) docker compose -f docker/docker-compose.yml --env-file .env down
 
 compose-check: ## validate the compose file and nginx configuration offline
-	@scripts/bootstrap.sh python deploy
+	@scripts/bootstrap.sh python deploy node browser
 	@cd backend && ../$(VENV)/bin/pytest -q -p no:cacheprovider tests/deploy
 
 clean: ## remove build output and local data (not the test servers' data)

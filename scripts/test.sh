@@ -52,7 +52,7 @@ case "$part" in
     e2e
     say "all suites passed"
     ;;
-  backend|telemetry) scripts/bootstrap.sh python deploy; services; "$part" "$@" ;;
+  backend|telemetry) scripts/bootstrap.sh python deploy node browser; services; "$part" "$@" ;;
   frontend) scripts/bootstrap.sh python; frontend ;;
   e2e) scripts/bootstrap.sh python; services; e2e ;;
   *) echo "unknown part: $part" >&2; exit 2 ;;

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.api import health, metrics
+from app.api.docs import install_docs
 from app.api.error_handlers import install_error_handlers
 from app.api.middleware import RequestContextMiddleware
 from app.api.openapi import install_openapi
@@ -41,12 +42,14 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
                     "rules and alerts, analytics and reports. Every response is enveloped: "
                     "`{data}`, `{data,total,page,per_page}` or `{error:{code,message}}`.",
         lifespan=lifespan,
-        docs_url="/docs",
+        # Served by install_docs from pinned local assets, not FastAPI's CDN pages.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
     )
     install_error_handlers(app)
     install_openapi(app)
+    install_docs(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["*"], allow_headers=["*"],
