@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, func, or_
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.device import STATUS_DISABLED, Device
 from app.models.device_parameter import DeviceParameter
@@ -185,3 +186,14 @@ class DeviceParameterRepository(TenantRepository[DeviceParameter]):
             stmt = stmt.where(DeviceParameter.device_id.in_(list(device_ids)))
         rows = await self.session.execute(stmt.order_by(DeviceParameter.id))
         return [(int(device_id), role, key) for device_id, role, key in rows]
+
+
+async def device_by_token_hash(session: AsyncSession, token_hash: str) -> Device | None:
+    """The device a token was issued to, in whichever factory: a device presenting its token
+    over HTTP names neither, and token hashes are unique across the table."""
+    result = await session.execute(
+        select(Device).where(Device.token_hash == token_hash)
+        # Deliberately across factories: the token identifies the device (and so its
+        # factory); everything after this lookup is scoped to that factory.
+        .execution_options(cross_tenant=True))
+    return result.scalar_one_or_none()

@@ -55,6 +55,9 @@ OPEN_WRITES = {
     ("POST", "/api/v1/auth/change-password"): "every user, on their own account only",
     ("POST", "/api/v1/mqtt/auth"): "called by the broker, which sends the shared secret",
     ("POST", "/api/v1/mqtt/authz"): "called by the broker, which sends the shared secret",
+    ("POST", "/api/v1/ingest"): "a device's own token, or an API key holding the ingest "
+                                "permission for the device (checked in the route's "
+                                "dependency; tests/integration/test_http_ingest.py)",
     ("POST", "/api/v1/callbacks/whatsapp/meta"):
         "Meta's status webhook, refused unless signed with the app secret",
     ("POST", "/api/v1/callbacks/whatsapp/twilio"):

@@ -1548,6 +1548,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send telemetry over HTTP: one message (JSON) or up to 1,000 (NDJSON, one per line), in the MQTT payload shapes */
+        post: operations["ingest_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/factories/current/data-lifecycle": {
         parameters: {
             query?: never;
@@ -2830,6 +2847,10 @@ export interface components {
         Envelope_FactoryRead_: {
             data: components["schemas"]["FactoryRead"];
         };
+        /** Envelope[IngestResult] */
+        Envelope_IngestResult_: {
+            data: components["schemas"]["IngestResult"];
+        };
         /** Envelope[KpiHistory] */
         Envelope_KpiHistory_: {
             data: components["schemas"]["KpiHistory"];
@@ -3152,6 +3173,42 @@ export interface components {
                 string,
                 number
             ][];
+        };
+        /** IngestResult */
+        IngestResult: {
+            /**
+             * Messages
+             * @description Messages in the request (lines of an NDJSON body)
+             */
+            messages: number;
+            /**
+             * Accepted
+             * @description Messages whose values were stored
+             */
+            accepted: number;
+            /**
+             * Rejected
+             * @description Messages refused, by reason: bad_json, bad_shape, no_values, payload_too_large, device_mismatch, rate_limited, parameter_quota
+             */
+            rejected?: {
+                [key: string]: number;
+            };
+            /** Values Stored */
+            values_stored: number;
+            /**
+             * Values Dropped
+             * @description Values left out of accepted messages, by reason: not_a_number, not_finite, invalid_key, too_many_values, bad_shape, parameter_quota
+             */
+            values_dropped?: {
+                [key: string]: number;
+            };
+            /**
+             * Timestamps Replaced
+             * @description Records stored at the receive time instead, by reason: bad_timestamp, timestamp_out_of_window
+             */
+            timestamps_replaced?: {
+                [key: string]: number;
+            };
         };
         /** JobFile */
         JobFile: {
@@ -13792,6 +13849,114 @@ export interface operations {
             /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ingest_send: {
+        parameters: {
+            query?: {
+                /** @description The device's key: required with an API key; with a device token, optional (it must then be the token's device) */
+                device?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ts": "2026-12-04T10:00:00Z",
+                 *       "metrics": {
+                 *         "power_kw": 41.7,
+                 *         "voltage": 229.8
+                 *       }
+                 *     }
+                 */
+                "application/json": Record<string, never> | unknown[];
+                /**
+                 * @example {"ts": 1796378400000, "power_kw": 41.7}
+                 *     {"ts": 1796378401000, "power_kw": 42.1}
+                 */
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_IngestResult_"];
+                };
+            };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than the route accepts (PAYLOAD_TOO_LARGE). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

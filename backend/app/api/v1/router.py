@@ -15,6 +15,7 @@ from app.api.v1 import (
     energy,
     factories,
     files,
+    ingest,
     kpis,
     lifecycle,
     mqtt,
@@ -32,7 +33,7 @@ api_router = APIRouter(prefix="/api/v1")
 # Schedules before reports: /reports/schedules must not be read as /reports/{report_id}.
 for module in (auth, factories, devices, kpis, telemetry, energy, assets, production, shifts,
                dashboard, rules, alerts, users, api_keys, audit, mqtt, analytics,
-               report_schedules, reports, files, notifications, callbacks):
+               report_schedules, reports, files, notifications, callbacks, ingest):
     api_router.include_router(module.router)
 # Retention and storage of the factory, beside its settings.
 api_router.include_router(lifecycle.router)
