@@ -4,7 +4,7 @@ import { getErrorMessage } from '@/api/errors';
 import { AlertDetailsDialog } from '@/components/alerts/AlertDetailsDialog';
 import { AlertTable } from '@/components/alerts/AlertTable';
 import { AlertsIcon } from '@/components/icons';
-import { Badge, Banner, Button, Card, EmptyState, Pagination, QueryState, Select } from '@/components/ui';
+import { Badge, Banner, Button, Card, DateRangeForm, EmptyState, Pagination, QueryState, Select } from '@/components/ui';
 import { useAcknowledgeAlerts, useAlertCounts, useAlerts } from '@/hooks/useAlerts';
 import { useDeviceDirectory } from '@/hooks/useDevices';
 import { useFactoryLocale, useHasPermission } from '@/hooks/useFactoryContext';
@@ -19,58 +19,12 @@ import {
   STATUS_FILTER_LABELS,
   writeAlertFilters,
   type AlertFilters,
-  type AlertRange,
   type AlertStatusFilter,
 } from '@/lib/alertFilters';
 import { RELATIVE_RANGES } from '@/lib/periods';
 import { SEVERITY_LABELS } from '@/lib/ruleForm';
 import { instantToZonedWallTime, zonedWallTimeToInstant } from '@/lib/time';
 import { SEVERITIES, type Severity } from '@/types/rules';
-
-function CustomRange({
-  filters,
-  timeZone,
-  onApply,
-}: {
-  filters: AlertFilters;
-  timeZone: string;
-  onApply: (since: string, until: string) => void;
-}) {
-  const [from, setFrom] = useState(() => (filters.since ? instantToZonedWallTime(new Date(filters.since), timeZone) : ''));
-  const [to, setTo] = useState(() => (filters.until ? instantToZonedWallTime(new Date(filters.until), timeZone) : ''));
-  const [error, setError] = useState<string | null>(null);
-  const apply = () => {
-    const since = from ? zonedWallTimeToInstant(from, timeZone) : null;
-    const until = to ? zonedWallTimeToInstant(to, timeZone) : null;
-    if (since && until && until <= since) {
-      setError('The end must be after the start.');
-      return;
-    }
-    setError(null);
-    onApply(since?.toISOString() ?? '', until?.toISOString() ?? '');
-  };
-  return (
-    <div className="flex flex-wrap items-end gap-3 sm:col-span-2 lg:col-span-5">
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-        From
-        <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} className="h-9 rounded-md border border-slate-300 px-2 text-sm" />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-        To
-        <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} className="h-9 rounded-md border border-slate-300 px-2 text-sm" />
-      </label>
-      <Button variant="secondary" size="sm" onClick={apply} className="mb-0.5">
-        Apply
-      </Button>
-      <p className="mb-2 text-xs text-slate-500">Times in {timeZone}</p>
-      {error && (
-        <p role="alert" className="w-full text-xs font-medium text-red-700">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
 
 export default function Alerts() {
   const [search, setSearch] = useSearchParams();
@@ -90,6 +44,9 @@ export default function Alerts() {
   const rules = useRules({ per_page: 100 });
   const bulk = useAcknowledgeAlerts();
 
+  // A custom range is kept in the address as instants and edited on the factory's clock.
+  const wallTime = (instant: string) => (instant ? instantToZonedWallTime(new Date(instant), timeZone) : '');
+  const instantOf = (wall: string) => (wall ? (zonedWallTimeToInstant(wall, timeZone)?.toISOString() ?? '') : '');
   const update = (changes: Partial<AlertFilters>) => {
     const next = writeAlertFilters({ ...filters, page: 1, ...changes });
     if (openAlertId) next.set('alert', String(openAlertId));
@@ -167,18 +124,17 @@ export default function Alerts() {
               </option>
             ))}
           </Select>
-          <Select label="Time" value={filters.range} onChange={(e) => update({ range: e.target.value as AlertRange, since: '', until: '' })}>
-            <option value="">Any time</option>
-            {RELATIVE_RANGES.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.label}
-              </option>
-            ))}
-            <option value="custom">Custom range</option>
-          </Select>
-          {filters.range === 'custom' && (
-            <CustomRange filters={filters} timeZone={timeZone} onApply={(since, until) => update({ since, until })} />
-          )}
+          <DateRangeForm
+            label="Time"
+            anyLabel="Any time"
+            presets={RELATIVE_RANGES}
+            precision="minute"
+            value={{ preset: filters.range, from: wallTime(filters.since), to: wallTime(filters.until) }}
+            onChange={({ preset }) => update({ range: preset, since: '', until: '' })}
+            onApply={({ from, to }) => update({ since: instantOf(from), until: instantOf(to) })}
+            timeZone={timeZone}
+            className="sm:col-span-2 lg:col-span-5"
+          />
         </div>
       </Card>
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { DevicePicker } from '@/components/devices/DevicePicker';
-import { Button, Card, CardBody, CardHeader, Checkbox, ErrorDetailsBanner, Input, Select, Spinner } from '@/components/ui';
+import { Button, Card, CardBody, CardHeader, Checkbox, DateRangeForm, ErrorDetailsBanner, Input, Select, Spinner } from '@/components/ui';
 import { useParametersOfDevices } from '@/hooks/useDevices';
 import { useCreateAnalyticsJob } from '@/hooks/useJobs';
 import {
@@ -12,6 +12,7 @@ import {
   type AnalyticsField,
 } from '@/lib/analyticsForm';
 import { cn } from '@/lib/cn';
+import { toggled } from '@/lib/lists';
 import { RELATIVE_RANGES } from '@/lib/periods';
 import { ANOMALY_RESOLUTIONS, type AnalyticsJob, type AnalyticsKind, type AnomalyResolution, type ForecastGranularity } from '@/types/jobs';
 import type { DeviceParameter } from '@/types/device';
@@ -69,7 +70,7 @@ function ParameterChoice({
               }
               checked={selected.includes(p.parameter_key)}
               disabled={!selected.includes(p.parameter_key) && full}
-              onChange={(e) => onChange(e.target.checked ? [...selected, p.parameter_key] : selected.filter((k) => k !== p.parameter_key))}
+              onChange={(e) => onChange(toggled(selected, p.parameter_key, e.target.checked))}
             />
           ))}
         </div>
@@ -147,20 +148,16 @@ export function StartJobForm({ timeZone, onStarted }: { timeZone: string; onStar
             )}
           </div>
           <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
-            <Select label="Range" value={draft.range} onChange={(e) => set({ range: e.target.value as AnalyticsDraft['range'] })} error={draft.range === 'custom' ? null : errors.range}>
-              {RELATIVE_RANGES.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.label}
-                </option>
-              ))}
-              <option value="custom">Custom range</option>
-            </Select>
-            {draft.range === 'custom' && (
-              <>
-                <Input label="From" type="datetime-local" value={draft.from} onChange={(e) => set({ from: e.target.value })} hint={`On the factory's clock (${timeZone})`} />
-                <Input label="To" type="datetime-local" value={draft.to} onChange={(e) => set({ to: e.target.value })} error={errors.range} />
-              </>
-            )}
+            <DateRangeForm
+              label="Range"
+              presets={RELATIVE_RANGES}
+              precision="minute"
+              value={{ preset: draft.range, from: draft.from, to: draft.to }}
+              onChange={({ preset, from, to }) => set({ range: preset || '24h', from, to })}
+              error={errors.range}
+              timeZone={timeZone}
+              className="sm:col-span-2 lg:col-span-4"
+            />
             {draft.kind === 'anomaly' ? (
               <>
                 <Input

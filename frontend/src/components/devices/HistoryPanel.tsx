@@ -1,14 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { getErrorMessage } from '@/api/errors';
 import { exportTelemetryCsv } from '@/api/kpis';
 import { AggregationSelector } from '@/components/charts/AggregationSelector';
 import { TelemetryChart } from '@/components/charts/LazyCharts';
-import { Banner, Button, Card, CardBody, CardHeader, EmptyState, ErrorState, Spinner } from '@/components/ui';
 import { DevicePicker } from '@/components/devices/DevicePicker';
+import { Banner, Button, Card, CardBody, CardHeader, DateRangeForm, EmptyState, ErrorState, Spinner } from '@/components/ui';
 import { useDeviceNames } from '@/hooks/useDevices';
 import { useKPIHistories, useKPIHistory } from '@/hooks/useKPIHistory';
 import { overlaySeries } from '@/lib/comparison';
-import { cn } from '@/lib/cn';
 import { saveBlob } from '@/lib/download';
 import { formatDuration } from '@/lib/format';
 import { parameterLabel } from '@/lib/parameters';
@@ -23,77 +22,10 @@ interface HistoryPanelProps {
   timeZone: string;
 }
 
-const RANGE_OPTIONS: { id: RangeChoice; label: string }[] = [
-  ...RANGE_PRESETS.map((p) => ({ id: p.id, label: p.label })),
-  { id: 'custom', label: 'Custom' },
-];
-
 /** Devices whose history may be overlaid on this one's, besides the device itself. */
 const COMPARE_MAX = 5;
 
 const AGG_WORDS: Record<Aggregation, string> = { mean: 'average', min: 'minimum', max: 'maximum', last: 'last value' };
-
-function CustomRangeForm({
-  timeZone,
-  initial,
-  onApply,
-}: {
-  timeZone: string;
-  initial: { start: string; end: string };
-  onApply: (window: TimeWindow) => void;
-}) {
-  const [from, setFrom] = useState(() => instantToZonedWallTime(new Date(initial.start), timeZone));
-  const [to, setTo] = useState(() => instantToZonedWallTime(new Date(initial.end), timeZone));
-  const [error, setError] = useState<string | null>(null);
-
-  const apply = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const start = zonedWallTimeToInstant(from, timeZone);
-    const end = zonedWallTimeToInstant(to, timeZone);
-    if (!start || !end) {
-      setError('Enter both a start and an end.');
-      return;
-    }
-    if (end <= start) {
-      setError('The end must be after the start.');
-      return;
-    }
-    setError(null);
-    onApply({ kind: 'absolute', start: start.toISOString(), end: end.toISOString() });
-  };
-
-  return (
-    <form onSubmit={apply} noValidate className="flex flex-wrap items-end gap-3">
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-        From
-        <input
-          type="datetime-local"
-          value={from}
-          onChange={(e) => setFrom(e.target.value)}
-          className="h-9 rounded-md border border-slate-300 px-2 text-sm"
-        />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-        To
-        <input
-          type="datetime-local"
-          value={to}
-          onChange={(e) => setTo(e.target.value)}
-          className="h-9 rounded-md border border-slate-300 px-2 text-sm"
-        />
-      </label>
-      <Button type="submit" variant="secondary" size="sm" className="mb-0.5">
-        Apply
-      </Button>
-      <p className="mb-2 text-xs text-slate-500">Times in {timeZone}</p>
-      {error && (
-        <p role="alert" className="w-full text-xs font-medium text-red-700">
-          {error}
-        </p>
-      )}
-    </form>
-  );
-}
 
 function ParameterPicker({
   parameters,
@@ -160,9 +92,22 @@ export function HistoryPanel({ deviceId, parameters, timeZone }: HistoryPanelPro
   const deviceName = useDeviceNames();
   const comparedHistories = useKPIHistories(others, { window: timeWindow, agg, parameters: shownKeys });
 
-  const chooseRange = (choice: RangeChoice) => {
+  const chooseRange = (choice: RangeChoice | '') => {
+    if (!choice) return;
     setRange(choice);
     if (choice !== 'custom') setTimeWindow(presetWindow(choice));
+  };
+  // The custom inputs start from the range on screen.
+  const shown = resolveWindow(timeWindow);
+  const rangeValue = {
+    preset: range,
+    from: instantToZonedWallTime(new Date(shown.start), timeZone),
+    to: instantToZonedWallTime(new Date(shown.end), timeZone),
+  };
+  const applyRange = ({ from, to }: { from: string; to: string }) => {
+    const start = zonedWallTimeToInstant(from, timeZone);
+    const end = zonedWallTimeToInstant(to, timeZone);
+    if (start && end) setTimeWindow({ kind: 'absolute', start: start.toISOString(), end: end.toISOString() });
   };
 
   const exportCsv = async () => {
@@ -207,37 +152,20 @@ export function HistoryPanel({ deviceId, parameters, timeZone }: HistoryPanelPro
       />
       <CardBody className="flex flex-col gap-4">
         <div className="flex flex-wrap items-end gap-4">
-          <fieldset>
-            <legend className="mb-1.5 text-sm font-medium text-slate-700">Range</legend>
-            <div className="inline-flex overflow-hidden rounded-md border border-slate-300 bg-white shadow-sm">
-              {RANGE_OPTIONS.map(
-                (option) => (
-                  <label
-                    key={option.id}
-                    className={cn(
-                      'cursor-pointer border-l border-slate-300 px-3 py-1.5 text-sm first:border-l-0 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-sky-600',
-                      range === option.id ? 'bg-sky-700 font-medium text-white' : 'text-slate-700 hover:bg-slate-50',
-                    )}
-                  >
-                    <input
-                      type="radio"
-                      name={`history-range-${deviceId}`}
-                      value={option.id}
-                      checked={range === option.id}
-                      onChange={() => chooseRange(option.id)}
-                      className="sr-only"
-                    />
-                    {option.label}
-                  </label>
-                ),
-              )}
-            </div>
-          </fieldset>
+          <DateRangeForm
+            label="Range"
+            look="buttons"
+            presets={RANGE_PRESETS}
+            customLabel="Custom"
+            precision="minute"
+            requireBoth
+            value={rangeValue}
+            onChange={({ preset }) => chooseRange(preset)}
+            onApply={applyRange}
+            timeZone={timeZone}
+          />
           <AggregationSelector value={agg} onChange={setAgg} className="w-40" />
         </div>
-        {range === 'custom' && (
-          <CustomRangeForm timeZone={timeZone} initial={resolveWindow(timeWindow)} onApply={setTimeWindow} />
-        )}
         {parameters.length > 0 && <ParameterPicker parameters={parameters} selected={shownKeys} onChange={setPicked} />}
         <details className="rounded-md border border-slate-200 bg-slate-50/60 px-3 py-2 text-sm">
           <summary className="cursor-pointer font-medium text-slate-700 select-none">

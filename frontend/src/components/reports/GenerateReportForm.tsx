@@ -2,10 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { getErrorMessage } from '@/api/errors';
 import { NodeSelect } from '@/components/assets/NodeSelect';
 import { DevicePicker } from '@/components/devices/DevicePicker';
-import { Banner, Button, Card, CardBody, CardHeader, Checkbox, Input, Select } from '@/components/ui';
+import { Banner, Button, Card, CardBody, CardHeader, Checkbox, DateRangeForm, SegmentedControl, Select } from '@/components/ui';
 import { useCreateReport } from '@/hooks/useJobs';
-import { cn } from '@/lib/cn';
-import { DAY_PRESET_LABELS, DAY_PRESETS, type DayPreset } from '@/lib/periods';
+import { DAY_PRESET_LABELS, DAY_PRESETS } from '@/lib/periods';
 import {
   buildReport,
   emptyReportDraft,
@@ -16,6 +15,8 @@ import {
   type ReportField,
 } from '@/lib/reportForm';
 import { REPORT_KINDS, type ReportFormat, type ReportKind } from '@/types/jobs';
+
+const REPORT_FORMATS = (['pdf', 'xlsx'] as ReportFormat[]).map((f) => ({ id: f, label: REPORT_FORMAT_LABELS[f] }));
 
 /** Requests a PDF or Excel report; it is generated in the background and appears in the list. */
 export function GenerateReportForm({ timeZone }: { timeZone: string }) {
@@ -49,37 +50,18 @@ export function GenerateReportForm({ timeZone }: { timeZone: string }) {
                 </option>
               ))}
             </Select>
-            <fieldset>
-              <legend className="mb-1.5 text-sm font-medium text-slate-700">Format</legend>
-              <div className="inline-flex overflow-hidden rounded-md border border-slate-300 bg-white shadow-sm">
-                {(['pdf', 'xlsx'] as ReportFormat[]).map((f) => (
-                  <label
-                    key={f}
-                    className={cn(
-                      'cursor-pointer border-l border-slate-300 px-4 py-2 text-sm first:border-l-0 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-sky-600',
-                      draft.format === f ? 'bg-sky-700 font-medium text-white' : 'text-slate-700 hover:bg-slate-50',
-                    )}
-                  >
-                    <input type="radio" name="report-format" value={f} checked={draft.format === f} onChange={() => set({ format: f })} className="sr-only" />
-                    {REPORT_FORMAT_LABELS[f]}
-                  </label>
-                ))}
-              </div>
-            </fieldset>
-            <Select label="Period" value={draft.period} onChange={(e) => set({ period: e.target.value as DayPreset | 'custom' })} error={draft.period === 'custom' ? null : errors.period}>
-              {DAY_PRESETS.map((p) => (
-                <option key={p} value={p}>
-                  {DAY_PRESET_LABELS[p]}
-                </option>
-              ))}
-              <option value="custom">Custom days</option>
-            </Select>
-            {draft.period === 'custom' && (
-              <div className="grid grid-cols-2 gap-2">
-                <Input label="First day" type="date" value={draft.from} onChange={(e) => set({ from: e.target.value })} />
-                <Input label="Last day" type="date" value={draft.to} onChange={(e) => set({ to: e.target.value })} error={errors.period} />
-              </div>
-            )}
+            <SegmentedControl label="Format" options={REPORT_FORMATS} value={draft.format} onChange={(format) => set({ format })} />
+            <DateRangeForm
+              label="Period"
+              presets={DAY_PRESETS.map((p) => ({ id: p, label: DAY_PRESET_LABELS[p] }))}
+              customLabel="Custom days"
+              precision="day"
+              value={{ preset: draft.period, from: draft.from, to: draft.to }}
+              onChange={({ preset, from, to }) => set({ period: preset || 'last7', from, to })}
+              error={errors.period}
+              timeZone={timeZone}
+              className="sm:col-span-2"
+            />
           </div>
           <div className="flex flex-col gap-3">
             <NodeSelect label="Asset node" value={draft.nodeId} onChange={(nodeId) => set({ nodeId })} noneLabel="None: choose devices" className="max-w-md" />
