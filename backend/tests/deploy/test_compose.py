@@ -34,7 +34,7 @@ def render(work: Path, extra_env: str = "", *args: str) -> dict:
     env = (ROOT / ".env.example").read_text()
     env += "".join(f"\n{name}=test-{name.lower()}" for name in REQUIRED_SECRETS)
     env += "".join(f"\n{name}=/etc/factoryops/{name.lower()}.pem" for name in REQUIRED_FILES)
-    env += "\nFACTORYOPS_VERSION=1.4.2-test"
+    env += "\nFACTORYOPS_VERSION=1.4.2-test\nMQTT_PUBLIC_HOST=mqtt.plant.example"
     (work / ".env").write_text(env + "\nJWT_SECRET=" + "s" * 48 + "\n" + extra_env)
     result = subprocess.run(
         ["docker-compose", "--env-file", ".env", "-f", "docker/docker-compose.yml", *args,
@@ -310,7 +310,8 @@ def test_emqx_limits_each_clients_message_rate(rendered):
 
 def test_devices_are_shown_the_tls_endpoint(rendered):
     api = rendered["services"]["api"]["environment"]
-    assert (api["MQTT_PUBLIC_PORT"], api["MQTT_PUBLIC_TLS"]) == ("8883", "true")
+    assert (api["MQTT_PUBLIC_HOST"], api["MQTT_PUBLIC_PORT"], api["MQTT_PUBLIC_TLS"]) == (
+        "mqtt.plant.example", "8883", "true")
 
 
 def test_the_api_can_end_device_sessions_with_the_key_emqx_bootstraps(rendered):
