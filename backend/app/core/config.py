@@ -168,6 +168,7 @@ class Settings(BaseSettings):
     notification_retry_base_seconds: float = 30.0
     notification_sweep_seconds: float = Field(default=30.0, ge=0.2, le=3600)
     rule_clock_seconds: float = Field(default=15.0, ge=0.2, le=3600)
+    alert_stream_poll_seconds: float = Field(default=1.0, ge=0.05, le=60)
 
     @field_validator("trusted_proxies")
     @classmethod

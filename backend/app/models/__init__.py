@@ -3,7 +3,7 @@ guard rely on that), and watches the rows other processes keep copies of
 (app.models.cache_keys)."""
 
 from app.models import cache_keys  # noqa: F401  (registers the epoch watch)
-from app.models.alert import Alert
+from app.models.alert import Alert, AlertEvent, MaintenanceWindow
 from app.models.analytics_job import AnalyticsJob, ReportJob
 from app.models.api_key import ApiKey
 from app.models.asset import AssetNode, AssetNodeDevice, VirtualMeter, VirtualMeterTerm
@@ -23,6 +23,7 @@ from app.models.whatsapp_template import WhatsAppTemplate
 
 __all__ = [
     "Alert",
+    "AlertEvent",
     "AnalyticsJob",
     "AssetNode",
     "AssetNodeDevice",
@@ -33,6 +34,7 @@ __all__ = [
     "DeviceParameter",
     "EnergyBaseline",
     "Factory",
+    "MaintenanceWindow",
     "NotificationDelivery",
     "ProductionEntry",
     "RefreshToken",

@@ -29,6 +29,11 @@ class Rule(IdMixin, TenantMixin, UpdatedMixin, Base):
     # {"user_permissions": [...], "user_ids": [...], "emails": [...], "phones": [...]}
     recipients: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
     auto_resolve: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # {"repeat_seconds": N | null, "steps": [{"after_seconds": N, "channels": [...],
+    #  "recipients": {...}}]}: rounds of notifications while the alert is unacknowledged.
+    escalation: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    notify_on_resolve: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default="0", nullable=False)
     # A rule may watch a parameter no device in its scope has reported yet (a sensor about to
     # be installed); without this flag such a key is refused as a likely typo.
     allow_unseen_parameters: Mapped[bool] = mapped_column(Boolean, default=False,

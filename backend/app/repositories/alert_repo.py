@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.models.alert import ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_RESOLVED, Alert
@@ -76,6 +76,7 @@ class AlertRepository(TenantRepository[Alert]):
                 alert.status = ALERT_ACKNOWLEDGED
                 alert.acknowledged_by = user_id
                 alert.acknowledged_at = at
+                alert.next_escalation_at = None  # someone is on it: no more rounds
 
     @staticmethod
     def resolve(alert: Alert, user_id: int | None, at: datetime) -> None:
@@ -83,6 +84,29 @@ class AlertRepository(TenantRepository[Alert]):
         alert.resolved_by = user_id
         alert.resolved_at = at
         alert.open_key = None
+        alert.next_escalation_at = None
+
+    # -- muting and escalation --------------------------------------------------------------
+    async def mark_muted(self, ids: Sequence[int]) -> None:
+        if ids:
+            await self.session.execute(
+                self.update().where(Alert.id.in_(list(ids)))
+                .values(muted=True, next_escalation_at=None)
+                .execution_options(synchronize_session=False))
+
+    async def schedule_escalation(self, alert_id: int, at: datetime) -> None:
+        await self.session.execute(
+            self.update().where(Alert.id == alert_id).values(next_escalation_at=at)
+            .execution_options(synchronize_session=False))
+
+    async def claim_round(self, alert_id: int, step: int, next_at: datetime | None) -> bool:
+        """Record escalation round `step` (the one after `step - 1`); only one worker wins."""
+        result = await self.session.execute(
+            self.update().where(Alert.id == alert_id, Alert.escalation_step == step - 1,
+                                Alert.status == ALERT_OPEN)
+            .values(escalation_step=step, next_escalation_at=next_at)
+            .execution_options(synchronize_session=False))
+        return result.rowcount == 1
 
     # -- the engine -------------------------------------------------------------------------
     async def raise_or_repeat(self, trigger: Trigger) -> tuple[int, bool]:
@@ -164,14 +188,14 @@ class AlertRepository(TenantRepository[Alert]):
             "b_message": t.message, "b_title": t.title, "b_severity": t.severity}
             for t in triggers])
 
-    async def live_for(self, keys: Sequence[str]) -> list[tuple[int, str, datetime]]:
-        """(id, open_key, triggered_at) of the live alerts among `keys`."""
+    async def live_for(self, keys: Sequence[str]) -> list[tuple[int, str, datetime, bool]]:
+        """(id, open_key, triggered_at, muted) of the live alerts among `keys`."""
         if not keys:
             return []
         rows = await self.session.execute(
-            self.select(Alert.id, Alert.open_key, Alert.triggered_at)
+            self.select(Alert.id, Alert.open_key, Alert.triggered_at, Alert.muted)
             .where(Alert.open_key.in_(list(keys))))
-        return [(int(i), k, t) for i, k, t in rows]
+        return [(int(i), k, t, bool(m)) for i, k, t, m in rows]
 
     async def live_pairs(self, rule_ids: Sequence[int]) -> list[tuple[int, int]]:
         """(rule, device) of the live alerts of these rules."""
@@ -189,6 +213,20 @@ class AlertRepository(TenantRepository[Alert]):
             self.update()
             .where(Alert.id == alert_id, Alert.open_key.is_not(None),
                    Alert.triggered_at <= at)
-            .values(status=ALERT_RESOLVED, resolved_at=at, open_key=None)
+            .values(status=ALERT_RESOLVED, resolved_at=at, open_key=None,
+                    next_escalation_at=None)
             .execution_options(synchronize_session=False))
         return result.rowcount == 1
+
+
+async def due_escalations(session, now: datetime, limit: int) -> list[tuple[int, int]]:
+    """(factory_id, alert_id) of open alerts whose next escalation round is due and that are
+    not snoozed. Spans factories on purpose: one periodic sweep serves the platform; each
+    alert is then escalated by a service scoped to its own factory."""
+    stmt = (select(Alert.factory_id, Alert.id)
+            .where(Alert.next_escalation_at <= now, Alert.status == ALERT_OPEN,
+                   Alert.muted.is_(False),
+                   or_(Alert.snoozed_until.is_(None), Alert.snoozed_until <= now))
+            .order_by(Alert.next_escalation_at).limit(limit)
+            .execution_options(cross_tenant=True))
+    return [(int(f), int(i)) for f, i in await session.execute(stmt)]

@@ -46,8 +46,10 @@ class DeliveryRead(Schema):
     channel: str
     recipient: str = Field(description="Email address, phone number or webhook endpoint name")
     event: str = Field(description="raised, acknowledged, resolved, escalated or test")
+    step: int = Field(description="The escalation round it belongs to (0 when raised)")
     kind: str = Field(description="alert, or digest for a summary sent instead of a storm")
-    status: str = Field(description="pending, retrying, sent (accepted by the provider), "
+    status: str = Field(description="pending, sending, retrying, sent (accepted by the "
+                                    "provider), "
                                     "delivered, read, failed or digested")
     attempts: int
     last_error: str | None

@@ -135,6 +135,26 @@ class Recipients(Input):
 
 
 Channels = Annotated[list[Channel], AfterValidator(_unique)]
+ESCALATION_STEPS_MAX = 5
+ESCALATION_SECONDS_MAX = 7 * 24 * 3600
+
+
+class EscalationStep(Input):
+    after_seconds: int = Field(ge=1, le=ESCALATION_SECONDS_MAX, description="Seconds after "
+                               "the alert was raised; from then on every round also "
+                               "notifies these recipients")
+    channels: Annotated[list[Channel], AfterValidator(_unique)] = Field(min_length=1)
+    recipients: Recipients
+
+
+class Escalation(Input):
+    """Rounds of notifications while an alert stays unacknowledged (open, not snoozed)."""
+
+    repeat_seconds: int | None = Field(default=None, ge=1, le=ESCALATION_SECONDS_MAX,
+                                       description="Notify the rule's recipients again "
+                                                   "every so many seconds")
+    steps: list[EscalationStep] = Field(default_factory=list,
+                                        max_length=ESCALATION_STEPS_MAX)
 RuleName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                             max_length=200), OneLine]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
@@ -164,6 +184,9 @@ class RuleCreate(Input):
     recipients: Recipients = Field(default_factory=Recipients)
     auto_resolve: bool = Field(default=False, description="Resolve the alert when the "
                                                           "condition stops holding")
+    escalation: Escalation | None = None
+    notify_on_resolve: bool = Field(default=False, description="Tell the recipients when "
+                                                               "the alert resolves")
     allow_unseen_parameters: bool = Field(
         default=False, description="Accept parameters no device in scope has reported yet")
     is_active: bool = True
@@ -181,6 +204,8 @@ class RuleUpdate(Input):
     channels: Channels | None = None
     recipients: Recipients | None = None
     auto_resolve: bool | None = None
+    escalation: Escalation | None = None
+    notify_on_resolve: bool | None = None
     allow_unseen_parameters: bool | None = None
     is_active: bool | None = None
 
@@ -188,7 +213,8 @@ class RuleUpdate(Input):
     def _required_fields_stay_set(self) -> RuleUpdate:
         self._refuse_nulls("name", "description", "scope", "condition", "severity",
                            "cooldown_minutes", "for_seconds", "channels", "recipients",
-                           "auto_resolve", "allow_unseen_parameters", "is_active")
+                           "auto_resolve", "notify_on_resolve", "allow_unseen_parameters",
+                           "is_active")
         return self
 
 
@@ -205,6 +231,8 @@ class RuleRead(Schema):
     channels: list[Channel]
     recipients: Recipients
     auto_resolve: bool
+    escalation: Escalation | None
+    notify_on_resolve: bool
     allow_unseen_parameters: bool
     is_active: bool
     created_by: int | None

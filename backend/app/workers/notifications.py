@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 from app.core.logging import get_logger
 from app.core.task_queue import QUEUE_NOTIFICATIONS, SEND_NOTIFICATION, SWEEP_NOTIFICATIONS
 from app.repositories.sessions import read_committed_sessions
+from app.services.alerts.escalation import escalate_due
 from app.services.alerts.notifications import NotificationService, sweep_outbox
 from app.workers import runtime
 from app.workers.celery_app import celery_app
@@ -65,4 +66,6 @@ def send_notification(self, factory_id: int, delivery_id: int) -> None:
 
 @celery_app.task(name=SWEEP_NOTIFICATIONS, ignore_result=True)
 def sweep() -> int:
-    return queue_deliveries(runtime.run(sweep_outbox(runtime.resources())))
+    """Escalation rounds that are due, then whatever the outbox still holds."""
+    queued = queue_deliveries(runtime.run(escalate_due()))
+    return queued + queue_deliveries(runtime.run(sweep_outbox(runtime.resources())))

@@ -38,8 +38,7 @@ def evaluate_batch(self, message: Message) -> None:
     batch = RuleBatch.from_message(message)
     engine = _engine_for_process()
     outcome = runtime.run(engine.evaluate_batch(batch))
-    queue_deliveries([(raised.factory_id, delivery_id) for raised in outcome.raised
-                      for delivery_id in raised.delivery_ids])
+    queue_deliveries(outcome.deliveries())
     if outcome.failed_factories:
         retry = batch.for_factories(outcome.failed_factories)
         raise self.retry(args=[retry.to_message()], countdown=RETRY_SECONDS)
@@ -49,6 +48,5 @@ def evaluate_batch(self, message: Message) -> None:
 def tick() -> int:
     """A failed factory waits for the next tick: each one looks at the whole state again."""
     outcome = runtime.run(_engine_for_process().tick())
-    queue_deliveries([(raised.factory_id, delivery_id) for raised in outcome.raised
-                      for delivery_id in raised.delivery_ids])
+    queue_deliveries(outcome.deliveries())
     return len(outcome.raised)

@@ -17,7 +17,8 @@ ALERT_FIELDS = {
     "id", "rule_id", "rule_name", "device_id", "device_name", "severity", "title", "message",
     "values", "status", "trigger_count", "triggered_at", "last_triggered_at",
     "acknowledged_by", "acknowledged_by_name", "acknowledged_at", "resolved_by",
-    "resolved_by_name", "resolved_at", "created_at", "updated_at",
+    "resolved_by_name", "resolved_at", "muted", "snoozed_until", "escalation_step",
+    "next_escalation_at", "created_at", "updated_at",
 }
 
 

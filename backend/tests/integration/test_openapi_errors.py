@@ -389,6 +389,13 @@ async def _acknowledge_resolved(client, make, tenant):
                              headers=tenant.headers, json={})
 
 
+@case("alerts_snooze", 409)
+async def _snooze_resolved(client, make, tenant):
+    alert_id = await _resolved_alert(client, tenant, make)
+    return await client.post(f"/api/v1/alerts/{alert_id}/snooze", headers=tenant.headers,
+                             json={"minutes": 30})
+
+
 @case("alerts_acknowledge_many", 409)
 async def _acknowledge_many_resolved(client, make, tenant):
     alert_id = await _resolved_alert(client, tenant, make)

@@ -12,8 +12,9 @@ from app.stores.timeseries.base import to_epoch_ms
 
 RULE_FIELDS = {
     "id", "name", "description", "scope", "condition", "severity", "cooldown_minutes",
-    "for_seconds", "schedule", "channels", "recipients", "auto_resolve",
-    "allow_unseen_parameters", "is_active", "created_by", "created_at", "updated_at",
+    "for_seconds", "schedule", "channels", "recipients", "auto_resolve", "escalation",
+    "notify_on_resolve", "allow_unseen_parameters", "is_active", "created_by", "created_at",
+    "updated_at",
 }
 POWER_ABOVE_100 = {"parameter": "power_kw", "operator": ">", "value": 100}
 

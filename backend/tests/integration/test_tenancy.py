@@ -33,6 +33,7 @@ async def _foreign_resources(make, owner) -> dict[str, int | str]:
         Device,
         DeviceParameter,
         EnergyBaseline,
+        MaintenanceWindow,
         ProductionEntry,
         ReportJob,
         ReportSchedule,
@@ -70,7 +71,10 @@ async def _foreign_resources(make, owner) -> dict[str, int | str]:
     webhook = await _insert(WebhookEndpoint(factory_id=fid, name="Sweep hook",
                                             url="https://hooks.example.com/x",
                                             secret="whsec_sweep", events=["raised"]))
+    window = await _insert(MaintenanceWindow(factory_id=fid, device_id=device.id,
+                                             starts_at=now, ends_at=now))
     return {
+        "window_id": window.id,
         "webhook_id": webhook.id,
         "api_key_id": api_key.row.id,
         "device_id": device.id,

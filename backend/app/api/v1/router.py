@@ -18,6 +18,7 @@ from app.api.v1 import (
     ingest,
     kpis,
     lifecycle,
+    maintenance,
     mqtt,
     notifications,
     production,
@@ -31,9 +32,9 @@ from app.api.v1 import (
 
 api_router = APIRouter(prefix="/api/v1")
 # Schedules before reports: /reports/schedules must not be read as /reports/{report_id}.
-for module in (auth, factories, devices, kpis, telemetry, energy, assets, production, shifts,
-               dashboard, rules, alerts, users, api_keys, audit, mqtt, analytics,
-               report_schedules, reports, files, notifications, callbacks, ingest):
+for module in (auth, factories, devices, maintenance, kpis, telemetry, energy, assets,
+               production, shifts, dashboard, rules, alerts, users, api_keys, audit, mqtt,
+               analytics, report_schedules, reports, files, notifications, callbacks, ingest):
     api_router.include_router(module.router)
 # Retention and storage of the factory, beside its settings.
 api_router.include_router(lifecycle.router)

@@ -40,6 +40,8 @@ class RuleSnapshot:
     audience: Audience
     # A silent-device or stale-parameter condition, decided on the clock; None otherwise.
     clock: ClockCondition | None = None
+    escalation: dict[str, Any] | None = None
+    notify_on_resolve: bool = False
 
     @classmethod
     def of(cls, rule: Rule) -> RuleSnapshot:
@@ -52,7 +54,8 @@ class RuleSnapshot:
                    for_seconds=max(0, int(rule.for_seconds or 0)), schedule=rule.schedule,
                    # A silent device's alarm always clears when its data returns.
                    auto_resolve=bool(rule.auto_resolve) or clock is not None,
-                   audience=Audience.of(rule.channels, rule.recipients), clock=clock)
+                   audience=Audience.of(rule.channels, rule.recipients), clock=clock,
+                   escalation=rule.escalation, notify_on_resolve=bool(rule.notify_on_resolve))
 
     def covers(self, device: DeviceInfo) -> bool:
         kind = self.scope.get("kind", "all")

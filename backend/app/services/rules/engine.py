@@ -25,6 +25,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.logging import get_logger
+from app.models.alert import EVENT_RESOLVED
+from app.repositories.alert_event_repo import AlertEventRepository
 from app.repositories.alert_repo import AlertRepository, Trigger, open_key
 from app.repositories.rule_repo import (
     RuleStateRepository,
@@ -33,6 +35,7 @@ from app.repositories.rule_repo import (
 )
 from app.repositories.sessions import read_committed_sessions
 from app.schemas.rule_batch import DeviceReadings, RuleBatch
+from app.services.alerts.outbox import Audience, Outbox, Planned
 from app.services.rules.cache import DeviceInfo, FactoryRules, RuleCache, RuleSnapshot
 from app.services.rules.conditions import describe, evaluate
 from app.services.rules.schedule import is_active_at
@@ -68,6 +71,18 @@ class Observation:
 class BatchOutcome:
     raised: list[RaisedAlert] = field(default_factory=list)
     failed_factories: list[int] = field(default_factory=list)
+    # Notifications of alerts resolved by this evaluation: (factory_id, delivery_id).
+    resolve_deliveries: list[tuple[int, int]] = field(default_factory=list)
+
+    def deliveries(self) -> list[tuple[int, int]]:
+        """Every outbox row this evaluation committed, to queue for sending."""
+        return [(r.factory_id, d) for r in self.raised
+                for d in r.delivery_ids] + self.resolve_deliveries
+
+    def add(self, raised: list[RaisedAlert], resolve_deliveries: list[tuple[int, int]]
+            ) -> None:
+        self.raised += raised
+        self.resolve_deliveries += resolve_deliveries
 
 
 class RuleEngine:
@@ -104,14 +119,14 @@ class RuleEngine:
             if not rules[factory_id].rules:
                 continue
             try:
-                outcome.raised += await self._tick_factory(factory_id, rules[factory_id], now)
+                outcome.add(*await self._tick_factory(factory_id, rules[factory_id], now))
             except Exception:
                 log.exception("rules.tick_failed", factory_id=factory_id)
                 outcome.failed_factories.append(factory_id)
         return outcome
 
     async def _tick_factory(self, factory_id: int, factory_rules: FactoryRules,
-                            now: datetime) -> list[RaisedAlert]:
+                            now: datetime) -> tuple[list[RaisedAlert], list[tuple[int, int]]]:
         by_id = {r.id: r for r in factory_rules.rules}
         clock_rules = [r for r in factory_rules.rules if r.clock]
         timed = [r.id for r in factory_rules.rules if r.for_seconds and not r.clock]
@@ -126,7 +141,7 @@ class RuleEngine:
             pairs.update(await AlertRepository(session, factory_id).live_pairs(resolving))
             if not pairs:
                 await session.rollback()
-                return []
+                return [], []
             devices = await self.cache.devices(session, factory_id, {d for _, d in pairs})
             latest = await self.latest.get_many(factory_id, sorted(devices))
             observations = []
@@ -144,10 +159,10 @@ class RuleEngine:
                                       and not o.rule.clock])
             eligible += [o for o in observations if o.rule.clock and o.holds]
             raised = await self._trigger(session, factory_id, eligible)
-            await self._auto_resolve(session, factory_id, observations)
+            resolved = await self._auto_resolve(session, factory_id, observations)
             if raised:
                 log.info("rules.tick_raised", factory_id=factory_id, raised=len(raised))
-            return raised
+            return raised, resolved
 
     async def _evaluate(self, batch: dict[int, dict[int, DeviceReadings]]) -> BatchOutcome:
         outcome = BatchOutcome()
@@ -159,8 +174,7 @@ class RuleEngine:
             if not factory_rules.rules:
                 continue
             try:
-                outcome.raised += await self._evaluate_factory(factory_id, factory_rules,
-                                                               devices)
+                outcome.add(*await self._evaluate_factory(factory_id, factory_rules, devices))
             except Exception:
                 # One factory's failure must not hold back the others; the task retries
                 # the batch, which is safe: evaluation is idempotent.
@@ -170,14 +184,14 @@ class RuleEngine:
 
     async def _evaluate_factory(self, factory_id: int, factory_rules: FactoryRules,
                                 batch: dict[int, DeviceReadings]
-                                ) -> list[RaisedAlert]:
+                                ) -> tuple[list[RaisedAlert], list[tuple[int, int]]]:
         async with read_committed_sessions()() as session:
             devices = await self.cache.devices(session, factory_id, batch)
             watched = {device_id: [r for r in factory_rules.rules if r.covers(device)]
                        for device_id, device in devices.items() if device.enabled}
             watched = {d: rules for d, rules in watched.items() if rules}
             if not watched:
-                return []
+                return [], []
             latest = await self.latest.get_many(factory_id, list(watched))
             observations = []
             for device_id, rules in watched.items():
@@ -188,8 +202,7 @@ class RuleEngine:
                                                       at, factory_rules.timezone))
             eligible = await self._sustained(session, factory_id, observations)
             raised = await self._trigger(session, factory_id, eligible)
-            await self._auto_resolve(session, factory_id, observations)
-            return raised
+            return raised, await self._auto_resolve(session, factory_id, observations)
 
     @staticmethod
     def _observe(rule: RuleSnapshot, device: DeviceInfo, values: dict[str, float],
@@ -237,8 +250,8 @@ class RuleEngine:
 
     async def _trigger(self, session: AsyncSession, factory_id: int,
                        observations: list[Observation]) -> list[RaisedAlert]:
-        candidates = [Candidate(_trigger_of(o), o.rule.cooldown_seconds, o.rule.audience)
-                      for o in observations]
+        candidates = [Candidate(_trigger_of(o), o.rule.cooldown_seconds, o.rule.audience,
+                                o.rule.escalation) for o in observations]
         raised = []
         for created in await TriggerWriter(session, factory_id).write(candidates):
             rule_id, device_id = created.candidate.pair
@@ -249,23 +262,33 @@ class RuleEngine:
         return raised
 
     async def _auto_resolve(self, session: AsyncSession, factory_id: int,
-                            observations: list[Observation]) -> None:
+                            observations: list[Observation]) -> list[tuple[int, int]]:
+        """Resolve the live alerts whose condition cleared, with their timeline event and
+        notifications in the same transaction; the deliveries to send."""
         cleared = {open_key(o.rule.id, o.device.id): o for o in observations
                    if o.rule.auto_resolve and o.in_schedule and not o.holds}
         if not cleared:
-            return
+            return []
         alerts = AlertRepository(session, factory_id)
-        resolved = 0
-        for alert_id, key, triggered_at in await alerts.live_for(list(cleared)):
+        events, messages = [], []
+        for alert_id, key, triggered_at, muted in await alerts.live_for(list(cleared)):
             observation = cleared[key]
             if triggered_at <= observation.at and await alerts.auto_resolve(alert_id,
                                                                             observation.at):
-                resolved += 1
                 log.info("alert.auto_resolved", factory_id=factory_id, alert_id=alert_id)
-        if resolved:
-            await session.commit()
-        else:
+                events.append({"alert_id": alert_id, "kind": EVENT_RESOLVED,
+                               "at": observation.at, "details": {"automatic": True}})
+                if not muted:
+                    rule = observation.rule
+                    messages.append(Planned(alert_id, rule.audience if rule.notify_on_resolve
+                                            else Audience((), {}), EVENT_RESOLVED))
+        if not events:
             await session.rollback()
+            return []
+        await AlertEventRepository(session, factory_id).add_many(events)
+        ids = await Outbox(session, factory_id).plan(messages, max(e["at"] for e in events))
+        await session.commit()
+        return [(factory_id, i) for i in ids]
 
 
 def _current_values(latest: Mapping[str, Any], fresh: Mapping[str, tuple[int, float]]

@@ -14,7 +14,7 @@ from app.models.user import User
 from app.repositories.rule_repo import RuleFilters, RuleRepository, ScopeRepository
 from app.repositories.user_repo import UserRepository
 from app.schemas.common import PageParams
-from app.schemas.rule import RuleCreate, RuleUpdate
+from app.schemas.rule import RuleCreate, RuleRead, RuleUpdate
 from app.services.audit.service import AuditService
 from app.services.rules.conditions import ConditionError, evaluate, validate_condition
 from app.services.rules.versions import rule_versions_for
@@ -57,16 +57,16 @@ class RuleService:
         return rule
 
     @staticmethod
-    def read(rule: Rule) -> dict[str, Any]:
+    def read(rule: Rule) -> RuleRead:
         return rule_view(rule)
 
     async def search(self, filters: RuleFilters, page: PageParams
-                     ) -> tuple[list[dict[str, Any]], int]:
+                     ) -> tuple[list[RuleRead], int]:
         rules, total = await self.rules.list_page(filters, offset=page.offset,
                                                   limit=page.per_page)
         return [rule_view(r) for r in rules], total
 
-    async def create(self, body: RuleCreate, author: User) -> dict[str, Any]:
+    async def create(self, body: RuleCreate, author: User) -> RuleRead:
         fields = body.model_dump(mode="json")
         await self._check(fields)
         rule = self.rules.add(Rule(**fields, created_by=author.id))
@@ -77,10 +77,11 @@ class RuleService:
         log.info("rule.created", rule_id=rule.id)
         return rule_view(rule)
 
-    async def update(self, rule: Rule, body: RuleUpdate) -> dict[str, Any]:
+    async def update(self, rule: Rule, body: RuleUpdate) -> RuleRead:
         changes = body.model_dump(mode="json", exclude_unset=True)
-        merged = {**rule_view(rule), **changes}
-        if changes.keys() & {"condition", "scope", "allow_unseen_parameters", "recipients"}:
+        merged = {**rule_view(rule).model_dump(mode="json"), **changes}
+        if changes.keys() & {"condition", "scope", "allow_unseen_parameters", "recipients",
+                             "escalation"}:
             await self._check(merged)
         for field, value in changes.items():
             setattr(rule, field, value)
@@ -90,7 +91,7 @@ class RuleService:
         log.info("rule.updated", rule_id=rule.id, fields=sorted(changes))
         return rule_view(rule)
 
-    async def set_active(self, rule: Rule, active: bool) -> dict[str, Any]:
+    async def set_active(self, rule: Rule, active: bool) -> RuleRead:
         rule.is_active = active
         self._record("rule.enabled" if active else "rule.disabled", rule, {"name": rule.name})
         await self.session.commit()
@@ -159,7 +160,10 @@ class RuleService:
                     ". Check the spelling, or set allow_unseen_parameters for a parameter "
                     "that is not reported yet.",
                     code="UNKNOWN_PARAMETER", details={"parameters": unknown})
-        user_ids = (fields.get("recipients") or {}).get("user_ids") or []
+        user_ids = list((fields.get("recipients") or {}).get("user_ids") or [])
+        for step in (fields.get("escalation") or {}).get("steps") or []:
+            user_ids += (step.get("recipients") or {}).get("user_ids") or []
+        user_ids = list(dict.fromkeys(user_ids))
         if user_ids:
             found = {u.id for u in await UserRepository(self.session, self.factory_id)
                      .get_people(user_ids)}
@@ -190,8 +194,8 @@ class RuleService:
         await rule_versions_for(self.resources).bump(self.factory_id)
 
 
-def rule_view(rule: Rule) -> dict[str, Any]:
-    return {
+def rule_view(rule: Rule) -> RuleRead:
+    return RuleRead.model_validate({
         "id": rule.id,
         "name": rule.name,
         "description": rule.description or "",
@@ -205,9 +209,11 @@ def rule_view(rule: Rule) -> dict[str, Any]:
         "recipients": {"user_permissions": [], "user_ids": [], "emails": [], "phones": [],
                        **(rule.recipients or {})},
         "auto_resolve": rule.auto_resolve,
+        "escalation": rule.escalation,
+        "notify_on_resolve": bool(rule.notify_on_resolve),
         "allow_unseen_parameters": rule.allow_unseen_parameters,
         "is_active": rule.is_active,
         "created_by": rule.created_by,
         "created_at": rule.created_at,
         "updated_at": rule.updated_at,
-    }
+    })

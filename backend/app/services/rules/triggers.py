@@ -13,13 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.logging import get_logger
+from app.models.alert import EVENT_RAISED
+from app.repositories.alert_event_repo import AlertEventRepository, MaintenanceRepository
 from app.repositories.alert_repo import AlertRepository, Trigger, open_key
 from app.repositories.rule_repo import RuleCooldownRepository
+from app.services.alerts.escalation import first_escalation
 from app.services.alerts.outbox import Audience, Outbox, Planned
 
 log = get_logger(__name__)
@@ -34,6 +38,7 @@ class Candidate:
     trigger: Trigger
     cooldown_seconds: int
     audience: Audience = Audience((), {})
+    escalation: dict[str, Any] | None = None
 
     @property
     def pair(self) -> tuple[int, int]:
@@ -79,14 +84,38 @@ class TriggerWriter:
         return created
 
     async def _plan(self, new: Sequence[tuple[Candidate, int]]) -> list[Created]:
-        """The deliveries of new alerts, in the caller's transaction."""
+        """What comes with new alerts, in the caller's transaction: their timeline's first
+        event, their deliveries and first escalation round, or, for a device in a
+        maintenance window, the mark that they notify nobody."""
+        if not new:
+            return []
+        muted = await self._in_maintenance([c for c, _ in new])
         outbox = Outbox(self.session, self.factory_id)
-        created = []
+        created, events, muted_ids = [], [], []
         for candidate, alert_id in new:
+            is_muted = candidate.pair in muted
+            events.append({"alert_id": alert_id, "kind": EVENT_RAISED,
+                           "at": candidate.trigger.at, "details": {"muted": is_muted}})
+            if is_muted:
+                muted_ids.append(alert_id)
+                created.append(Created(candidate, alert_id, ()))
+                continue
             ids = await outbox.plan([Planned(alert_id, candidate.audience)],
                                     candidate.trigger.at)
+            first = first_escalation(candidate.escalation, candidate.trigger.at)
+            if first is not None:
+                await self.alerts.schedule_escalation(alert_id, first)
             created.append(Created(candidate, alert_id, tuple(ids)))
+        await self.alerts.mark_muted(muted_ids)
+        await AlertEventRepository(self.session, self.factory_id).add_many(events)
         return created
+
+    async def _in_maintenance(self, candidates: Sequence[Candidate]) -> set[tuple[int, int]]:
+        moments = [c.trigger.at for c in candidates]
+        windows = await MaintenanceRepository(self.session, self.factory_id).covering(
+            sorted({c.trigger.device_id for c in candidates}), min(moments), max(moments))
+        return {c.pair for c in candidates for device_id, start, end in windows
+                if device_id == c.trigger.device_id and start <= c.trigger.at < end}
 
     async def _all_at_once(self, ordered: Sequence[Candidate]) -> list[Created]:
         last = await self.cooldowns.lock([c.pair for c in ordered])
