@@ -1,9 +1,9 @@
 """The simulated energy meter (pure logic): physics that rules and KPIs rely on."""
 
+import random
+
 import orjson
 import pytest
-
-import random
 
 from telemetry.simulator import (
     MAIN_BASE_KW,

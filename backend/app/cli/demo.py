@@ -260,7 +260,8 @@ async def _seed_energy_model(session: AsyncSession, factory: Factory) -> None:
         now = datetime.now(UTC)
         BaselineRepository(session, factory.id).add(EnergyBaseline(
             node_id=lines["Line 1"], name=DEMO_BASELINE, period_start=yesterday,
-            period_end=yesterday + timedelta(days=1), granularity="hour", created_at=now, updated_at=now))
+            period_end=yesterday + timedelta(days=1), granularity="hour", created_at=now,
+            updated_at=now))
         await session.commit()
     shifts = ShiftService(session, factory)
     if not await shifts.list():

@@ -1,7 +1,14 @@
 import { api } from '@/api/client';
 import { compactParams, REPEAT_LIST_PARAMS } from '@/api/params';
 import type { ItemResponse, ListResponse } from '@/types/api';
-import type { Alert, AlertCounts, AlertListParams } from '@/types/alerts';
+import type {
+  Alert,
+  AlertCounts,
+  AlertListParams,
+  AlertTimeline,
+  MaintenanceWindow,
+  MaintenanceWindowCreate,
+} from '@/types/alerts';
 
 export async function listAlerts(params: AlertListParams, signal?: AbortSignal): Promise<ListResponse<Alert>> {
   const res = await api.get<ListResponse<Alert>>('/alerts', {
@@ -36,4 +43,29 @@ export async function acknowledgeAlerts(ids: number[]): Promise<Alert[]> {
 export async function resolveAlert(id: number): Promise<Alert> {
   const res = await api.post<ItemResponse<Alert>>(`/alerts/${id}/resolve`);
   return res.data.data;
+}
+
+export async function getAlertTimeline(id: number, signal?: AbortSignal): Promise<AlertTimeline> {
+  const res = await api.get<ItemResponse<AlertTimeline>>(`/alerts/${id}/timeline`, { signal });
+  return res.data.data;
+}
+
+/** No escalation rounds for `minutes`; only an open alert. */
+export async function snoozeAlert(id: number, minutes: number): Promise<Alert> {
+  const res = await api.post<ItemResponse<Alert>>(`/alerts/${id}/snooze`, { minutes });
+  return res.data.data;
+}
+
+export async function listMaintenanceWindows(deviceId: number, signal?: AbortSignal): Promise<MaintenanceWindow[]> {
+  const res = await api.get<ItemResponse<MaintenanceWindow[]>>(`/devices/${deviceId}/maintenance-windows`, { signal });
+  return res.data.data;
+}
+
+export async function createMaintenanceWindow(deviceId: number, body: MaintenanceWindowCreate): Promise<MaintenanceWindow> {
+  const res = await api.post<ItemResponse<MaintenanceWindow>>(`/devices/${deviceId}/maintenance-windows`, body);
+  return res.data.data;
+}
+
+export async function deleteMaintenanceWindow(deviceId: number, windowId: number): Promise<void> {
+  await api.delete(`/devices/${deviceId}/maintenance-windows/${windowId}`);
 }

@@ -7,6 +7,7 @@
  * deeper than 8, at most 100 comparisons.
  */
 import {
+  isClockCondition,
   RANGE_OPERATORS,
   type ConditionGroup,
   type ConditionLeaf,
@@ -14,6 +15,7 @@ import {
   type GroupOp,
   type Operator,
   type RangeOperator,
+  type RuleCondition,
 } from '@/types/rules';
 
 export const MAX_DEPTH = 8;
@@ -322,9 +324,18 @@ function describeNode(node: ConditionNode, top: boolean): string {
   return `${node.parameter} ${node.operator} ${value}`;
 }
 
+function minutes(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
 /** One line for lists: `power_kw > 120 AND (voltage outside [207, 253] OR pf < 0.85)`. */
-export function describeCondition(condition: ConditionNode | null | undefined): string {
+export function describeCondition(condition: RuleCondition | null | undefined): string {
   if (!condition || typeof condition !== 'object') return '—';
+  if (isClockCondition(condition)) {
+    return 'silent_for_seconds' in condition
+      ? `no data for ${minutes(condition.silent_for_seconds)}`
+      : `${condition.parameter} not reported for ${minutes(condition.stale_for_seconds)}`;
+  }
   try {
     return describeNode(condition, true);
   } catch {

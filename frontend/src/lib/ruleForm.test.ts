@@ -60,3 +60,38 @@ describe('rule form', () => {
     });
   });
 });
+
+describe('silent devices and escalation in the rule form', () => {
+  it('round-trips a silent-device rule with escalation steps and a resolve notification', () => {
+    const rule = makeRule({
+      condition: { silent_for_seconds: 600 },
+      channels: ['email'],
+      recipients: { user_permissions: ['acknowledge_alerts'], user_ids: [], emails: [], phones: [] },
+      escalation: {
+        repeat_seconds: 900,
+        steps: [{ after_seconds: 1800, channels: ['email', 'whatsapp'], recipients: { emails: ['boss@plant.example'], phones: ['+4915112345678'] } }],
+      },
+      notify_on_resolve: true,
+    });
+    const draft = draftFromRule(rule);
+    expect([draft.conditionKind, draft.quietMinutes, draft.repeatMinutes]).toEqual(['silent', '10', '15']);
+    const { id: _id, created_by: _by, created_at: _at, updated_at: _up, ...write } = rule;
+    expect(buildRule(draft).body).toEqual(write);
+  });
+
+  it('writes a stale parameter in seconds and checks the escalation steps', () => {
+    const draft = {
+      ...emptyRuleDraft(),
+      name: 'Flow sensor',
+      conditionKind: 'stale' as const,
+      staleParameter: 'flow',
+      quietMinutes: '0.5',
+      escalationSteps: [{ afterMinutes: '30', emails: 'not-an-address', phones: '' }],
+    };
+    expect(buildRule(draft).errors).toEqual({ escalation: 'Step 1: not an email address.' });
+    const fixed = { ...draft, escalationSteps: [] };
+    expect(buildRule(fixed).body?.condition).toEqual({ parameter: 'flow', stale_for_seconds: 30 });
+    expect(buildRule(fixed).body?.escalation).toBeNull();
+    expect(buildRule({ ...fixed, staleParameter: '' }).errors.quiet).toBe('Enter the parameter that must keep reporting.');
+  });
+});

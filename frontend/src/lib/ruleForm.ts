@@ -12,7 +12,8 @@ import {
   type NodeErrors,
 } from '@/lib/conditionTree';
 import type { Permission } from '@/types/auth';
-import type { Channel, Recipients, Rule, RuleScope, RuleWrite, ScopeKind, Severity } from '@/types/rules';
+import { isClockCondition } from '@/types/rules';
+import type { Channel, Escalation, Recipients, Rule, RuleCondition, RuleScope, RuleWrite, ScopeKind, Severity } from '@/types/rules';
 
 export const COOLDOWN_MAX_MINUTES = 7 * 24 * 60;
 export const FOR_SECONDS_MAX = 24 * 3600;
@@ -24,6 +25,17 @@ const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** Monday is 0, as the API counts. */
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
+/** What the rule watches: values on arrival, or the silence of a device or parameter. */
+export type ConditionKind = 'values' | 'silent' | 'stale';
+export const CLOCK_MAX_MINUTES = 7 * 24 * 60;
+export const ESCALATION_STEPS_MAX = 5;
+
+export interface EscalationStepDraft {
+  afterMinutes: string;
+  emails: string;
+  phones: string;
+}
+
 export interface RuleDraft {
   name: string;
   description: string;
@@ -34,6 +46,10 @@ export interface RuleDraft {
   /** The asset node of a node scope: its devices and those of every node below it. */
   scopeNodeId: number | null;
   condition: GroupDraft;
+  conditionKind: ConditionKind;
+  /** Minutes without data (silent) or without the parameter (stale). */
+  quietMinutes: string;
+  staleParameter: string;
   severity: Severity;
   cooldown: string;
   forSeconds: string;
@@ -50,6 +66,10 @@ export interface RuleDraft {
   emails: string;
   phones: string;
   autoResolve: boolean;
+  /** Re-notify every so many minutes while unacknowledged; empty: never. */
+  repeatMinutes: string;
+  escalationSteps: EscalationStepDraft[];
+  notifyOnResolve: boolean;
   allowUnseen: boolean;
   isActive: boolean;
 }
@@ -63,7 +83,9 @@ export type RuleField =
   | 'schedule'
   | 'recipients'
   | 'emails'
-  | 'phones';
+  | 'phones'
+  | 'quiet'
+  | 'escalation';
 
 export type RuleFieldErrors = Partial<Record<RuleField, string>>;
 
@@ -77,6 +99,9 @@ export function emptyRuleDraft(): RuleDraft {
     scopeArea: '',
     scopeNodeId: null,
     condition: draftFromCondition(null),
+    conditionKind: 'values',
+    quietMinutes: '10',
+    staleParameter: '',
     severity: 'warning',
     cooldown: '15',
     forSeconds: '0',
@@ -90,8 +115,32 @@ export function emptyRuleDraft(): RuleDraft {
     emails: '',
     phones: '',
     autoResolve: false,
+    repeatMinutes: '',
+    escalationSteps: [],
+    notifyOnResolve: false,
     allowUnseen: false,
     isActive: true,
+  };
+}
+
+const minutesText = (seconds: number) => String(Math.round((seconds / 60) * 1000) / 1000);
+
+function clockDraft(condition: RuleCondition): Pick<RuleDraft, 'conditionKind' | 'quietMinutes' | 'staleParameter'> {
+  if (!isClockCondition(condition)) return { conditionKind: 'values', quietMinutes: '10', staleParameter: '' };
+  if ('silent_for_seconds' in condition) {
+    return { conditionKind: 'silent', quietMinutes: minutesText(condition.silent_for_seconds), staleParameter: '' };
+  }
+  return { conditionKind: 'stale', quietMinutes: minutesText(condition.stale_for_seconds), staleParameter: condition.parameter };
+}
+
+function escalationDraft(escalation: Escalation | null | undefined): Pick<RuleDraft, 'repeatMinutes' | 'escalationSteps'> {
+  return {
+    repeatMinutes: escalation?.repeat_seconds ? minutesText(escalation.repeat_seconds) : '',
+    escalationSteps: (escalation?.steps ?? []).map((step) => ({
+      afterMinutes: minutesText(step.after_seconds),
+      emails: (step.recipients.emails ?? []).join('\n'),
+      phones: (step.recipients.phones ?? []).join('\n'),
+    })),
   };
 }
 
@@ -105,7 +154,8 @@ export function draftFromRule(rule: Rule): RuleDraft {
     scopeType: scope.kind === 'type' ? scope.value : '',
     scopeArea: scope.kind === 'area' ? scope.value : '',
     scopeNodeId: scope.kind === 'node' ? scope.node_id : null,
-    condition: draftFromCondition(rule.condition),
+    condition: draftFromCondition(isClockCondition(rule.condition) ? null : rule.condition),
+    ...clockDraft(rule.condition),
     severity: rule.severity,
     cooldown: String(rule.cooldown_minutes),
     forSeconds: String(rule.for_seconds),
@@ -119,6 +169,8 @@ export function draftFromRule(rule: Rule): RuleDraft {
     emails: rule.recipients.emails.join('\n'),
     phones: rule.recipients.phones.join('\n'),
     autoResolve: rule.auto_resolve,
+    ...escalationDraft(rule.escalation),
+    notifyOnResolve: rule.notify_on_resolve,
     allowUnseen: rule.allow_unseen_parameters,
     isActive: rule.is_active,
   };
@@ -138,6 +190,14 @@ export function splitList(text: string): string[] {
 /** `+49 151 1234-5678` as typed → `+4915112345678`, the E.164 form the API stores. */
 export function normalisePhone(text: string): string {
   return text.replace(/[\s\-().]/g, '');
+}
+
+/** Minutes as typed (decimals allowed) → whole seconds, or null when out of range. */
+function minutesToSeconds(text: string, maxMinutes: number): number | null {
+  const value = Number(text.trim());
+  if (!text.trim() || !Number.isFinite(value)) return null;
+  const seconds = Math.round(value * 60);
+  return seconds >= 1 && seconds <= maxMinutes * 60 ? seconds : null;
 }
 
 function wholeNumber(text: string, min: number, max: number): number | null {
@@ -186,8 +246,21 @@ export function buildRule(draft: RuleDraft): BuiltRule {
   const scopeError = scopeProblem(scope);
   if (scopeError) errors.scope = scopeError;
 
-  const { condition, errors: nodeErrors } = toCondition(draft.condition);
-  if (!condition && Object.keys(nodeErrors).length === 0) errors.condition = 'Add a condition.';
+  let condition: RuleCondition | null = null;
+  let nodeErrors: NodeErrors = {};
+  if (draft.conditionKind === 'values') {
+    const tree = toCondition(draft.condition);
+    condition = tree.condition;
+    nodeErrors = tree.errors;
+    if (!condition && Object.keys(nodeErrors).length === 0) errors.condition = 'Add a condition.';
+  } else {
+    const quiet = minutesToSeconds(draft.quietMinutes, CLOCK_MAX_MINUTES);
+    const parameter = draft.staleParameter.trim();
+    if (quiet === null) errors.quiet = `Enter minutes from 1 second to ${CLOCK_MAX_MINUTES}.`;
+    else if (draft.conditionKind === 'silent') condition = { silent_for_seconds: quiet };
+    else if (!parameter) errors.quiet = 'Enter the parameter that must keep reporting.';
+    else condition = { parameter, stale_for_seconds: quiet };
+  }
 
   const cooldown = wholeNumber(draft.cooldown, 0, COOLDOWN_MAX_MINUTES);
   if (cooldown === null) errors.cooldown = `Enter whole minutes from 0 to ${COOLDOWN_MAX_MINUTES}.`;
@@ -224,6 +297,8 @@ export function buildRule(draft: RuleDraft): BuiltRule {
   const anyone = recipients.user_permissions.length + recipients.user_ids.length + emails.length + phones.length > 0;
   if (draft.channels.length > 0 && !anyone) errors.recipients = 'Choose who receives the notifications.';
 
+  const escalation = buildEscalation(draft, errors);
+
   if (Object.keys(errors).length > 0 || !condition || cooldown === null || forSeconds === null) {
     return { body: null, errors, nodeErrors };
   }
@@ -240,12 +315,40 @@ export function buildRule(draft: RuleDraft): BuiltRule {
       channels: draft.channels,
       recipients,
       auto_resolve: draft.autoResolve,
+      escalation,
+      notify_on_resolve: draft.notifyOnResolve,
       allow_unseen_parameters: draft.allowUnseen,
       is_active: draft.isActive,
     },
     errors,
     nodeErrors,
   };
+}
+
+/** The escalation rounds of the form, or null without any; problems go to `errors.escalation`. */
+function buildEscalation(draft: RuleDraft, errors: RuleFieldErrors): Escalation | null {
+  const repeat = draft.repeatMinutes.trim() ? minutesToSeconds(draft.repeatMinutes, COOLDOWN_MAX_MINUTES) : null;
+  if (draft.repeatMinutes.trim() && repeat === null) {
+    errors.escalation = 'Enter the minutes between reminders, or leave it empty.';
+    return null;
+  }
+  const steps: Escalation['steps'] = [];
+  for (const [index, step] of draft.escalationSteps.entries()) {
+    const after = minutesToSeconds(step.afterMinutes, COOLDOWN_MAX_MINUTES);
+    const emails = splitList(step.emails);
+    const phones = splitList(step.phones.replace(/(\d)[ \-().]+(?=\d)/g, '$1')).map(normalisePhone);
+    if (after === null) errors.escalation = `Step ${index + 1}: enter the minutes after which it starts.`;
+    else if (emails.some((e) => !EMAIL.test(e))) errors.escalation = `Step ${index + 1}: not an email address.`;
+    else if (phones.some((p) => !E164.test(p))) errors.escalation = `Step ${index + 1}: use the international form for numbers.`;
+    else if (emails.length + phones.length === 0) errors.escalation = `Step ${index + 1}: add an email address or a number.`;
+    else {
+      const channels: Channel[] = [...(emails.length ? (['email'] as const) : []), ...(phones.length ? (['whatsapp'] as const) : [])];
+      steps.push({ after_seconds: after, channels, recipients: { emails, phones } });
+    }
+  }
+  if (errors.escalation) return null;
+  if (repeat === null && steps.length === 0) return null;
+  return { repeat_seconds: repeat, steps };
 }
 
 const FIELD_OF_PATH: [RegExp, RuleField][] = [
@@ -257,6 +360,7 @@ const FIELD_OF_PATH: [RegExp, RuleField][] = [
   [/^recipients\.emails/, 'emails'],
   [/^recipients\.phones/, 'phones'],
   [/^recipients/, 'recipients'],
+  [/^escalation/, 'escalation'],
 ];
 
 /**

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { getErrorMessage, getErrorStatus } from '@/api/errors';
 import { DeviceAlertsPanel } from '@/components/alerts/DeviceAlertsPanel';
+import { MaintenanceWindowsPanel } from '@/components/alerts/MaintenanceWindowsPanel';
 import { CredentialsPanel } from '@/components/devices/CredentialsPanel';
 import { DeviceStatusBadge, OnlineIndicator } from '@/components/devices/DeviceBadges';
 import { DeviceEnergyPanel } from '@/components/devices/DeviceEnergyPanel';
@@ -268,6 +269,7 @@ function DeviceDetailBody({ deviceId, canManage, timeZone }: { deviceId: number;
       <DeviceHeader device={device.data} canManage={canManage} />
       <LivePanel deviceId={deviceId} timeZone={timeZone} canEdit={canManage} />
       <DeviceAlertsPanel deviceId={deviceId} timeZone={timeZone} />
+      <MaintenanceWindowsPanel deviceId={deviceId} timeZone={timeZone} canManage={canManage} />
       <DeviceEnergyPanel deviceId={deviceId} />
       <ParametersCard deviceId={deviceId} canManage={canManage} timeZone={timeZone} />
     </div>

@@ -112,6 +112,8 @@ describe('RuleEditor', () => {
         phones: ['+4915112345678'],
       },
       auto_resolve: true,
+      escalation: null,
+      notify_on_resolve: false,
       allow_unseen_parameters: false,
       is_active: true,
     });

@@ -332,6 +332,41 @@ export interface paths {
         patch: operations["devices_parameters_update"];
         trace?: never;
     };
+    "/api/v1/devices/{device_id}/maintenance-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The device's maintenance windows, latest first */
+        get: operations["devices_maintenance_windows_list"];
+        put?: never;
+        /** Mute the device's alerts for a while (audited) */
+        post: operations["devices_maintenance_windows_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{device_id}/maintenance-windows/{window_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a maintenance window (audited) */
+        delete: operations["devices_maintenance_windows_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/devices/{device_id}/kpis/live": {
         parameters: {
             query?: never;
@@ -956,6 +991,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The factory's alert events as server-sent events
+         * @description `text/event-stream`: one event per raise, escalation, snooze, acknowledgement and resolution (`event:` its kind, `id:` its position, `data:` an AlertStreamEvent). Reconnect with `Last-Event-ID` to receive what was missed.
+         */
+        get: operations["alerts_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/alerts/acknowledge": {
         parameters: {
             query?: never;
@@ -990,6 +1045,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts/{alert_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What happened to an alert, and every notification per recipient */
+        get: operations["alerts_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/alerts/{alert_id}/acknowledge": {
         parameters: {
             query?: never;
@@ -1001,6 +1073,23 @@ export interface paths {
         put?: never;
         /** Acknowledge an alert; a resolved one answers 409 ALERT_RESOLVED */
         post: operations["alerts_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{alert_id}/snooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** No escalation rounds for a while; only an open alert (409 ALERT_NOT_OPEN) */
+        post: operations["alerts_snooze"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1688,6 +1777,37 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** AlertEventRead */
+        AlertEventRead: {
+            /**
+             * Id
+             * @description Position in the factory's event stream (Last-Event-ID)
+             */
+            id: number;
+            /** Alert Id */
+            alert_id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "raised" | "acknowledged" | "resolved" | "escalated" | "snoozed";
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Actor Id */
+            actor_id: number | null;
+            /**
+             * Actor Name
+             * @description Who did it; null for the platform itself
+             */
+            actor_name: string | null;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+        };
         /** AlertRead */
         AlertRead: {
             /** Id */
@@ -1749,6 +1869,23 @@ export interface components {
             /** Resolved At */
             resolved_at: string | null;
             /**
+             * Muted
+             * @description Raised while its device was in a maintenance window: it notified nobody
+             */
+            muted: boolean;
+            /**
+             * Snoozed Until
+             * @description No escalation rounds before then
+             */
+            snoozed_until: string | null;
+            /**
+             * Escalation Step
+             * @description Escalation rounds sent so far
+             */
+            escalation_step: number;
+            /** Next Escalation At */
+            next_escalation_at: string | null;
+            /**
              * Created At
              * Format: date-time
              */
@@ -1758,6 +1895,19 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** AlertTimeline */
+        AlertTimeline: {
+            /**
+             * Events
+             * @description Raised, escalated, snoozed, acknowledged, resolved; oldest first
+             */
+            events: components["schemas"]["AlertEventRead"][];
+            /**
+             * Deliveries
+             * @description Every notification of the alert, per recipient, oldest first
+             */
+            deliveries: components["schemas"]["DeliveryRead"][];
         };
         /** AnalyticsJobRead */
         AnalyticsJobRead: {
@@ -2317,13 +2467,18 @@ export interface components {
              */
             event: string;
             /**
+             * Step
+             * @description The escalation round it belongs to (0 when raised)
+             */
+            step: number;
+            /**
              * Kind
              * @description alert, or digest for a summary sent instead of a storm
              */
             kind: string;
             /**
              * Status
-             * @description pending, retrying, sent (accepted by the provider), delivered, read, failed or digested
+             * @description pending, sending, retrying, sent (accepted by the provider), delivered, read, failed or digested
              */
             status: string;
             /** Attempts */
@@ -2783,6 +2938,10 @@ export interface components {
         Envelope_AlertRead_: {
             data: components["schemas"]["AlertRead"];
         };
+        /** Envelope[AlertTimeline] */
+        Envelope_AlertTimeline_: {
+            data: components["schemas"]["AlertTimeline"];
+        };
         /** Envelope[AnalyticsJobRead] */
         Envelope_AnalyticsJobRead_: {
             data: components["schemas"]["AnalyticsJobRead"];
@@ -2858,6 +3017,10 @@ export interface components {
         /** Envelope[LiveKpis] */
         Envelope_LiveKpis_: {
             data: components["schemas"]["LiveKpis"];
+        };
+        /** Envelope[MaintenanceWindowRead] */
+        Envelope_MaintenanceWindowRead_: {
+            data: components["schemas"]["MaintenanceWindowRead"];
         };
         /** Envelope[MeterEnergy] */
         Envelope_MeterEnergy_: {
@@ -2954,6 +3117,11 @@ export interface components {
             /** Data */
             data: components["schemas"]["EntryRead"][];
         };
+        /** Envelope[list[MaintenanceWindowRead]] */
+        Envelope_list_MaintenanceWindowRead__: {
+            /** Data */
+            data: components["schemas"]["MaintenanceWindowRead"][];
+        };
         /** Envelope[list[ParameterRead]] */
         Envelope_list_ParameterRead__: {
             /** Data */
@@ -3008,6 +3176,30 @@ export interface components {
          */
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /**
+         * Escalation
+         * @description Rounds of notifications while an alert stays unacknowledged (open, not snoozed).
+         */
+        Escalation: {
+            /**
+             * Repeat Seconds
+             * @description Notify the rule's recipients again every so many seconds
+             */
+            repeat_seconds?: number | null;
+            /** Steps */
+            steps?: components["schemas"]["EscalationStep"][];
+        };
+        /** EscalationStep */
+        EscalationStep: {
+            /**
+             * After Seconds
+             * @description Seconds after the alert was raised; from then on every round also notifies these recipients
+             */
+            after_seconds: number;
+            /** Channels */
+            channels: ("email" | "whatsapp")[];
+            recipients: components["schemas"]["Recipients"];
         };
         /** FactoryBrief */
         FactoryBrief: {
@@ -3455,6 +3647,50 @@ export interface components {
             email: string;
             /** Password */
             password: string;
+        };
+        /** MaintenanceWindowCreate */
+        MaintenanceWindowCreate: {
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+        };
+        /** MaintenanceWindowRead */
+        MaintenanceWindowRead: {
+            /** Id */
+            id: number;
+            /** Device Id */
+            device_id: number;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Reason */
+            reason: string;
+            /** Created By */
+            created_by: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /**
          * MeterEnergy
@@ -4147,6 +4383,13 @@ export interface components {
              * @default false
              */
             auto_resolve: boolean;
+            escalation?: components["schemas"]["Escalation"] | null;
+            /**
+             * Notify On Resolve
+             * @description Tell the recipients when the alert resolves
+             * @default false
+             */
+            notify_on_resolve: boolean;
             /**
              * Allow Unseen Parameters
              * @description Accept parameters no device in scope has reported yet
@@ -4189,6 +4432,9 @@ export interface components {
             recipients: components["schemas"]["Recipients"];
             /** Auto Resolve */
             auto_resolve: boolean;
+            escalation: components["schemas"]["Escalation"] | null;
+            /** Notify On Resolve */
+            notify_on_resolve: boolean;
             /** Allow Unseen Parameters */
             allow_unseen_parameters: boolean;
             /** Is Active */
@@ -4231,6 +4477,9 @@ export interface components {
             recipients?: components["schemas"]["Recipients"] | null;
             /** Auto Resolve */
             auto_resolve?: boolean | null;
+            escalation?: components["schemas"]["Escalation"] | null;
+            /** Notify On Resolve */
+            notify_on_resolve?: boolean | null;
             /** Allow Unseen Parameters */
             allow_unseen_parameters?: boolean | null;
             /** Is Active */
@@ -4639,6 +4888,14 @@ export interface components {
             end?: string | null;
             /** Days */
             days?: number[] | null;
+        };
+        /** SnoozeRequest */
+        SnoozeRequest: {
+            /**
+             * Minutes
+             * @description No escalation rounds for this long
+             */
+            minutes: number;
         };
         /**
          * StorageUseRead
@@ -6641,6 +6898,240 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Envelope_ParameterRead_"];
                 };
+            };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    devices_maintenance_windows_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                device_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_list_MaintenanceWindowRead__"];
+                };
+            };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    devices_maintenance_windows_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                device_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaintenanceWindowCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_MaintenanceWindowRead_"];
+                };
+            };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    devices_maintenance_windows_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                window_id: number;
+                device_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
             401: {
@@ -10269,6 +10760,57 @@ export interface operations {
             };
         };
     };
+    alerts_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     alerts_acknowledge_many: {
         parameters: {
             query?: never;
@@ -10431,6 +10973,77 @@ export interface operations {
             };
         };
     };
+    alerts_timeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_AlertTimeline_"];
+                };
+            };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     alerts_acknowledge: {
         parameters: {
             query?: never;
@@ -10441,6 +11054,99 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_AlertRead_"];
+                };
+            };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource in the caller's factory (`<ENTITY>_NOT_FOUND`); another factory's resources are not found either. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The change conflicts with the current state; the code says which (e.g. DEVICE_EXISTS, NODE_NAME_TAKEN, SHIFT_OVERLAP, LAST_SUPER_ADMIN). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    alerts_snooze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SnoozeRequest"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

@@ -28,6 +28,16 @@ export interface ConditionGroup {
 
 export type ConditionNode = ConditionLeaf | ConditionGroup;
 
+/** Conditions decided on the rule engine's clock; each is a rule's whole condition. */
+export type ClockCondition = { silent_for_seconds: number } | { parameter: string; stale_for_seconds: number };
+export type RuleCondition = ConditionNode | ClockCondition;
+
+export function isClockCondition(condition: unknown): condition is ClockCondition {
+  return typeof condition === 'object' && condition !== null && ('silent_for_seconds' in condition || 'stale_for_seconds' in condition);
+}
+
+export type Escalation = Schema<'Escalation'>;
+
 export type RuleScope = Schema<'RuleRead'>['scope'];
 export type ScopeKind = RuleScope['kind'];
 
@@ -38,12 +48,12 @@ export type Recipients = Required<Schema<'Recipients'>>;
 
 /** What the rule form sends: every field, the condition as the tree above. */
 export type RuleWrite = Omit<Required<Schema<'RuleCreate'>>, 'condition' | 'recipients'> & {
-  condition: ConditionNode;
+  condition: RuleCondition;
   recipients: Recipients;
 };
 
 export type Rule = Omit<Schema<'RuleRead'>, 'condition' | 'recipients'> & {
-  condition: ConditionNode;
+  condition: RuleCondition;
   recipients: Recipients;
 };
 

@@ -23,7 +23,8 @@ async def get_service(principal: CurrentPrincipal, db: DbSession, ip: ClientIp
 Windows = Annotated[MaintenanceService, Depends(get_service)]
 
 
-@router.get("", operation_id="devices_maintenance_windows_list", response_model=Envelope[list[MaintenanceWindowRead]],
+@router.get("", operation_id="devices_maintenance_windows_list",
+            response_model=Envelope[list[MaintenanceWindowRead]],
             summary="The device's maintenance windows, latest first")
 async def list_windows(device: DeviceDep, service: Windows):
     return {"data": await service.list(device)}

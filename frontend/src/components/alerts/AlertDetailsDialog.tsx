@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { getErrorMessage } from '@/api/errors';
 import { AlertActions } from '@/components/alerts/AlertActions';
+import { AlertTimelinePanel } from '@/components/alerts/AlertTimelinePanel';
 import { AlertStatusBadge, SeverityBadge } from '@/components/alerts/SeverityBadge';
 import { useAlertActorName } from '@/hooks/useAlertActorName';
 import { Button, ErrorState, Modal, Spinner, TableHead } from '@/components/ui';
@@ -94,6 +95,7 @@ export function AlertDetailsDialog({ alertId, timeZone, canAcknowledge, onClose 
             <Row term="Acknowledged">
               {data.acknowledged_at ? `${when(data.acknowledged_at)} by ${actorName(data.acknowledged_by, data.acknowledged_by_name) ?? 'someone'}` : '—'}
             </Row>
+            {data.muted && <Row term="Muted">Raised in a maintenance window: nobody was notified</Row>}
             <Row term="Resolved">
               {data.resolved_at
                 ? `${when(data.resolved_at)}${data.resolved_by !== null ? ` by ${actorName(data.resolved_by, data.resolved_by_name)}` : ' automatically'}`
@@ -123,6 +125,7 @@ export function AlertDetailsDialog({ alertId, timeZone, canAcknowledge, onClose 
               </table>
             )}
           </div>
+          <AlertTimelinePanel alert={data} timeZone={timeZone} canAct={canAcknowledge} />
         </div>
       )}
     </Modal>

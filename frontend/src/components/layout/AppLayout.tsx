@@ -2,11 +2,13 @@ import { Suspense, useEffect, useState } from 'react';
 import { Outlet } from 'react-router-dom';
 import { Sidebar } from '@/components/layout/Sidebar';
 import { TopBar } from '@/components/layout/TopBar';
+import { useAlertStream } from '@/hooks/useAlertStream';
 import { PageSpinner } from '@/components/ui';
 
 /** The signed-in frame: fixed dark sidebar on wide screens, a drawer on narrow ones. */
 export function AppLayout() {
   const [navOpen, setNavOpen] = useState(false);
+  useAlertStream();
 
   useEffect(() => {
     if (!navOpen) return;

@@ -32,6 +32,7 @@ const FAILED: Delivery = {
   channel: 'whatsapp',
   recipient: '+4915100000001',
   event: 'raised',
+  step: 0,
   kind: 'alert',
   status: 'failed',
   attempts: 1,

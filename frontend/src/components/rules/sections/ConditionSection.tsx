@@ -3,9 +3,10 @@ import { DryRunResults } from '@/components/rules/DryRunResults';
 import { RuleBuilder } from '@/components/rules/RuleBuilder';
 import { FieldError } from '@/components/rules/sections/FieldError';
 import type { RuleSectionProps } from '@/components/rules/sections/types';
-import { Banner, Button, Card, CardBody, CardHeader, Checkbox } from '@/components/ui';
+import { Banner, Button, Card, CardBody, CardHeader, Checkbox, Input, Select } from '@/components/ui';
 import type { ScopeParameter } from '@/hooks/useRules';
 import type { NodeErrors } from '@/lib/conditionTree';
+import type { ConditionKind } from '@/lib/ruleForm';
 import type { DryRunResult } from '@/types/rules';
 
 /** The parameters the devices in scope report, as `useScopeParameters` answers them. */
@@ -37,15 +38,60 @@ function discoveryNote({ loading, complete, parameters }: DiscoveredParameters):
   return `${parameters.length} parameter(s) reported by the devices in scope.`;
 }
 
+const KINDS: { id: ConditionKind; label: string }[] = [
+  { id: 'values', label: 'Values cross a limit' },
+  { id: 'silent', label: 'No data from the device' },
+  { id: 'stale', label: 'A parameter is not reported' },
+];
+
+/** A silent device or a stale parameter: decided on the rule engine's clock. */
+function QuietFields({ draft, onChange, errors, readOnly, discovered }: RuleSectionProps & { discovered: DiscoveredParameters }) {
+  return (
+    <div className="flex flex-wrap items-start gap-3">
+      {draft.conditionKind === 'stale' && (
+        <Select
+          label="Parameter"
+          value={draft.staleParameter}
+          onChange={(e) => onChange({ staleParameter: e.target.value })}
+          disabled={readOnly}
+          className="w-64"
+        >
+          <option value="">Choose a parameter</option>
+          {draft.staleParameter && !discovered.parameters.some((p) => p.key === draft.staleParameter) && (
+            <option value={draft.staleParameter}>{draft.staleParameter}</option>
+          )}
+          {discovered.parameters.map((p) => (
+            <option key={p.key} value={p.key}>
+              {p.label ? `${p.label} (${p.key})` : p.key}
+            </option>
+          ))}
+        </Select>
+      )}
+      <Input
+        label={draft.conditionKind === 'silent' ? 'Alarm after minutes without data' : 'Alarm after minutes without it'}
+        inputMode="decimal"
+        value={draft.quietMinutes}
+        onChange={(e) => onChange({ quietMinutes: e.target.value })}
+        error={errors.quiet}
+        hint="Raised within this time plus the engine's clock interval; resolved when data returns."
+        disabled={readOnly}
+        className="w-72"
+      />
+    </div>
+  );
+}
+
 /** The condition tree, the test against live values and the unseen-parameter switch. */
 export function ConditionSection({ draft, onChange, errors, readOnly, nodeErrors, discovered, test }: ConditionSectionProps) {
+  const values = draft.conditionKind === 'values';
   return (
     <Card>
       <CardHeader
         title="Condition"
         description={readOnly ? undefined : discoveryNote(discovered)}
         actions={
-          !readOnly && (
+          !readOnly &&
+          values && (
             <Button variant="secondary" size="sm" onClick={test.run} loading={test.pending}>
               Test against live values
             </Button>
@@ -53,14 +99,35 @@ export function ConditionSection({ draft, onChange, errors, readOnly, nodeErrors
         }
       />
       <CardBody className="flex flex-col gap-4">
-        <RuleBuilder
-          value={draft.condition}
-          onChange={(condition) => onChange({ condition })}
-          parameters={discovered.parameters}
-          parametersKnown={discovered.complete}
-          errors={nodeErrors}
-          readOnly={readOnly}
-        />
+        <fieldset disabled={readOnly}>
+          <legend className="mb-1.5 text-sm font-medium text-slate-700">Raise an alert when</legend>
+          <div className="flex flex-wrap gap-4">
+            {KINDS.map((kind) => (
+              <label key={kind.id} className="flex items-center gap-2 text-sm text-slate-800">
+                <input
+                  type="radio"
+                  name="condition-kind"
+                  value={kind.id}
+                  checked={draft.conditionKind === kind.id}
+                  onChange={() => onChange({ conditionKind: kind.id })}
+                />
+                {kind.label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {values ? (
+          <RuleBuilder
+            value={draft.condition}
+            onChange={(condition) => onChange({ condition })}
+            parameters={discovered.parameters}
+            parametersKnown={discovered.complete}
+            errors={nodeErrors}
+            readOnly={readOnly}
+          />
+        ) : (
+          <QuietFields draft={draft} onChange={onChange} errors={errors} readOnly={readOnly} discovered={discovered} />
+        )}
         <FieldError message={errors.condition} />
         <Checkbox
           label="Allow parameters no device in scope has reported yet"

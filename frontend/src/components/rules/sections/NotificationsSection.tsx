@@ -1,7 +1,8 @@
 import { FieldError } from '@/components/rules/sections/FieldError';
 import { RecipientUsers } from '@/components/rules/sections/RecipientUsers';
 import type { RuleSectionProps } from '@/components/rules/sections/types';
-import { Card, CardBody, CardHeader, Checkbox, Textarea } from '@/components/ui';
+import { Button, Card, CardBody, CardHeader, Checkbox, Input, Textarea } from '@/components/ui';
+import { ESCALATION_STEPS_MAX, type EscalationStepDraft } from '@/lib/ruleForm';
 import { toggled } from '@/lib/lists';
 import { PERMISSION_LABELS } from '@/lib/permissions';
 import { PERMISSIONS } from '@/types/auth';
@@ -67,7 +68,71 @@ export function NotificationsSection({ draft, onChange, errors, readOnly }: Rule
           disabled={readOnly}
         />
         <FieldError message={errors.recipients} className="md:col-span-2" />
+        <Checkbox
+          label="Tell them when the alert resolves"
+          checked={draft.notifyOnResolve}
+          onChange={(e) => onChange({ notifyOnResolve: e.target.checked })}
+          disabled={readOnly}
+          className="md:col-span-2"
+        />
+        <EscalationFields draft={draft} onChange={onChange} errors={errors} readOnly={readOnly} />
       </CardBody>
     </Card>
+  );
+}
+
+/** Rounds of notifications while nobody acknowledges the alert. */
+function EscalationFields({ draft, onChange, errors, readOnly }: RuleSectionProps) {
+  const steps = draft.escalationSteps;
+  const setStep = (index: number, changes: Partial<EscalationStepDraft>) =>
+    onChange({ escalationSteps: steps.map((s, i) => (i === index ? { ...s, ...changes } : s)) });
+  return (
+    <fieldset disabled={readOnly} className="flex flex-col gap-3 md:col-span-2" aria-label="Escalation">
+      <legend className="mb-1.5 text-sm font-medium text-slate-700">Escalation while unacknowledged</legend>
+      <Input
+        label="Notify the recipients again every (minutes)"
+        inputMode="decimal"
+        value={draft.repeatMinutes}
+        onChange={(e) => onChange({ repeatMinutes: e.target.value })}
+        hint="Empty: no reminders. Acknowledging or snoozing the alert stops them."
+        className="max-w-sm"
+      />
+      {steps.map((step, index) => (
+        <div key={index} className="grid grid-cols-1 gap-3 rounded-md border border-slate-200 p-3 md:grid-cols-3">
+          <Input
+            label={`Step ${index + 1}: after minutes`}
+            inputMode="decimal"
+            value={step.afterMinutes}
+            onChange={(e) => setStep(index, { afterMinutes: e.target.value })}
+          />
+          <Textarea label="Also email" value={step.emails} onChange={(e) => setStep(index, { emails: e.target.value })} hint="One per line." />
+          <Textarea
+            label="Also WhatsApp"
+            value={step.phones}
+            onChange={(e) => setStep(index, { phones: e.target.value })}
+            hint="International form."
+          />
+          {!readOnly && (
+            <div className="md:col-span-3">
+              <Button size="sm" variant="secondary" onClick={() => onChange({ escalationSteps: steps.filter((_, i) => i !== index) })}>
+                Remove step {index + 1}
+              </Button>
+            </div>
+          )}
+        </div>
+      ))}
+      {!readOnly && steps.length < ESCALATION_STEPS_MAX && (
+        <div>
+          <Button
+            size="sm"
+            variant="secondary"
+            onClick={() => onChange({ escalationSteps: [...steps, { afterMinutes: '30', emails: '', phones: '' }] })}
+          >
+            Add an escalation step
+          </Button>
+        </div>
+      )}
+      <FieldError message={errors.escalation} />
+    </fieldset>
   );
 }
