@@ -9,7 +9,13 @@ Each marker device first publishes a harmless reading (so that the ingester know
 exactly one triggering reading stamped with its publish time; the triggering readings are
 spread over --spread seconds. Latency = the alert row's created_at - the publish time.
 missed = marker devices without an alert; duplicates = alerts beyond one per device.
-The last line is the summary."""
+
+Then the silent-device phase: a rule "no data for --silent-seconds" over the simulated
+machines (--sim-devices, 100), and --silent-stopped of them (10) stop publishing (the
+simulator's stopped file). The worker runs beat, so the rule engine's clock
+(RULE_CLOCK_SECONDS=--tick) looks for them. silent_detect = the alarm's created_at - the moment
+they stopped; silent_missed = stopped machines without an alarm within the threshold plus
+--silent-wait seconds. The last line is the summary."""
 
 from __future__ import annotations
 
@@ -104,20 +110,54 @@ async def prepare(env: dict[str, str], redis_url: str, markers: int
     return url, factory_id, slug, ids
 
 
-async def alert_rows(db_url: str, factory_id: int) -> list[tuple[int, datetime]]:
+async def alert_rows(db_url: str, factory_id: int, rule_name: str = "Marker raised"
+                     ) -> list[tuple[int, datetime]]:
     from sqlalchemy import select
 
     from app.core.database import Database
-    from app.models import Alert
+    from app.models import Alert, Rule
 
     database = Database(db_url, pool_size=1, max_overflow=0)
     try:
         async with database.sessionmaker() as session:
-            rows = await session.execute(select(Alert.device_id, Alert.created_at).where(
-                Alert.factory_id == factory_id))
+            rows = await session.execute(
+                select(Alert.device_id, Alert.created_at).join(Rule, Rule.id == Alert.rule_id)
+                .where(Alert.factory_id == factory_id, Rule.name == rule_name))
             return [(int(d), created) for d, created in rows]
     finally:
         await database.dispose()
+
+
+SILENT_RULE = "Machine silent"
+
+
+async def add_silent_rule(db_url: str, redis_url: str, factory_id: int, seconds: int
+                          ) -> dict[str, int]:
+    """The silent-device rule over the simulated machines; their ids by key."""
+    from sqlalchemy import select
+
+    from app.core.database import Database
+    from app.models import Device, Rule
+    from app.services.rules.versions import RuleVersions
+
+    database = Database(db_url, pool_size=1, max_overflow=0)
+    try:
+        async with database.sessionmaker() as session:
+            machines = {key: int(i) for key, i in await session.execute(
+                select(Device.device_key, Device.id).where(
+                    Device.factory_id == factory_id, Device.device_key.like("sim-%")))}
+            session.add(Rule(factory_id=factory_id, name=SILENT_RULE,
+                             condition={"silent_for_seconds": seconds},
+                             scope={"kind": "devices", "device_ids": sorted(machines.values())},
+                             severity="critical", cooldown_minutes=0, channels=[],
+                             recipients={}))
+            await session.commit()
+    finally:
+        await database.dispose()
+    versions = RuleVersions(redis_url)
+    await versions.bump(factory_id)  # the worker's rule cache reloads at once
+    await versions.close()
+    return machines
 
 
 async def readiness(redis_url: str, factory_id: int) -> tuple[int, int]:
@@ -185,6 +225,12 @@ def main() -> int:
                         help="ingester flush interval (default: the setting's default)")
     parser.add_argument("--wait", type=float, default=30.0,
                         help="seconds to wait for the last alerts after publishing")
+    parser.add_argument("--silent-seconds", type=int, default=60)
+    parser.add_argument("--silent-stopped", type=int, default=10)
+    parser.add_argument("--silent-wait", type=float, default=30.0,
+                        help="seconds past the threshold to wait for the silent alarms")
+    parser.add_argument("--tick", type=float, default=5.0,
+                        help="the rule engine's clock, RULE_CLOCK_SECONDS")
     args = parser.parse_args()
 
     env = services_env()
@@ -193,7 +239,9 @@ def main() -> int:
     db_url, factory_id, slug, marker_ids = asyncio.run(prepare(env, redis_url, args.markers))
     logs = ROOT / ".services" / "bench-alerts"
     logs.mkdir(parents=True, exist_ok=True)
-    shared = platform_env(env, db_url, redis_url)
+    shared = {**platform_env(env, db_url, redis_url), "RULE_CLOCK_SECONDS": str(args.tick)}
+    stopped_file = logs / "simulator-stopped"
+    stopped_file.unlink(missing_ok=True)
     ingester_id = f"bench-alerts-ingester-{uuid.uuid4().hex[:6]}"
     ingester_env = {**shared, "MQTT_CLIENT_ID": ingester_id, "INGEST_METRICS_PORT": "0",
                     "INGEST_SPOOL_DIR": str(logs / "spool")}
@@ -203,7 +251,8 @@ def main() -> int:
     processes = []
     try:
         processes.append(start("worker", [
-            str(BIN / "celery"), "-A", "app.workers.celery_app", "worker",
+            str(BIN / "celery"), "-A", "app.workers.celery_app", "worker", "-B",
+            "-s", str(logs / "beat-schedule"),
             "-Q", "rule_engine,notifications", "-c", str(args.worker_concurrency),
             "--prefetch-multiplier", "1",
             "-n", f"bench-alerts-{uuid.uuid4().hex[:6]}@%h", "--without-gossip",
@@ -213,7 +262,8 @@ def main() -> int:
         processes.append(start("simulator", [
             str(BIN / "factoryops-simulator"), "--host", host, "--port", str(port),
             "--factory", slug, "--devices", str(args.sim_devices), "--prefix", "sim-",
-            "--interval", str(args.sim_interval), "--qos", "1"], shared, logs))
+            "--interval", str(args.sim_interval), "--qos", "1",
+            "--stopped-file", str(stopped_file)], shared, logs))
         log(f"factory {slug}: {args.markers} marker devices, rule '{MARKER} > 0.5'; "
             f"background: {args.sim_devices} simulated machines every {args.sim_interval} s; "
             f"worker concurrency {args.worker_concurrency}")
@@ -258,6 +308,24 @@ def main() -> int:
         time.sleep(2)  # a duplicate would show up now
         rows = asyncio.run(alert_rows(db_url, factory_id))
         publisher.close()
+
+        machines = asyncio.run(add_silent_rule(db_url, redis_url, factory_id,
+                                               args.silent_seconds))
+        stopped = sorted(machines)[:args.silent_stopped]
+        log(f"silent phase: rule 'no data for {args.silent_seconds} s' over {len(machines)} "
+            f"machines, stopping {len(stopped)}; clock every {args.tick} s")
+        time.sleep(args.sim_interval * 2)  # the rule reaches the worker's cache
+        stopped_file.write_text("\n".join(stopped) + "\n")
+        stopped_at = time.time()
+        deadline = time.monotonic() + args.silent_seconds + args.silent_wait
+        silent_rows = []
+        while time.monotonic() < deadline:
+            silent_rows = asyncio.run(alert_rows(db_url, factory_id, SILENT_RULE))
+            if len({d for d, _ in silent_rows}) >= len(stopped):
+                break
+            time.sleep(1)
+        time.sleep(args.tick)  # a false alarm on a running machine would show up now
+        silent_rows = asyncio.run(alert_rows(db_url, factory_id, SILENT_RULE))
     finally:
         for process in reversed(processes):
             stop(process)
@@ -277,8 +345,20 @@ def main() -> int:
     log(f"alerts: {len(rows)} rows for {len(published)} triggers; latency min "
         f"{min(latencies, default=float('nan')):.0f} ms, p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
         f"max {max(latencies, default=float('nan')):.0f} ms")
-    print(f"alerts p50_ms={p50:.0f} p95_ms={p95:.0f} missed={missed} duplicates={duplicates}",
-          flush=True)
+    stopped_ids = {machines[key] for key in stopped}
+    detected = {}
+    for device_id, created in sorted(silent_rows, key=lambda r: r[1]):
+        detected.setdefault(device_id, created.timestamp() - stopped_at)
+    silent_times = [detected[d] for d in stopped_ids if d in detected]
+    silent_missed = len(stopped_ids) - len(silent_times)
+    false_alarms = len(set(detected) - stopped_ids)
+    silent_p95 = percentile(silent_times, 95)
+    log(f"silent: {len(silent_times)} of {len(stopped_ids)} stopped machines alarmed; "
+        f"detection min {min(silent_times, default=float('nan')):.0f} s, p95 "
+        f"{silent_p95:.0f} s (threshold {args.silent_seconds} s, clock {args.tick} s); "
+        f"false alarms on running machines: {false_alarms}")
+    print(f"alerts p50_ms={p50:.0f} p95_ms={p95:.0f} missed={missed} duplicates={duplicates} "
+          f"silent_detect_p95_s={silent_p95:.0f} silent_missed={silent_missed}", flush=True)
     return 0
 
 
