@@ -181,4 +181,27 @@ describe('Energy page', () => {
     await waitFor(() => expect(mock.callsTo('get', '/assets/nodes/2/energy')).toHaveLength(1));
     expect(mock.callsTo('get', '/assets/nodes/2/energy')[0]?.params).toEqual({ start: '2026-02-28T23:00:00.000Z', end: '2026-03-31T22:00:00.000Z', bucket: 'day' });
   });
+
+  it('moves between periods and applies custom days with the shared range form', async () => {
+    const mock = mockApi();
+    mock.on('get', '/energy/analysis', { status: 200, data: { data: analysis() } });
+    mock.on('get', '/assets/tree', { status: 200, data: { data: { roots: [], max_depth: 6, unattached_device_ids: [] } } });
+    mock.on('get', '/baselines', { status: 200, data: { data: [] } });
+    mock.on('get', '/energy/shifts', { status: 200, data: { data: shifts } });
+    renderAt('/energy', <Energy />, [], undefined, '/energy?range=month&from=2026-03-01');
+    const user = userEvent.setup();
+    const lastAnalysis = () => mock.callsTo('get', '/energy/analysis').at(-1)?.params;
+
+    await screen.findByRole('table', { name: 'Cost by tariff period' });
+    await user.click(screen.getByRole('button', { name: 'Previous period' }));
+    await waitFor(() => expect(lastAnalysis()).toEqual({ start: '2026-01-31T23:00:00.000Z', end: '2026-02-28T23:00:00.000Z', bucket: 'day' }));
+
+    await user.click(screen.getByRole('radio', { name: 'Custom' }));
+    await user.clear(screen.getByLabelText('First day'));
+    await user.type(screen.getByLabelText('First day'), '2026-01-01');
+    await user.clear(screen.getByLabelText('Last day'));
+    await user.type(screen.getByLabelText('Last day'), '2026-06-30');
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(lastAnalysis()).toEqual({ start: '2025-12-31T23:00:00.000Z', end: '2026-06-30T22:00:00.000Z', bucket: 'month' }));
+  });
 });

@@ -56,7 +56,7 @@ export default function Energy() {
       </div>
 
       <div className="flex flex-wrap items-end gap-4">
-        <RangePicker value={range} onChange={setRange} current={(kind: RangeKind) => currentRange(kind, timeZone, now)} />
+        <RangePicker value={range} onChange={setRange} current={(kind: RangeKind) => currentRange(kind, timeZone, now)} timeZone={timeZone} />
         <NodeSelect label="Scope" value={nodeId} noneLabel="Whole factory" onChange={(id) => update({ node: id ? String(id) : '' })} className="min-w-56" />
       </div>
 
