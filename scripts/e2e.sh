@@ -40,6 +40,8 @@ export MQTT_PORT="$TEST_MQTT_PORT" CELERY_BROKER_URL="${TEST_REDIS_URL%/*}/${E2E
 export DATA_DIR="$ROOT/.services/${E2E_NAME:-e2e}-data" LOG_LEVEL=WARNING
 export MQTT_CLIENT_ID="factoryops-${E2E_NAME:-e2e}-ingester" FACTORYOPS_EXTERNAL_BROKER=1
 export INGEST_METRICS_PORT=0
+# Short clocks: a silent device is found, and escalation reminders go out, within seconds.
+export RULE_CLOCK_SECONDS=2 NOTIFICATION_SWEEP_SECONDS=2
 # Email goes to a real SMTP server that files each message where the tests can read it.
 export E2E_MAIL_DIR="$ROOT/.services/${E2E_NAME:-e2e}-mail"
 export SMTP_HOST=127.0.0.1 SMTP_PORT="${E2E_SMTP_PORT:-$((PORT + 60))}"
