@@ -30,6 +30,9 @@ device_token_scheme = APIKeyHeader(
     description="The device's own token (its MQTT password), shown when it was registered")
 
 
+_ANY_OBJECT = {"type": "object", "additionalProperties": True}
+
+
 class PayloadTooLarge(AppError):
     status, code = 413, "PAYLOAD_TOO_LARGE"
 
@@ -84,8 +87,11 @@ SendingDevice = Annotated[Device, Depends(sending_device)]
     summary="Send telemetry over HTTP: one message (JSON) or up to 1,000 (NDJSON, one per "
             "line), in the MQTT payload shapes",
     openapi_extra={"requestBody": {"required": True, "content": {
-        "application/json": {"schema": {"description": "One message, as published over "
-                                                       "MQTT", "type": ["object", "array"]},
+        # Objects with any keys (the parameters are the device's): a schema without
+        # additionalProperties made generated clients type the body as an empty object.
+        "application/json": {"schema": {"description": "One message, as published over MQTT",
+                                        "oneOf": [_ANY_OBJECT, {"type": "array",
+                                                                "items": _ANY_OBJECT}]},
                              "example": {"ts": "2026-12-04T10:00:00Z",
                                          "metrics": {"power_kw": 41.7, "voltage": 229.8}}},
         NDJSON: {"schema": {"type": "string", "description": "One message per line"},
