@@ -105,6 +105,11 @@ class DeviceRepository(TenantRepository[Device]):
         result = await self.session.execute(self.select().where(Device.device_key == device_key))
         return result.scalar_one_or_none()
 
+    async def by_keys(self, device_keys: Sequence[str]) -> list[Device]:
+        result = await self.session.execute(
+            self.select().where(Device.device_key.in_(list(device_keys))))
+        return list(result.scalars())
+
     async def with_broker_password(self) -> list[Device]:
         """Devices that may sign in to a broker reading a password file: enabled, with a
         token issued since broker hashes are kept."""

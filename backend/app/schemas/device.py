@@ -97,6 +97,12 @@ class DeviceCreate(Input):
     metadata: Metadata = Field(default_factory=dict)
 
 
+class DeviceImport(Input):
+    """A bulk import as JSON; each row is checked as a DeviceCreate, with its row number."""
+
+    devices: list[dict[str, Any]] = Field(min_length=1, max_length=1000)
+
+
 class DeviceUpdate(Input):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"name": "CNC line 1 incomer", "area": "Machining"}, {"status": "active"}]})

@@ -77,3 +77,15 @@ export async function updateParameters(
   });
   return res.data.data;
 }
+
+/**
+ * Creates or updates the devices of a CSV file in one go (all rows or none); the answer is a
+ * CSV of the new devices' credentials, shown this once.
+ */
+export async function importDevices(csv: string): Promise<string> {
+  const res = await api.post<string>('/devices/import', csv, {
+    headers: { 'Content-Type': 'text/csv' },
+    responseType: 'text',
+  });
+  return res.data;
+}

@@ -57,7 +57,9 @@ function detailText(detail: ApiErrorDetail): string | null {
   const where = (
     detail.field ?? detail.loc?.map(String).join('.')
   )?.replace(/^(body|query|path)\.?/, '');
-  return where ? `${where}: ${text}` : text;
+  const line = where ? `${where}: ${text}` : text;
+  // Bulk imports report each problem with the row of the file it is in.
+  return typeof detail.row === 'number' ? `Row ${detail.row}, ${line}` : line;
 }
 
 /** Readable lines from a validation error's details, for forms that list them. */

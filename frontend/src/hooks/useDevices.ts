@@ -3,6 +3,7 @@ import {
   createDevice,
   deleteDevice,
   getDevice,
+  importDevices,
   listDevices,
   listParameters,
   rotateDeviceToken,
@@ -60,6 +61,12 @@ const ONE_TIME_SECRET = { gcTime: 0 } as const;
 export function useCreateDevice() {
   const invalidate = useInvalidateDevices();
   return useMutation({ mutationFn: createDevice, onSuccess: () => void invalidate(), ...ONE_TIME_SECRET });
+}
+
+/** A bulk import; its answer (a CSV with tokens) is handed to the browser, never cached. */
+export function useImportDevices() {
+  const invalidate = useInvalidateDevices();
+  return useMutation({ mutationFn: importDevices, onSuccess: () => void invalidate(), ...ONE_TIME_SECRET });
 }
 
 export function useUpdateDevice(id: number) {

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type MouseEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { getErrorMessage } from '@/api/errors';
 import { AddDeviceDialog } from '@/components/devices/AddDeviceDialog';
+import { ImportDevicesDialog } from '@/components/devices/ImportDevicesDialog';
 import { DeviceStatusBadge, OnlineIndicator } from '@/components/devices/DeviceBadges';
 import { MachinesIcon, SearchIcon } from '@/components/icons';
 import { ActionsHeader, Banner, Button, Card, DataTable, EmptyState, Input, QueryState, Select } from '@/components/ui';
@@ -139,6 +140,7 @@ export default function Machines() {
   const canManage = useCanManageDevices();
   const now = useNow(10_000);
   const [adding, setAdding] = useState(false);
+  const [importing, setImporting] = useState(false);
 
   // Typing goes into local state; the list follows once typing pauses.
   const [text, setText] = useState({ q: filters.q, type: filters.type, area: filters.area });
@@ -189,7 +191,14 @@ export default function Machines() {
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Machines</h1>
           <p className="mt-1 text-sm text-slate-500">Meters and gateways of the factory, their state and their telemetry.</p>
         </div>
-        {canManage && <Button onClick={() => setAdding(true)}>Add device</Button>}
+        {canManage && (
+          <div className="flex gap-2">
+            <Button variant="secondary" onClick={() => setImporting(true)}>
+              Import
+            </Button>
+            <Button onClick={() => setAdding(true)}>Add device</Button>
+          </div>
+        )}
       </div>
 
       <Card className="p-4">
@@ -335,6 +344,7 @@ export default function Machines() {
       {adding && (
         <AddDeviceDialog onClose={() => setAdding(false)} onOpenDevice={(id) => void navigate(`/machines/${id}`)} />
       )}
+      {importing && <ImportDevicesDialog onClose={() => setImporting(false)} />}
     </div>
   );
 }

@@ -51,7 +51,7 @@ export function mockApi() {
       method,
       path,
       authorization: typeof auth === 'string' ? auth : null,
-      body: typeof config.data === 'string' ? (JSON.parse(config.data) as unknown) : config.data,
+      body: typeof config.data === 'string' ? parseBody(config.data) : config.data,
       params: config.params,
     });
 
@@ -115,4 +115,13 @@ export function deferredReply() {
     release = resolve;
   });
   return { responder: () => promise, release: (reply: MockReply) => release(reply) };
+}
+
+/** A JSON body as its value; any other text (a CSV upload) as it was sent. */
+function parseBody(data: string): unknown {
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return data;
+  }
 }

@@ -209,6 +209,23 @@ export interface paths {
         patch: operations["factories_update_current"];
         trace?: never;
     };
+    "/api/v1/devices/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create or update up to 1,000 devices from CSV or JSON: every row valid, or nothing written; the new credentials come back once, as CSV */
+        post: operations["devices_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/devices": {
         parameters: {
             query?: never;
@@ -6033,6 +6050,97 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_FactoryRead_"];
+                };
+            };
+            /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but without the permission (PERMISSION_DENIED, `details.permission` names it) or the super-admin role (SUPER_ADMIN_REQUIRED) this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request is not valid. VALIDATION_ERROR lists every problem in `details` as `{field, message, type}`; other codes (INVALID_RANGE, UNKNOWN_PARAMETER, ...) describe a rule the values break. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED): an API key's rate limit, or too many sign-in attempts. `Retry-After` and `details.retry_after` give the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A backing service is unavailable or saturated (DATABASE_UNAVAILABLE, DATABASE_BUSY, OBJECT_STORE_UNAVAILABLE, ...). Retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    devices_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example device_key,name,area
+                 *     press-1,Press 1,Stamping
+                 */
+                "text/csv": string;
+                /**
+                 * @example {
+                 *       "devices": [
+                 *         {
+                 *           "device_key": "press-1",
+                 *           "name": "Press 1",
+                 *           "area": "Stamping"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    devices: components["schemas"]["DeviceCreate"][];
+                };
+            };
+        };
+        responses: {
+            /** @description The credentials of the devices created (a token each, shown only here) and the rows updated, as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description No valid credentials: NOT_AUTHENTICATED, INVALID_TOKEN, INVALID_API_KEY, API_KEY_REVOKED or API_KEY_EXPIRED (a provider callback: SIGNATURE_REQUIRED). */
@@ -14595,7 +14703,11 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": Record<string, never> | unknown[];
+                "application/json": {
+                    [key: string]: unknown;
+                } | {
+                    [key: string]: unknown;
+                }[];
                 /**
                  * @example {"ts": 1796378400000, "power_kw": 41.7}
                  *     {"ts": 1796378401000, "power_kw": 42.1}

@@ -47,6 +47,8 @@ export interface ApiErrorDetail {
   loc?: (string | number)[];
   message?: string;
   msg?: string;
+  /** Bulk imports: the row of the file the problem is in. */
+  row?: number;
   [key: string]: unknown;
 }
 

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from app.api.deps import (
     AppResources,
@@ -13,12 +15,14 @@ from app.api.deps import (
     require_permission,
 )
 from app.api.openapi import errors
+from app.core.errors import ValidationFailed
 from app.models.device import Device
 from app.models.device_parameter import DeviceParameter
 from app.models.user import User
 from app.schemas.common import Envelope, ListEnvelope, list_envelope
 from app.schemas.device import (
     DeviceCreate,
+    DeviceImport,
     DeviceRead,
     DeviceSort,
     DeviceStatus,
@@ -27,6 +31,13 @@ from app.schemas.device import (
     ParameterBulkUpdate,
     ParameterRead,
     ParameterUpdate,
+)
+from app.services.devices.provisioning import (
+    IMPORT_COLUMNS,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    DeviceProvisioning,
+    rows_from_csv,
 )
 from app.services.devices.service import DeviceQuery, DeviceService
 
@@ -61,6 +72,55 @@ async def load_parameter(parameter_id: Annotated[int, Path(ge=1, le=MAX_ID)],
 
 
 ParameterDep = Annotated[DeviceParameter, Depends(load_parameter)]
+
+
+async def get_provisioning(principal: CurrentPrincipal, db: DbSession, resources: AppResources,
+                           ip: ClientIp) -> DeviceProvisioning:
+    return DeviceProvisioning(db, resources, principal.factory_id, actor_id=principal.id,
+                              client_ip=ip)
+
+
+Provisioning = Annotated[DeviceProvisioning, Depends(get_provisioning)]
+CSV_TYPES = ("text/csv", "application/csv")
+
+
+@router.post(
+    "/import", operation_id="devices_import", response_class=Response,
+    responses={200: {"description": "The credentials of the devices created (a token each, "
+                                    "shown only here) and the rows updated, as CSV",
+                     "content": {"text/csv": {"schema": {"type": "string"}}}}},
+    summary="Create or update up to 1,000 devices from CSV or JSON: every row valid, or "
+            "nothing written; the new credentials come back once, as CSV",
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "text/csv": {"schema": {"type": "string", "description": (
+            "A header line naming columns of " + ", ".join(IMPORT_COLUMNS) + " (device_key "
+            "and name required), then one device per line")},
+            "example": "device_key,name,area\npress-1,Press 1,Stamping\n"},
+        "application/json": {"schema": {
+            "type": "object", "required": ["devices"], "additionalProperties": False,
+            "properties": {"devices": {"type": "array", "minItems": 1,
+                                       "maxItems": MAX_IMPORT_ROWS,
+                                       "items": {"$ref": "#/components/schemas/DeviceCreate"}}}},
+            "example": {"devices": [{"device_key": "press-1", "name": "Press 1",
+                                     "area": "Stamping"}]}},
+    }}})
+async def import_devices(request: Request, _: ManageDevices, service: Provisioning) -> Response:
+    body = await request.body()
+    if len(body) > MAX_IMPORT_BYTES:
+        raise ValidationFailed(f"An import is at most {MAX_IMPORT_BYTES} bytes.",
+                               code="IMPORT_TOO_LARGE")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in CSV_TYPES:
+        rows = rows_from_csv(body)
+    else:
+        try:
+            rows = DeviceImport.model_validate_json(body).devices
+        except ValidationError as exc:
+            raise RequestValidationError(
+                [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from exc
+    credentials = await service.import_devices(rows)
+    return Response(credentials, media_type="text/csv; charset=utf-8", headers={
+        **NO_STORE, "Content-Disposition": 'attachment; filename="device-credentials.csv"'})
 
 
 # Routes with a path id take the resource before the permission: another factory's id
