@@ -200,6 +200,24 @@ async def test_published_telemetry_raises_an_alert_and_notifies(
         ("email", "shift@plant.example", 1), ("whatsapp", "+4915166666666", 2)])
 
 
+async def test_telemetry_over_http_raises_an_alert(client, make, tenant, worker):
+    """HTTP ingest hands its values to the rule engine as the ingester does."""
+    r = await client.post("/api/v1/devices", headers=tenant.headers,
+                          json={"device_key": "http-press", "name": "HTTP press"})
+    assert r.status_code == 201, r.text
+    device_id = r.json()["data"]["device"]["id"]
+    token = r.json()["data"]["credentials"]["password"]
+    await client.post("/api/v1/ingest", json={"power_kw": 10},
+                      headers={"X-Device-Token": token})  # discovers the parameter
+    rule_id = await create_rule(client, tenant, name="High power over HTTP")
+    r = await client.post("/api/v1/ingest", json={"power_kw": 180.5},
+                          headers={"X-Device-Token": token})
+    assert r.status_code == 202 and r.json()["data"]["accepted"] == 1
+    [alert] = await eventually(lambda: alerts_of(tenant, rule_id), worker, within=60)
+    assert (alert.device_id, alert.status, alert.values) == (device_id, "open",
+                                                             {"power_kw": 180.5})
+
+
 async def test_sustained_duration_then_auto_resolve(client, make, tenant, worker, ingester,
                                                    publish):
     device = await metered_device(make, tenant)
