@@ -1,8 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { getErrorMessage } from '@/api/errors';
 import { LoadCurveChart } from '@/components/charts/LazyCharts';
-import { Badge, Card, CardBody, CardHeader, EmptyState, ErrorState, PageSpinner, type BadgeTone } from '@/components/ui';
+import { Badge, Card, CardBody, CardHeader, EmptyState, QueryState, type BadgeTone } from '@/components/ui';
 import { useDashboardSummary } from '@/hooks/useEnergy';
 import { useNow } from '@/hooks/useNow';
 import { formatAgo, formatCurrency, formatDateTime, formatTime, formatValue } from '@/lib/format';
@@ -153,17 +152,9 @@ export default function Dashboard() {
         )}
       </div>
 
-      {summary.isPending ? (
-        <PageSpinner label="Loading dashboard" />
-      ) : !data ? (
-        <ErrorState
-          title="Could not load the dashboard"
-          message={getErrorMessage(summary.error)}
-          onRetry={() => void summary.refetch()}
-          retrying={summary.isFetching}
-        />
-      ) : (
-        <>
+      <QueryState query={summary} loadingLabel="Loading dashboard" errorTitle="Could not load the dashboard">
+        {(data) => (
+          <>
           <SummaryCards summary={data} />
           <Card>
             <CardHeader title="Load today" description={`15-minute average of the factory's active power since midnight (${data.timezone}).`} />
@@ -202,8 +193,9 @@ export default function Dashboard() {
               </CardBody>
             </Card>
           </div>
-        </>
-      )}
+          </>
+        )}
+      </QueryState>
     </div>
   );
 }

@@ -10,7 +10,7 @@ import { EditDeviceDialog } from '@/components/devices/EditDeviceDialog';
 import { HistoryPanel } from '@/components/devices/HistoryPanel';
 import { LivePanel } from '@/components/devices/LivePanel';
 import { ParameterTable } from '@/components/devices/ParameterTable';
-import { Button, Card, CardBody, CardHeader, ConfirmDialog, EmptyState, ErrorState, Modal, PageSpinner, Spinner } from '@/components/ui';
+import { Button, Card, CardBody, CardHeader, ConfirmDialog, EmptyState, ErrorState, Modal, PageSpinner, QueryState } from '@/components/ui';
 import {
   useDeleteDevice,
   useDevice,
@@ -201,19 +201,9 @@ function ParametersCard({ deviceId, canManage, timeZone }: { deviceId: number; c
           description={canManage ? 'Discovered from the device’s telemetry.' : 'Discovered from the device’s telemetry (read-only).'}
         />
         <CardBody>
-          {parameters.isPending ? (
-            <div className="flex justify-center py-8">
-              <Spinner label="Loading parameters" showLabel />
-            </div>
-          ) : parameters.isError ? (
-            <ErrorState
-              title="Could not load the parameters"
-              message={getErrorMessage(parameters.error)}
-              onRetry={() => void parameters.refetch()}
-            />
-          ) : (
-            <ParameterTable deviceId={deviceId} parameters={parameters.data} canEdit={canManage} />
-          )}
+          <QueryState query={parameters} loadingLabel="Loading parameters" errorTitle="Could not load the parameters" loadingClassName="py-8">
+            {(list) => <ParameterTable deviceId={deviceId} parameters={list} canEdit={canManage} />}
+          </QueryState>
         </CardBody>
       </Card>
     </>

@@ -1,9 +1,8 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { Navigate, useNavigate } from 'react-router-dom';
-import { getErrorMessage } from '@/api/errors';
 import { ChevronRightIcon, FactoryIcon, SearchIcon } from '@/components/icons';
 import { AuthLayout } from '@/components/layout/AuthLayout';
-import { Badge, Button, EmptyState, ErrorState, Input, Spinner } from '@/components/ui';
+import { Badge, Button, EmptyState, Input, QueryState } from '@/components/ui';
 import { useFactoryDirectory } from '@/hooks/useFactories';
 import { selectIsAuthenticated, useAuthStore } from '@/stores/authStore';
 import type { FactorySummary, SelectedFactory } from '@/types/auth';
@@ -195,24 +194,15 @@ export default function FactorySelect() {
 
   return (
     <AuthLayout title="Select your factory" subtitle="Choose the site you want to sign in to.">
-      {directory.isPending ? (
-        <div className="flex justify-center py-10">
-          <Spinner label="Loading factories" showLabel />
-        </div>
-      ) : directory.isError ? (
-        <ErrorState
-          title="Could not load the factory list"
-          message={getErrorMessage(directory.error)}
-          onRetry={() => void directory.refetch()}
-          retrying={directory.isFetching}
-        />
-      ) : (
-        <FactoryList
-          factories={directory.data}
-          lastSlug={lastFactory?.slug ?? null}
-          onChoose={({ id, name, slug }) => choose({ id, name, slug })}
-        />
-      )}
+      <QueryState query={directory} loadingLabel="Loading factories" errorTitle="Could not load the factory list" loadingClassName="py-10">
+        {(factories) => (
+          <FactoryList
+            factories={factories}
+            lastSlug={lastFactory?.slug ?? null}
+            onChoose={({ id, name, slug }) => choose({ id, name, slug })}
+          />
+        )}
+      </QueryState>
       <div className="mt-5 border-t border-slate-200 pt-4 text-center">
         <button
           type="button"

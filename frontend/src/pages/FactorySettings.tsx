@@ -5,7 +5,7 @@ import { WhatsAppTemplatesCard } from '@/components/notifications/WhatsAppTempla
 import { RetentionCard } from '@/components/settings/RetentionCard';
 import { ShiftCalendarCard } from '@/components/settings/ShiftCalendarCard';
 import { TariffEditor } from '@/components/settings/TariffEditor';
-import { Banner, Button, Card, CardBody, CardHeader, Checkbox, ErrorState, Input, PageSpinner, Select } from '@/components/ui';
+import { Banner, Button, Card, CardBody, CardHeader, Checkbox, Input, QueryState, Select } from '@/components/ui';
 import { useCurrentFactory, useUpdateFactory } from '@/hooks/useCurrentFactory';
 import {
   buildFactoryUpdate,
@@ -182,25 +182,18 @@ export default function FactorySettings() {
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Factory settings</h1>
         <p className="mt-1 text-sm text-slate-500">Time zone, currency, tariff, device options, shifts, data retention, WhatsApp templates and webhooks of {factory.data?.name ?? 'the factory'}.</p>
       </div>
-      {factory.isPending ? (
-        <PageSpinner label="Loading settings" />
-      ) : !factory.data ? (
-        <ErrorState
-          title="Could not load the settings"
-          message={getErrorMessage(factory.error)}
-          onRetry={() => void factory.refetch()}
-          retrying={factory.isFetching}
-        />
-      ) : (
-        <>
+      <QueryState query={factory} loadingLabel="Loading settings" errorTitle="Could not load the settings">
+        {(saved) => (
+          <>
           {/* Keyed by the saved state so a save elsewhere starts the form afresh. */}
-          <SettingsForm key={factory.data.id} factory={factory.data} />
+          <SettingsForm key={saved.id} factory={saved} />
           <ShiftCalendarCard />
-          <RetentionCard timeZone={factory.data.timezone} />
+          <RetentionCard timeZone={saved.timezone} />
           <WhatsAppTemplatesCard />
           <WebhooksCard />
-        </>
-      )}
+          </>
+        )}
+      </QueryState>
     </div>
   );
 }

@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { getErrorMessage } from '@/api/errors';
 import { AlertDetailsDialog } from '@/components/alerts/AlertDetailsDialog';
 import { AlertTable } from '@/components/alerts/AlertTable';
-import { Card, CardHeader, EmptyState, ErrorState, Spinner } from '@/components/ui';
+import { Card, CardHeader, EmptyState, QueryState } from '@/components/ui';
 import { useAlerts } from '@/hooks/useAlerts';
 import { useHasPermission } from '@/hooks/useFactoryContext';
 import { useNow } from '@/hooks/useNow';
@@ -30,29 +29,27 @@ export function DeviceAlertsPanel({ deviceId, timeZone }: { deviceId: number; ti
           </Link>
         }
       />
-      {alerts.isPending ? (
-        <div className="flex justify-center py-8">
-          <Spinner label="Loading alerts" showLabel />
-        </div>
-      ) : !data ? (
-        <div className="p-4">
-          <ErrorState title="Could not load the alerts" message={getErrorMessage(alerts.error)} onRetry={() => void alerts.refetch()} />
-        </div>
-      ) : data.data.length === 0 ? (
-        <div className="p-4">
-          <EmptyState title="No alerts for this device" description="Rules that watch this device raise them here." />
-        </div>
-      ) : (
-        <AlertTable
-          alerts={data.data}
-          timeZone={timeZone}
-          now={now}
-          caption="Alerts of this device"
-          canAcknowledge={canAcknowledge}
-          showDevice={false}
-          onOpen={(alert) => setOpenId(alert.id)}
-        />
-      )}
+      <QueryState
+        query={alerts}
+        loadingLabel="Loading alerts"
+        errorTitle="Could not load the alerts"
+        isEmpty={(d) => d.data.length === 0}
+        empty={<EmptyState title="No alerts for this device" description="Rules that watch this device raise them here." />}
+        inset
+        loadingClassName="py-8"
+      >
+        {(list) => (
+          <AlertTable
+            alerts={list.data}
+            timeZone={timeZone}
+            now={now}
+            caption="Alerts of this device"
+            canAcknowledge={canAcknowledge}
+            showDevice={false}
+            onOpen={(alert) => setOpenId(alert.id)}
+          />
+        )}
+      </QueryState>
       {openId !== null && (
         <AlertDetailsDialog alertId={openId} timeZone={timeZone} canAcknowledge={canAcknowledge} onClose={() => setOpenId(null)} />
       )}

@@ -1,8 +1,7 @@
 import { useMemo } from 'react';
-import { getErrorMessage } from '@/api/errors';
 import { AnomalyChart, ForecastChart } from '@/components/charts/LazyCharts';
 import { DownloadFileButton } from '@/components/jobs/DownloadFileButton';
-import { Card, CardBody, CardHeader, EmptyState, ErrorState, Spinner, TableHead } from '@/components/ui';
+import { Card, CardBody, CardHeader, EmptyState, QueryState, TableHead } from '@/components/ui';
 import { useResultFileText } from '@/hooks/useJobs';
 import { formatDateTime, formatDuration, formatNumber, formatValue } from '@/lib/format';
 import { anomalyChartData, csvFileOf, forecastChartData, formatBytes } from '@/lib/jobResults';
@@ -105,16 +104,16 @@ export function JobResult({ job, title, timeZone }: { job: AnalyticsJob; title: 
           <EmptyState title="No summary" />
         ) : !csvFile ? (
           <EmptyState title="No result file" description="The job finished without a data file to chart." />
-        ) : csv.isPending ? (
-          <div className="flex justify-center py-10">
-            <Spinner label="Loading the result" showLabel />
-          </div>
-        ) : csv.isError ? (
-          <ErrorState title="Could not load the result file" message={getErrorMessage(csv.error)} onRetry={() => void csv.refetch()} />
-        ) : job.kind === 'anomaly' ? (
-          <AnomalyResult job={job} summary={summary as unknown as AnomalySummary} csv={csv.data} timeZone={timeZone} />
         ) : (
-          <ForecastResult summary={summary as unknown as ForecastSummary} csv={csv.data} />
+          <QueryState query={csv} loadingLabel="Loading the result" errorTitle="Could not load the result file" loadingClassName="py-10">
+            {(text) =>
+              job.kind === 'anomaly' ? (
+                <AnomalyResult job={job} summary={summary as unknown as AnomalySummary} csv={text} timeZone={timeZone} />
+              ) : (
+                <ForecastResult summary={summary as unknown as ForecastSummary} csv={text} />
+              )
+            }
+          </QueryState>
         )}
       </CardBody>
     </Card>

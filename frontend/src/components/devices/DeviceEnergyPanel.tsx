@@ -1,5 +1,4 @@
-import { getErrorMessage } from '@/api/errors';
-import { Card, CardBody, CardHeader, EmptyState, ErrorState, Spinner } from '@/components/ui';
+import { Card, CardBody, CardHeader, EmptyState, QueryState } from '@/components/ui';
 import { useDeviceEnergy } from '@/hooks/useEnergy';
 import { formatCurrency, formatDate, formatPercent, formatValue, NO_VALUE } from '@/lib/format';
 import type { DeviceEnergy } from '@/types/energy';
@@ -81,28 +80,6 @@ function EnergyBody({ data }: { data: DeviceEnergy }) {
 export function DeviceEnergyPanel({ deviceId }: { deviceId: number }) {
   const energy = useDeviceEnergy(deviceId);
 
-  let body;
-  if (energy.isPending) {
-    body = (
-      <div className="flex h-24 items-center justify-center">
-        <Spinner label="Loading energy" showLabel />
-      </div>
-    );
-  } else if (energy.isError) {
-    body = (
-      <ErrorState
-        title="Could not load energy figures"
-        message={getErrorMessage(energy.error)}
-        onRetry={() => void energy.refetch()}
-        retrying={energy.isFetching}
-      />
-    );
-  } else if (energy.data.source === null) {
-    body = <EmptyState title="No energy figures" description={`${NO_ENERGY_ROLE_HINT}.`} />;
-  } else {
-    body = <EnergyBody data={energy.data} />;
-  }
-
   return (
     <Card>
       <CardHeader
@@ -115,7 +92,18 @@ export function DeviceEnergyPanel({ deviceId }: { deviceId: number }) {
               : 'Last 7 days.'
         }
       />
-      <CardBody>{body}</CardBody>
+      <CardBody>
+        <QueryState
+          query={energy}
+          loadingLabel="Loading energy"
+          errorTitle="Could not load energy figures"
+          isEmpty={(d) => d.source === null}
+          empty={<EmptyState title="No energy figures" description={`${NO_ENERGY_ROLE_HINT}.`} />}
+          loadingClassName="h-24 items-center"
+        >
+          {(data) => <EnergyBody data={data} />}
+        </QueryState>
+      </CardBody>
     </Card>
   );
 }

@@ -4,7 +4,7 @@ import { exportTelemetryCsv } from '@/api/kpis';
 import { AggregationSelector } from '@/components/charts/AggregationSelector';
 import { TelemetryChart } from '@/components/charts/LazyCharts';
 import { DevicePicker } from '@/components/devices/DevicePicker';
-import { Banner, Button, Card, CardBody, CardHeader, DateRangeForm, EmptyState, ErrorState, Spinner } from '@/components/ui';
+import { Banner, Button, Card, CardBody, CardHeader, DateRangeForm, EmptyState, QueryState } from '@/components/ui';
 import { useDeviceNames } from '@/hooks/useDevices';
 import { useKPIHistories, useKPIHistory } from '@/hooks/useKPIHistory';
 import { overlaySeries } from '@/lib/comparison';
@@ -185,31 +185,28 @@ export function HistoryPanel({ deviceId, parameters, timeZone }: HistoryPanelPro
 
         {nothingPicked ? (
           <EmptyState title="No parameters selected" description="Pick at least one parameter to chart." />
-        ) : history.isPending ? (
-          <div className="flex h-56 items-center justify-center">
-            <Spinner label="Loading history" showLabel />
-          </div>
-        ) : history.isError ? (
-          <ErrorState
-            title="Could not load the history"
-            message={getErrorMessage(history.error)}
-            onRetry={() => void history.refetch()}
-            retrying={history.isFetching}
-          />
-        ) : !data || series.length === 0 ? (
-          <EmptyState
-            title="No parameters to show"
-            description="Select KPI parameters in the table below, or pick parameters above."
-          />
-        ) : !hasPoints ? (
-          <EmptyState title="No data in this range" description="The device sent nothing for these parameters in this period." />
         ) : (
-          <>
-            <TelemetryChart series={series} start={data.start} end={data.end} timeZone={timeZone} title="History" columns={2} />
-            <p className="text-xs text-slate-500">
-              Each point is the {AGG_WORDS[data.agg]} over {formatDuration(data.interval_seconds)}.
-            </p>
-          </>
+          <QueryState
+            query={history}
+            loadingLabel="Loading history"
+            errorTitle="Could not load the history"
+            isEmpty={() => series.length === 0}
+            empty={<EmptyState title="No parameters to show" description="Select KPI parameters in the table below, or pick parameters above." />}
+            loadingClassName="h-56 items-center"
+          >
+            {(loaded) =>
+              !hasPoints ? (
+                <EmptyState title="No data in this range" description="The device sent nothing for these parameters in this period." />
+              ) : (
+                <>
+                  <TelemetryChart series={series} start={loaded.start} end={loaded.end} timeZone={timeZone} title="History" columns={2} />
+                  <p className="text-xs text-slate-500">
+                    Each point is the {AGG_WORDS[loaded.agg]} over {formatDuration(loaded.interval_seconds)}.
+                  </p>
+                </>
+              )
+            }
+          </QueryState>
         )}
       </CardBody>
     </Card>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { getErrorMessage } from '@/api/errors';
-import { Banner, Button, Card, CardBody, CardHeader, ErrorState, Input, Spinner } from '@/components/ui';
+import { Banner, Button, Card, CardBody, CardHeader, Input, QueryState } from '@/components/ui';
 import { useDataLifecycle, useUpdateRetention } from '@/hooks/useDataLifecycle';
 import { formatDate, formatDateTime, formatNumber } from '@/lib/format';
 import {
@@ -110,19 +110,10 @@ export function RetentionCard({ timeZone }: { timeZone: string }) {
         description="How long each kind of data is kept. Older data is deleted every hour; raw points only once the rollups hold them."
       />
       <CardBody>
-        {lifecycle.isPending ? (
-          <Spinner label="Loading retention" />
-        ) : !lifecycle.data ? (
-          <ErrorState
-            title="Could not load the retention settings"
-            message={getErrorMessage(lifecycle.error)}
-            onRetry={() => void lifecycle.refetch()}
-            retrying={lifecycle.isFetching}
-          />
-        ) : (
-          // Not keyed by the settings: a save updates them and must keep its confirmation.
-          <RetentionForm data={lifecycle.data} timeZone={timeZone} />
-        )}
+        <QueryState query={lifecycle} loadingLabel="Loading retention" errorTitle="Could not load the retention settings" loadingClassName="py-6">
+          {/* Not keyed by the settings: a save updates them and must keep its confirmation. */}
+          {(data) => <RetentionForm data={data} timeZone={timeZone} />}
+        </QueryState>
       </CardBody>
     </Card>
   );

@@ -20,9 +20,10 @@ interface QueryStateProps<T> {
   loadingLabel: string;
   /** Heading of the error panel, e.g. "Could not load the rules". */
   errorTitle: string;
-  isEmpty: (data: T) => boolean;
+  /** Whether the answer has nothing to show; a single record is never empty. */
+  isEmpty?: (data: T) => boolean;
   /** Shown instead of `children` when `isEmpty` says so. */
-  empty: ReactNode;
+  empty?: ReactNode;
   /** Pad the error and empty panels, for use inside a card. */
   inset?: boolean;
   /** Vertical room around the spinner. */
@@ -31,15 +32,16 @@ interface QueryStateProps<T> {
 }
 
 /**
- * A list's loading, failed and empty states, else its content. A failed refresh keeps the
+ * A panel's loading, failed and empty states, else its content: every panel that shows a
+ * query uses it, so they all load, fail and retry alike. A failed refresh keeps the
  * data already loaded on screen; only a first load that failed shows the error panel.
  */
 export function QueryState<T>({
   query,
   loadingLabel,
   errorTitle,
-  isEmpty,
-  empty,
+  isEmpty = () => false,
+  empty = null,
   inset = false,
   loadingClassName = 'py-16',
   children,
