@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { getErrorMessage } from '@/api/errors';
 import { ReportsIcon } from '@/components/icons';
 import { DownloadFileButton } from '@/components/jobs/DownloadFileButton';
 import { JobList } from '@/components/jobs/JobList';
 import { GenerateReportForm } from '@/components/reports/GenerateReportForm';
 import { ScheduleDialog } from '@/components/reports/ScheduleDialog';
-import { ActionsHeader, Badge, Button, Card, CardHeader, ConfirmDialog, DataTable, EmptyState, QueryState } from '@/components/ui';
+import { ActionsHeader, Badge, Button, Card, CardHeader, DataTable, DeleteDialog, EmptyState, QueryState } from '@/components/ui';
 import { useDeviceNames } from '@/hooks/useDevices';
 import { useFactoryLocale, useHasPermission } from '@/hooks/useFactoryContext';
 import { useCancelReport, useDeleteReport, useDeleteReportSchedule, useReports, useReportSchedules } from '@/hooks/useJobs';
@@ -179,21 +178,9 @@ function Schedules({ canGenerate, timeZone }: { canGenerate: boolean; timeZone: 
         )}
       </QueryState>
       {editing && <ScheduleDialog schedule={editing === 'new' ? null : editing} timeZone={timeZone} onClose={() => setEditing(null)} />}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={deleting ? `Delete schedule ${deleting.name}?` : ''}
-        confirmLabel="Delete schedule"
-        tone="danger"
-        pending={remove.isPending}
-        error={remove.isError ? getErrorMessage(remove.error) : null}
-        onCancel={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-        onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
-      >
-        <p>No more reports are sent by it. Reports it already produced stay in the list.</p>
-      </ConfirmDialog>
+      <DeleteDialog item={deleting} title={(s) => `Delete schedule ${s.name}?`} confirmLabel="Delete schedule" remove={remove} onClose={() => setDeleting(null)}>
+        {() => <p>No more reports are sent by it. Reports it already produced stay in the list.</p>}
+      </DeleteDialog>
     </Card>
   );
 }

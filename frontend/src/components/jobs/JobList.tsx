@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { getErrorMessage } from '@/api/errors';
 import { JobStatus } from '@/components/jobs/JobStatus';
-import { ActionsHeader, Banner, Button, Card, CardHeader, ConfirmDialog, DataTable, Pagination, QueryState, type QueryLike } from '@/components/ui';
+import { ActionsHeader, Banner, Button, Card, CardHeader, DataTable, DeleteDialog, Pagination, QueryState, type DeleteMutation, type QueryLike } from '@/components/ui';
 import { cn } from '@/lib/cn';
 import { formatDateTime } from '@/lib/format';
 import { isJobActive } from '@/lib/jobResults';
@@ -9,12 +9,7 @@ import type { ListResponse } from '@/types/api';
 import type { JobRead } from '@/types/jobs';
 
 /** A cancel or delete of one job, as `useMutation` answers it. */
-export interface JobMutation {
-  mutate: (id: number, options?: { onSuccess?: () => void }) => void;
-  reset: () => void;
-  isPending: boolean;
-  isError: boolean;
-  error: unknown;
+export interface JobMutation extends DeleteMutation {
   variables: number | undefined;
 }
 
@@ -183,29 +178,9 @@ export function JobList<J extends JobRead>({
           </>
         )}
       </QueryState>
-      <ConfirmDialog
-        open={deleting !== null}
-        title={deleting ? `Delete ${titleOf(deleting)}?` : ''}
-        confirmLabel={deleteLabel}
-        tone="danger"
-        pending={remove.isPending}
-        error={remove.isError ? getErrorMessage(remove.error) : null}
-        onCancel={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-        onConfirm={() =>
-          deleting &&
-          remove.mutate(deleting.id, {
-            onSuccess: () => {
-              onDeleted?.(deleting);
-              setDeleting(null);
-            },
-          })
-        }
-      >
-        {deleting && <p>{deleteNote(deleting)}</p>}
-      </ConfirmDialog>
+      <DeleteDialog item={deleting} title={(job) => `Delete ${titleOf(job)}?`} confirmLabel={deleteLabel} remove={remove} onClose={() => setDeleting(null)} onDeleted={onDeleted}>
+        {(job) => <p>{deleteNote(job)}</p>}
+      </DeleteDialog>
     </Card>
   );
 }

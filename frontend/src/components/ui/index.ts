@@ -6,6 +6,7 @@ export { Checkbox, type CheckboxProps } from './Checkbox';
 export { ConfirmDialog } from './ConfirmDialog';
 export { CopyButton } from './CopyButton';
 export { DateRangeForm, type DateRangeValue } from './DateRangeForm';
+export { DeleteDialog, type DeleteMutation } from './DeleteDialog';
 export { EmptyState } from './EmptyState';
 export { ErrorDetailsBanner } from './ErrorDetailsBanner';
 export { ErrorState } from './ErrorState';
