@@ -7,7 +7,7 @@ import { NotificationsSection } from '@/components/rules/sections/NotificationsS
 import { ScopeSection } from '@/components/rules/sections/ScopeSection';
 import { TimingSection } from '@/components/rules/sections/TimingSection';
 import type { RuleSectionProps } from '@/components/rules/sections/types';
-import { Banner, Button, ConfirmDialog } from '@/components/ui';
+import { Banner, Button, DeleteDialog } from '@/components/ui';
 import { useFactoryLocale } from '@/hooks/useFactoryContext';
 import { useCreateRule, useDeleteRule, useDryRun, useScopeParameters, useUpdateRule } from '@/hooks/useRules';
 import { toCondition, type NodeErrors } from '@/lib/conditionTree';
@@ -160,23 +160,16 @@ function RuleFormActions({ rule, pending, saveError, errorIsMarked }: RuleFormAc
           {rule ? 'Save rule' : 'Create rule'}
         </Button>
       </div>
-      {rule && (
-        <ConfirmDialog
-          open={confirmDelete}
-          title={`Delete ${rule.name}?`}
-          confirmLabel="Delete rule"
-          tone="danger"
-          pending={remove.isPending}
-          error={remove.isError ? getErrorMessage(remove.error) : null}
-          onCancel={() => {
-            setConfirmDelete(false);
-            remove.reset();
-          }}
-          onConfirm={() => remove.mutate(rule.id, { onSuccess: () => void navigate('/rules', { replace: true }) })}
-        >
-          <p>The rule stops raising alerts. Alerts it raised stay in the history.</p>
-        </ConfirmDialog>
-      )}
+      <DeleteDialog
+        item={confirmDelete ? rule : null}
+        title={(r) => `Delete ${r.name}?`}
+        confirmLabel="Delete rule"
+        remove={remove}
+        onClose={() => setConfirmDelete(false)}
+        onDeleted={() => void navigate('/rules', { replace: true })}
+      >
+        {() => <p>The rule stops raising alerts. Alerts it raised stay in the history.</p>}
+      </DeleteDialog>
     </div>
   );
 }
