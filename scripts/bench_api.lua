@@ -1,11 +1,12 @@
 -- wrk script of `make bench-api` (scripts/bench_api.py runs it):
---   wrk ... -s scripts/bench_api.lua URL -- <endpoint> <devices> [parameter ...]
--- <endpoint> is live, history, summary or device; each request asks for a random device of
--- 1..<devices>. The Authorization header comes from wrk's -H. The summary is one line that
+--   wrk ... -s scripts/bench_api.lua URL -- <endpoint> <first device> <devices> [parameter ...]
+-- <endpoint> is live, history (7 days), year (365 days), energy_month (the factory's energy
+-- over 30 days), summary or device; each request asks for a random device of
+-- <first device> .. <first device> + <devices> - 1. The Authorization header comes from wrk's -H. The summary is one line that
 -- bench_api.py parses, with latencies in microseconds.
 
-local endpoint, devices, parameters
-local WEEK_SECONDS = 7 * 86400
+local endpoint, first_device, devices, parameters
+local DAY_SECONDS = 86400
 
 function setup(thread)
   -- Each thread runs its own Lua state: give each its own random sequence.
@@ -18,27 +19,35 @@ end
 
 function init(args)
   endpoint = args[1] or "live"
-  devices = tonumber(args[2] or "200")
+  first_device = tonumber(args[2] or "1")
+  devices = tonumber(args[3] or "200")
   parameters = {}
-  for i = 3, #args do
+  for i = 4, #args do
     parameters[#parameters + 1] = "parameters=" .. url_encode(args[i])
   end
   math.randomseed(seed or os.time())
 end
 
-local function history_query()
+local function since(days)
   -- The start moves with the clock, as a chart opened now would ask.
-  local start = os.date("!%Y-%m-%dT%H:%M:%SZ", os.time() - WEEK_SECONDS)
-  return table.concat(parameters, "&") .. "&interval=auto&agg=mean&start=" .. url_encode(start)
+  return url_encode(os.date("!%Y-%m-%dT%H:%M:%SZ", os.time() - days * DAY_SECONDS))
+end
+
+local function history_query(days)
+  return table.concat(parameters, "&") .. "&interval=auto&agg=mean&start=" .. since(days)
 end
 
 function request()
-  local device = math.random(1, devices)
+  local device = first_device + math.random(0, devices - 1)
   local path
   if endpoint == "live" then
     path = "/api/v1/devices/" .. device .. "/kpis/live"
   elseif endpoint == "history" then
-    path = "/api/v1/devices/" .. device .. "/kpis/history?" .. history_query()
+    path = "/api/v1/devices/" .. device .. "/kpis/history?" .. history_query(7)
+  elseif endpoint == "year" then
+    path = "/api/v1/devices/" .. device .. "/kpis/history?" .. history_query(365)
+  elseif endpoint == "energy_month" then
+    path = "/api/v1/energy?bucket=day&start=" .. since(30)
   elseif endpoint == "summary" then
     path = "/api/v1/dashboard/summary"
   else
