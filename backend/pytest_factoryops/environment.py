@@ -34,6 +34,9 @@ def service_env() -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "LOGIN_IP_RATE_LIMIT": "100000/minute",
         "PUBLIC_FACTORY_DIRECTORY": "true",
+        # Route sweeps call the event stream through an in-process client that reads a
+        # response to its end: a short stream lets them finish.
+        "ALERT_STREAM_MAX_SECONDS": "0.5",
     })
     # Result files of this run (and of the workers it starts) in a folder of its own, never
     # in the checkout nor in another run's.

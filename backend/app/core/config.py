@@ -169,6 +169,10 @@ class Settings(BaseSettings):
     notification_sweep_seconds: float = Field(default=30.0, ge=0.2, le=3600)
     rule_clock_seconds: float = Field(default=15.0, ge=0.2, le=3600)
     alert_stream_poll_seconds: float = Field(default=1.0, ge=0.05, le=60)
+    # An event stream ends after this long and the browser reconnects with Last-Event-ID:
+    # nothing is missed, a revoked login stops receiving within this bound, and a deploy or
+    # proxy can move connections between processes.
+    alert_stream_max_seconds: float = Field(default=300.0, ge=0.1, le=86400)
 
     @field_validator("trusted_proxies")
     @classmethod

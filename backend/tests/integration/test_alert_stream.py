@@ -24,8 +24,11 @@ HIGH_POWER = {"parameter": "power_kw", "operator": ">", "value": 100}
 
 
 @pytest.fixture
-async def server(settings):
-    application = create_app(settings.model_copy(update={"alert_stream_poll_seconds": 0.1}))
+async def server(settings, request):
+    # A test may ask for a stream lifetime of its own (indirect parametrization).
+    lifetime = getattr(request, "param", 60.0)
+    application = create_app(settings.model_copy(update={
+        "alert_stream_poll_seconds": 0.1, "alert_stream_max_seconds": lifetime}))
     port = free_port()
     running = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port,
                                             log_level="warning", lifespan="on"))
@@ -116,3 +119,43 @@ async def test_alert_events_stream_to_their_factory_and_resume(server, engine, m
 
         r = await http.get("/api/v1/alerts/stream")
         assert r.status_code == 401
+
+
+@pytest.mark.parametrize("server", [1.0], indirect=True)
+async def test_a_stream_ends_by_itself_and_the_reconnect_misses_nothing(server, engine, make,
+                                                                          tenant):
+    """A stream lives ALERT_STREAM_MAX_SECONDS; what is raised between its end and the
+    reconnect arrives on the new connection."""
+    url, _ = server
+    device = await make.device(tenant)
+    await add_rule(tenant)
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        await raise_alert(engine, device)
+        loop = asyncio.get_running_loop()
+        opened = loop.time()
+        async with http.stream("GET", "/api/v1/alerts/stream",
+                               headers=tenant.headers) as response:
+            lines = [line async for line in response.aiter_lines()]
+        lasted = loop.time() - opened
+        assert 0.9 <= lasted < 10, f"the stream lasted {lasted:.1f} s"
+        assert lines[0] == "retry: 3000"  # a new connection starts from now: no event
+        assert not any(line.startswith("id:") for line in lines)
+        last = await _last_event_id(http, tenant)
+
+        await raise_alert(engine, await make.device(tenant))  # while disconnected
+        async with http.stream("GET", "/api/v1/alerts/stream", headers={
+                **tenant.headers, "Last-Event-ID": str(last)}) as response:
+            events = Events(response)
+            await events.next()  # retry
+            missed = await events.next()
+        assert missed["event"] == "raised" and int(missed["id"]) > last
+
+
+async def _last_event_id(http: httpx.AsyncClient, tenant) -> int:
+    """The position of the factory's newest event, read from a stream resumed at 0."""
+    async with http.stream("GET", "/api/v1/alerts/stream", headers={
+            **tenant.headers, "Last-Event-ID": "0"}) as response:
+        ids = [int(line[3:]) async for line in response.aiter_lines()
+               if line.startswith("id:")]
+    assert ids, "the first alert's event is on the stream"
+    return ids[-1]

@@ -33,6 +33,7 @@ export async function followAlertEvents(
 ): Promise<void> {
   let lastId: string | undefined;
   while (!signal.aborted) {
+    const opened = Date.now();
     try {
       const token = useAuthStore.getState().token;
       const headers: Record<string, string> = { Accept: 'text/event-stream' };
@@ -57,6 +58,9 @@ export async function followAlertEvents(
           onEvent(JSON.parse(event.data) as AlertStreamEvent);
         }
       }
+      // The server ends a stream after a few minutes; one that lived a while is resumed at
+      // once, without showing the stream as down.
+      if (Date.now() - opened >= RECONNECT_MS) continue;
     } catch {
       if (signal.aborted) return;
     }

@@ -4,7 +4,8 @@ the alert as it is now. `id:` is the event's position, so a browser that reconne
 `Last-Event-ID` gets exactly what it missed; a new connection starts from now.
 
 The stream reads the database (every ALERT_STREAM_POLL_SECONDS while idle), which every API
-process shares: no event is lost between processes, and a client may reconnect to any."""
+process shares: no event is lost between processes, and a client may reconnect to any. It
+ends by itself after ALERT_STREAM_MAX_SECONDS; the client reconnects where it was."""
 
 from __future__ import annotations
 
@@ -34,8 +35,9 @@ async def alert_events(factory_id: int, settings: Settings, last_event_id: str |
             last = await AlertService(session, factory_id, settings).last_event_id()
     # The browser waits this long before reconnecting, and says where it was.
     yield f"retry: {RETRY_MS}\n\n"
-    quiet_since = time.monotonic()
-    while not await disconnected():
+    quiet_since = started = time.monotonic()
+    while (not await disconnected()
+           and time.monotonic() - started < settings.alert_stream_max_seconds):
         async with session_scope() as session:
             events = await AlertService(session, factory_id, settings).events_after(last)
         for event in events:
