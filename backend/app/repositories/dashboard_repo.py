@@ -6,13 +6,13 @@ TenantRepository.template)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func
 
 from app.models.alert import ALERT_OPEN, Alert
 from app.models.device import Device
 from app.repositories.base import TENANT_PARAMETER, TenantRepository
+from app.schemas.dashboard import AlertBrief
 
 
 class DeviceCountRepository(TenantRepository[Device]):
@@ -31,12 +31,12 @@ class AlertDigestRepository(TenantRepository[Alert]):
         return {severity: int(count)
                 for severity, count in await self.run(_OPEN_BY_SEVERITY)}
 
-    async def newest(self, limit: int) -> list[dict[str, Any]]:
+    async def newest(self, limit: int) -> list[AlertBrief]:
         """The newest alerts with their device's name (a deleted device leaves none)."""
         rows = await self.run(_NEWEST_ALERTS, limit=limit)
-        return [{"id": row[0], "device_id": row[1], "device_name": row[2], "rule_id": row[3],
-                 "severity": row[4], "title": row[5], "status": row[6],
-                 "triggered_at": row[7]} for row in rows]
+        return [AlertBrief(id=row[0], device_id=row[1], device_name=row[2], rule_id=row[3],
+                           severity=row[4], title=row[5], status=row[6],
+                           triggered_at=row[7]) for row in rows]
 
 
 _devices = Device.__table__.c

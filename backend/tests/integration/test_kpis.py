@@ -285,3 +285,32 @@ async def test_hours_read_from_the_cache_are_joined_into_their_day(app, client, 
     finally:
         await cache.aclose()
     assert await chart(day, midnight) == whole
+
+
+async def test_kpi_history_matches_its_schema(app, client, make, tenant):
+    """The history answer is written from cached JSON, not built as a KpiHistory: it must
+    still be exactly what the OpenAPI document declares (no field missing, none extra)."""
+    from pydantic import ConfigDict
+
+    from app.schemas.common import Envelope
+    from app.schemas.kpi import HistorySeries, KpiHistory
+
+    class StrictSeries(HistorySeries):
+        model_config = ConfigDict(extra="forbid")
+
+    class StrictHistory(KpiHistory):
+        model_config = ConfigDict(extra="forbid")
+        series: list[StrictSeries]
+
+    device = await make.device(tenant)
+    await make.parameter(device, "power_kw", display_name="Power", unit="kW",
+                         is_kpi_selected=True)
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - 30 * MINUTE
+    await _write_minutes(app, tenant, device, "power_kw", start, 30, lambda i: float(i))
+    for _ in range(2):  # computed, then from the chart cache
+        r = await client.get(_history(device), headers=tenant.headers,
+                             params={"start": start.isoformat(), "interval": "1m"})
+        assert r.status_code == 200, r.text
+        answer = Envelope[StrictHistory].model_validate_json(r.content).data
+        assert [s.parameter_key for s in answer.series] == ["power_kw"]
+        assert [v for _, v in answer.series[0].points][:3] == [0.0, 1.0, 2.0]

@@ -66,8 +66,8 @@ async def test_energy_from_rollups_equals_energy_from_raw_points(app, make, zone
         # No cache: every figure is computed from the store.
         energy = EnergyService(session, factory, store)
         start, end = datetime(2026, 3, 28, tzinfo=UTC), datetime(2026, 3, 31, tzinfo=UTC)
-        by_day_raw = await energy.factory_energy(start, end, "day")
-        by_hour_raw = await energy.factory_energy(start, end, "hour")
+        by_day_raw = (await energy.factory_energy(start, end, "day")).model_dump()
+        by_hour_raw = (await energy.factory_energy(start, end, "hour")).model_dump()
 
         report = await refresh_factory(resources, factory)
         assert report.coverage.backfilled
@@ -76,8 +76,8 @@ async def test_energy_from_rollups_equals_energy_from_raw_points(app, make, zone
         store.forget_coverage(tenant.id)
         key = (meter.id, "kWh")
         assert await store.aggregate_raw(tenant.id, [key], start, end, 900, "last") == {key: []}
-        by_day = await energy.factory_energy(start, end, "day")
-        by_hour = await energy.factory_energy(start, end, "hour")
+        by_day = (await energy.factory_energy(start, end, "day")).model_dump()
+        by_hour = (await energy.factory_energy(start, end, "hour")).model_dump()
     # Local days: 29 March has 23 hours in Berlin.
     if zone == "Europe/Berlin":
         day = by_day["buckets"][1]

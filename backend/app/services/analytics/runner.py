@@ -197,15 +197,15 @@ async def _forecast(resources: Resources, job: AnalyticsJob, run: JobRun, factor
             figures = await energy.device_energy(
                 device, start, history_end, "hour" if granularity == "hourly" else "day")
         sources.append({"device_id": device.id, "name": device.name,
-                        "source": figures["source"]})
-        for bucket in figures["buckets"]:
+                        "source": figures.source})
+        for bucket in figures.buckets:
             # Only whole buckets (a half-measured hour would read as a drop in demand) that
             # were measured: a bucket without readings has no demand, and its energy of
             # zero means "unknown", not "idle".
-            if bucket["end"] > now or bucket["peak_demand_kw"] is None:
+            if bucket.end > now or bucket.peak_demand_kw is None:
                 continue
-            moment = bucket["start"].replace(tzinfo=None)
-            totals[moment] = totals.get(moment, 0.0) + (bucket["energy_kwh"] or 0.0)
+            moment = bucket.start.replace(tzinfo=None)
+            totals[moment] = totals.get(moment, 0.0) + (bucket.energy_kwh or 0.0)
         await run.progress(10 + int(30 * (n + 1) / len(devices)))
     history = pd.DataFrame({"ds": pd.to_datetime(list(totals)), "y": list(totals.values())})
     if history.empty:

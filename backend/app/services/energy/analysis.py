@@ -259,7 +259,7 @@ class EnergyAnalysisService:
             configured_thresholds_kw=[m.idle_threshold_kw for m in meters], now_ms=now_ms)
 
     def _buckets(self, buckets, per_bucket: Sequence[calc.Figures]) -> list[EnergyBucket]:
-        return [EnergyBucket(**row) for row in self.energy._bucket_rows(buckets, per_bucket)]
+        return self.energy.bucket_rows(buckets, per_bucket)
 
     async def _comparison(self, kind: str, start_ms: int, end_ms: int, bucket: BucketSize,
                           devices: Sequence[Device], specs: Sequence[VirtualSpec],

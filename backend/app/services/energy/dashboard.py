@@ -28,6 +28,15 @@ from app.models.rule import SEVERITIES
 from app.repositories.dashboard_repo import AlertDigestRepository, DeviceCountRepository
 from app.repositories.device_repo import DeviceRepository
 from app.repositories.factory_repo import FactoryRepository
+from app.schemas.dashboard import (
+    DashboardSummary,
+    DeviceCounts,
+    EnergyAmount,
+    EnergyPeriods,
+    OpenAlertCounts,
+    OpenBySeverity,
+    TopConsumer,
+)
 from app.services.energy.aggregate_cache import aggregate_cache
 from app.services.energy.service import EnergyService, counted_devices
 from app.services.factories.service import online_threshold_seconds
@@ -44,12 +53,12 @@ log = get_logger(__name__)
 
 @dataclass(frozen=True)
 class EnergyPart:
-    today: dict[str, float | None]
-    month: dict[str, float | None]
+    today: EnergyAmount
+    month: EnergyAmount
     current_load_kw: float | None
     peak_demand_today_kw: float | None
     load_curve_today: list[tuple[datetime, float]]
-    top_consumers: list[dict[str, Any]]
+    top_consumers: list[TopConsumer]
 
 
 @dataclass
@@ -107,11 +116,10 @@ def shared_energy_refresh(resources: Resources) -> SharedRefresh:
     return refresh
 
 
-def _amount(energy: float | None, cost: float | None, co2_per_kwh: float
-            ) -> dict[str, float | None]:
-    return {"energy_kwh": None if energy is None else round(energy, 6),
-            "cost": None if cost is None else round(cost, 6),
-            "co2_kg": None if energy is None else round(energy * co2_per_kwh, 6)}
+def _amount(energy: float | None, cost: float | None, co2_per_kwh: float) -> EnergyAmount:
+    return EnergyAmount(energy_kwh=None if energy is None else round(energy, 6),
+                        cost=None if cost is None else round(cost, 6),
+                        co2_kg=None if energy is None else round(energy * co2_per_kwh, 6))
 
 
 class DashboardService:
@@ -120,7 +128,7 @@ class DashboardService:
         self.resources = resources
         self.factory_id = factory_id
 
-    async def summary(self) -> dict[str, Any]:
+    async def summary(self) -> DashboardSummary:
         # The energy part first, before this request's session takes a connection: on a cold
         # start it can take seconds, and every request waiting for it while holding a pooled
         # connection would starve the pool (the computation needs connections itself).
@@ -134,36 +142,31 @@ class DashboardService:
         alerts = AlertDigestRepository(self.session, self.factory_id)
         open_by_severity = await alerts.open_by_severity()
         latest_alerts = await alerts.newest(LATEST_ALERTS)
-        return {
-            "timezone": factory.timezone,
-            "currency": factory.currency,
-            "devices": _device_counts(counts),
-            "alerts": {
-                "open_total": sum(open_by_severity.values()),
-                "open_by_severity": {s: open_by_severity.get(s, 0) for s in SEVERITIES},
-            },
-            "energy": {"today": energy.today, "month": energy.month},
-            "current_load_kw": energy.current_load_kw,
-            "peak_demand_today_kw": energy.peak_demand_today_kw,
-            "load_curve_today": energy.load_curve_today,
-            "top_consumers": energy.top_consumers,
-            "latest_alerts": latest_alerts,
-        }
+        return DashboardSummary(
+            timezone=factory.timezone, currency=factory.currency,
+            devices=_device_counts(counts),
+            alerts=OpenAlertCounts(
+                open_total=sum(open_by_severity.values()),
+                open_by_severity=OpenBySeverity(
+                    **{s: open_by_severity.get(s, 0) for s in SEVERITIES})),
+            energy=EnergyPeriods(today=energy.today, month=energy.month),
+            current_load_kw=energy.current_load_kw,
+            peak_demand_today_kw=energy.peak_demand_today_kw,
+            load_curve_today=energy.load_curve_today,
+            top_consumers=energy.top_consumers,
+            latest_alerts=latest_alerts)
 
 
-def _device_counts(counts: dict[tuple[str, bool], int]) -> dict[str, int]:
+def _device_counts(counts: dict[tuple[str, bool], int]) -> DeviceCounts:
     """Disabled devices count as neither online nor offline: nobody expects them to report."""
     total = sum(counts.values())
     disabled = sum(n for (status, _), n in counts.items() if status == STATUS_DISABLED)
     online = sum(n for (status, recent), n in counts.items()
                  if recent and status != STATUS_DISABLED)
-    return {
-        "total": total,
-        "online": online,
-        "offline": total - disabled - online,
-        "discovered": sum(n for (status, _), n in counts.items() if status == STATUS_DISCOVERED),
-        "disabled": disabled,
-    }
+    return DeviceCounts(
+        total=total, online=online, offline=total - disabled - online,
+        discovered=sum(n for (status, _), n in counts.items() if status == STATUS_DISCOVERED),
+        disabled=disabled)
 
 
 async def _energy_part(resources: Resources, factory_id: int) -> EnergyPart:
@@ -201,9 +204,9 @@ async def _energy_part(resources: Resources, factory_id: int) -> EnergyPart:
         current_load_kw=await _current_load(resources, factory, counted),
         peak_demand_today_kw=max((kw for _, kw in curve), default=None),
         load_curve_today=curve,
-        top_consumers=[{"device_id": d.id, "name": d.name,
-                        "energy_kwh": round(day.energy_kwh or 0.0, 6),
-                        "cost": None if day.cost is None else round(day.cost, 6)}
+        top_consumers=[TopConsumer(device_id=d.id, name=d.name,
+                                   energy_kwh=round(day.energy_kwh or 0.0, 6),
+                                   cost=None if day.cost is None else round(day.cost, 6))
                        for d, day in ranked[:TOP_CONSUMERS]],
     )
 

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import ValidationFailed, not_found
 from app.core.time_range import resolve_range
 from app.repositories.device_repo import DeviceParameterRepository, DeviceSighting, ParameterRow
+from app.schemas.kpi import LiveKpi, LiveKpis
 from app.services.devices.parameter_catalogue import ParameterCatalogue, parameter_catalogue
 from app.services.devices.sighting import device_sighting
 from app.services.energy.aggregate_cache import AggregateCache, aggregate_cache
@@ -104,7 +105,7 @@ class KpiService:
             raise not_found("device")
         return catalogue
 
-    async def live(self, device: DeviceSighting) -> dict[str, Any]:
+    async def live(self, device: DeviceSighting) -> LiveKpis:
         threshold = (await factory_snapshot(self.session, self.factory_id,
                                             self.resources.settings.device_online_seconds)
                      ).online_threshold_seconds
@@ -116,27 +117,24 @@ class KpiService:
         for parameter in selected:
             value = latest.get(parameter.parameter_key)
             age = None if value is None else max(0.0, (now - value.ts).total_seconds())
-            kpis.append({
-                "parameter_id": parameter.id,
-                "parameter_key": parameter.parameter_key,
-                "display_name": parameter.display_name,
-                "unit": parameter.unit,
-                "role": parameter.role,
-                "value": None if value is None else value.value,
-                "ts": None if value is None else value.ts,
-                "age_seconds": None if age is None else round(age, 3),
-                "stale": age is None or age > threshold,
-            })
+            kpis.append(LiveKpi(
+                parameter_id=parameter.id, parameter_key=parameter.parameter_key,
+                display_name=parameter.display_name, unit=parameter.unit, role=parameter.role,
+                value=None if value is None else value.value,
+                ts=None if value is None else value.ts,
+                age_seconds=None if age is None else round(age, 3),
+                stale=age is None or age > threshold))
         seen = device.last_seen_at
-        return {
-            "device_id": device.id,
-            "online": seen is not None and (now - seen).total_seconds() <= threshold,
-            "last_seen_at": seen,
-            "kpis": kpis,
-        }
+        return LiveKpis(
+            device_id=device.id,
+            online=seen is not None and (now - seen).total_seconds() <= threshold,
+            last_seen_at=seen, kpis=kpis)
 
     async def history(self, catalogue: ParameterCatalogue, query: HistoryQuery
                       ) -> dict[str, Any]:
+        # Deliberately not a KpiHistory: the points are JSON text from the chart cache
+        # (orjson.Fragment), written into the answer without being decoded; the route
+        # declares KpiHistory and test_kpi_history_matches_its_schema holds the two together.
         now = datetime.now(UTC)
         start, end = resolve_range(query.start, query.end, now)
         start_ms, end_ms = to_epoch_ms(start), to_epoch_ms(end)

@@ -14,7 +14,6 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -25,6 +24,13 @@ from app.core.time_range import MAX_RANGE, as_utc
 from app.models.device import Device
 from app.models.factory import Factory
 from app.repositories.device_repo import DeviceParameterRepository, DeviceRepository
+from app.schemas.energy import (
+    DeviceEnergy,
+    DeviceShare,
+    EnergyBucket,
+    EnergyFigures,
+    FactoryEnergy,
+)
 from app.services.energy import calculator as calc
 from app.services.energy.aggregate_cache import AggregateCache
 from app.stores.timeseries.base import SeriesKey, TimeSeriesStore, from_epoch_ms, to_epoch_ms
@@ -97,6 +103,10 @@ def counted_devices(devices: Sequence[EnergyDevice]) -> list[EnergyDevice]:
     return [d for d in devices if d.supply] or list(devices)
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
 def _floor_hour(ms: int) -> int:
     return ms - ms % calc.HOUR_MS
 
@@ -132,7 +142,7 @@ class EnergyService:
 
     # -- public ----------------------------------------------------------------------------
     async def device_energy(self, device: Device, start: datetime | None, end: datetime | None,
-                            bucket: calc.BucketSize) -> dict[str, Any]:
+                            bucket: calc.BucketSize) -> DeviceEnergy:
         now_ms = self._now_ms()
         start_ms, end_ms, buckets = self._range(start, end, bucket, now_ms)
         [energy_device] = await self.energy_devices([device])
@@ -140,20 +150,17 @@ class EnergyService:
         per_bucket, totals = calc.bucket_figures(
             buckets, [quarters], prices=self._prices(), co2_per_kwh=self.co2_per_kwh,
             configured_thresholds_kw=[energy_device.idle_threshold_kw], now_ms=now_ms)
-        return {
-            "device_id": device.id,
-            **self._header(bucket),
-            "source": quarters.source,
-            "buckets": self._bucket_rows(buckets, per_bucket),
-            "totals": totals.as_dict(),
-        }
+        return DeviceEnergy(device_id=device.id, **self._header(bucket),
+                            source=quarters.source,
+                            buckets=self.bucket_rows(buckets, per_bucket),
+                            totals=EnergyFigures(**totals.as_dict()))
 
     async def factory_energy(self, start: datetime | None, end: datetime | None,
-                             bucket: calc.BucketSize) -> dict[str, Any]:
+                             bucket: calc.BucketSize) -> FactoryEnergy:
         return await self.group_energy(await self.devices.list_all(), start, end, bucket)
 
     async def group_energy(self, devices: Sequence[Device], start: datetime | None,
-                           end: datetime | None, bucket: calc.BucketSize) -> dict[str, Any]:
+                           end: datetime | None, bucket: calc.BucketSize) -> FactoryEnergy:
         """`factory_energy` for a chosen set of devices (reports on part of a factory):
         their summed energy and cost, and their coincident peak demand. Where the set holds
         supply meters, the totals are theirs (see `counted_devices`)."""
@@ -168,37 +175,29 @@ class EnergyService:
             buckets, [by_id[d.id] for d in counted], prices=prices,
             co2_per_kwh=self.co2_per_kwh,
             configured_thresholds_kw=[d.idle_threshold_kw for d in counted], now_ms=now_ms)
-        rows = []
+        total_energy = totals.energy_kwh
+        rows: list[DeviceShare] = []
         for device, device_quarters in zip(energy_devices, quarters, strict=True):
             energy = cost = None
             if device_quarters.source is not None:
                 energy = sum(device_quarters.energy.values())
                 cost = calc.cost_of(device_quarters.energy, prices)
-            rows.append({"device_id": device.id, "name": device.name, "energy_kwh": energy,
-                         "cost": cost,
-                         "co2_kg": None if energy is None else energy * self.co2_per_kwh})
-        total_energy = totals.energy_kwh
-        for row in rows:
-            share = None
-            if row["energy_kwh"] is not None and total_energy:
-                share = row["energy_kwh"] / total_energy
-            row["share"] = share
-            for name in ("energy_kwh", "cost", "co2_kg", "share"):
-                if row[name] is not None:
-                    row[name] = round(row[name], 6)
+            share = energy / total_energy if energy is not None and total_energy else None
+            rows.append(DeviceShare(
+                device_id=device.id, name=device.name, energy_kwh=_rounded(energy),
+                cost=_rounded(cost),
+                co2_kg=None if energy is None else _rounded(energy * self.co2_per_kwh),
+                share=_rounded(share)))
         # Consumers are the meters below the supply meters (when there is anything below).
         supply_ids = ({d.id for d in counted} if len(counted) < len(energy_devices)
                       else set())
-        ranked = sorted((r for r in rows if r["energy_kwh"] is not None
-                         and r["device_id"] not in supply_ids),
-                        key=lambda r: (-r["energy_kwh"], r["name"], r["device_id"]))
-        return {
-            **self._header(bucket),
-            "buckets": self._bucket_rows(buckets, per_bucket),
-            "totals": totals.as_dict(),
-            "devices": rows,
-            "top_consumers": ranked[:5],
-        }
+        ranked = sorted((r for r in rows if r.energy_kwh is not None
+                         and r.device_id not in supply_ids),
+                        key=lambda r: (-(r.energy_kwh or 0.0), r.name, r.device_id))
+        return FactoryEnergy(**self._header(bucket),
+                             buckets=self.bucket_rows(buckets, per_bucket),
+                             totals=EnergyFigures(**totals.as_dict()),
+                             devices=rows, top_consumers=ranked[:5])
 
     async def today_and_month(self, devices: Sequence[EnergyDevice]) -> TodayAndMonth:
         """Today per device, the month so far and today's load curve (the last two over the
@@ -303,13 +302,15 @@ class EnergyService:
     def _prices(self) -> calc.QuarterPrices:
         return calc.QuarterPrices(self.tariff, self.zone)
 
-    def _header(self, bucket: str) -> dict[str, Any]:
+    def _header(self, bucket: calc.BucketSize) -> dict[str, str]:
+        # The fields every energy answer opens with (DeviceEnergy, FactoryEnergy, MeterEnergy).
         return {"timezone": self.zone.key, "currency": self.factory.currency, "bucket": bucket}
 
-    def _bucket_rows(self, buckets: Sequence[tuple[int, int]],
-                     per_bucket: Sequence[calc.Figures]) -> list[dict[str, Any]]:
-        return [{"start": datetime.fromtimestamp(start / 1000, self.zone),
-                 "end": datetime.fromtimestamp(end / 1000, self.zone), **figures.as_dict()}
+    def bucket_rows(self, buckets: Sequence[tuple[int, int]],
+                    per_bucket: Sequence[calc.Figures]) -> list[EnergyBucket]:
+        return [EnergyBucket(start=datetime.fromtimestamp(start / 1000, self.zone),
+                             end=datetime.fromtimestamp(end / 1000, self.zone),
+                             **figures.as_dict())
                 for (start, end), figures in zip(buckets, per_bucket, strict=True)]
 
     # -- month so far ----------------------------------------------------------------------

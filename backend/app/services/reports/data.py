@@ -17,6 +17,7 @@ from app.models.factory import Factory
 from app.repositories.asset_repo import AssetNodeRepository
 from app.repositories.device_repo import DeviceRepository
 from app.repositories.report_repo import ReportAlertRepository
+from app.schemas.energy import EnergyBucket, EnergyFigures
 from app.schemas.shift import ShiftReport
 from app.services.energy.analysis import EnergyAnalysisService
 from app.services.energy.assets import load_tree
@@ -35,10 +36,10 @@ class DeviceFigures:
     id: int
     name: str
     source: str | None
-    totals: dict[str, Any]                       # the device endpoint's totals
+    totals: EnergyFigures                        # the device endpoint's totals
     share: float | None
-    days: list[dict[str, Any]]                   # the device endpoint's day buckets
-    hours: list[dict[str, Any]] = field(default_factory=list)
+    days: list[EnergyBucket]                     # the device endpoint's day buckets
+    hours: list[EnergyBucket] = field(default_factory=list)
 
 
 @dataclass
@@ -50,9 +51,9 @@ class ReportData:
     start: datetime
     end: datetime
     generated_at: datetime
-    totals: dict[str, Any]                       # the group's (coincident peak, summed energy)
-    days: list[dict[str, Any]]                   # the group's day buckets
-    hours: list[dict[str, Any]]                  # the group's hour buckets, when asked
+    totals: EnergyFigures                        # the group's (coincident peak, summed energy)
+    days: list[EnergyBucket]                     # the group's day buckets
+    hours: list[EnergyBucket]                    # the group's hour buckets, when asked
     devices: list[DeviceFigures]
     alerts: list[dict[str, Any]]
     alerts_total: int
@@ -112,26 +113,24 @@ async def gather(session: AsyncSession, energy: EnergyService, *, kind: str, sta
         found = {d.id: d for d in await repo.get_many(device_ids)}
         devices = [found[i] for i in device_ids if i in found]
     group = await energy.group_energy(devices, start, end, "day")
-    shares = {row["device_id"]: row["share"] for row in group["devices"]}
-    hours = (await energy.group_energy(devices, start, end, "hour"))["buckets"] \
-        if hourly else []
+    shares = {row.device_id: row.share for row in group.devices}
+    totals, days = group.totals, group.buckets
+    hours = (await energy.group_energy(devices, start, end, "hour")).buckets if hourly else []
     if node is not None and analysis is not None:
         # A node counts its virtual meters too: its own figures replace the devices' sum.
         node_model = await _node_model(session, factory.id, node_id)
-        daily = await analysis.node_energy(node_model, start, end, "day")
-        group["totals"] = daily.totals.model_dump()
-        group["buckets"] = [b.model_dump() for b in daily.buckets]
+        node_days = await analysis.node_energy(node_model, start, end, "day")
+        totals, days = node_days.totals, node_days.buckets
         if hourly:
-            hours = [b.model_dump() for b in
-                     (await analysis.node_energy(node_model, start, end, "hour")).buckets]
+            hours = (await analysis.node_energy(node_model, start, end, "hour")).buckets
     figures: list[DeviceFigures] = []
     for n, device in enumerate(devices):
         daily = await energy.device_energy(device, start, end, "day")
-        item = DeviceFigures(id=device.id, name=device.name, source=daily["source"],
-                             totals=daily["totals"], share=shares.get(device.id),
-                             days=daily["buckets"])
+        item = DeviceFigures(id=device.id, name=device.name, source=daily.source,
+                             totals=daily.totals, share=shares.get(device.id),
+                             days=daily.buckets)
         if device_hours and item.source is not None:
-            item.hours = (await energy.device_energy(device, start, end, "hour"))["buckets"]
+            item.hours = (await energy.device_energy(device, start, end, "hour")).buckets
         figures.append(item)
         if progress is not None:
             await progress(10 + int(50 * (n + 1) / max(1, len(devices))))
@@ -145,7 +144,7 @@ async def gather(session: AsyncSession, energy: EnergyService, *, kind: str, sta
                                             local_end.date(), node_id)
     return ReportData(kind=kind, factory=factory, zone=energy.zone, currency=factory.currency,
                       start=start, end=end, generated_at=datetime.now(UTC),
-                      totals=group["totals"], days=group["buckets"], hours=hours,
+                      totals=totals, days=days, hours=hours,
                       devices=figures,
                       alerts=alerts, alerts_total=alerts_total,
                       scope_name=scope_name if node is not None else None,

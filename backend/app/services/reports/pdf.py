@@ -104,14 +104,14 @@ def _kpi_rows(data: ReportData) -> list[list[str]]:
     t = data.totals
     return [
         ["Indicator", "Value", "Unit"],
-        ["Energy consumed", number(t["energy_kwh"]), "kWh"],
-        ["Energy cost", number(t["cost"]), data.currency],
-        ["CO2 emissions", number(t["co2_kg"]), "kg"],
-        ["Peak demand (15-minute)", number(t["peak_demand_kw"]), "kW"],
-        ["Load factor", percent(t["load_factor"]), ""],
-        ["Average power factor", number(t["avg_power_factor"], 3), ""],
-        ["Idle energy", number(t["idle_kwh"]), "kWh"],
-        ["Running energy", number(t["running_kwh"]), "kWh"],
+        ["Energy consumed", number(t.energy_kwh), "kWh"],
+        ["Energy cost", number(t.cost), data.currency],
+        ["CO2 emissions", number(t.co2_kg), "kg"],
+        ["Peak demand (15-minute)", number(t.peak_demand_kw), "kW"],
+        ["Load factor", percent(t.load_factor), ""],
+        ["Average power factor", number(t.avg_power_factor, 3), ""],
+        ["Idle energy", number(t.idle_kwh), "kWh"],
+        ["Running energy", number(t.running_kwh), "kWh"],
     ]
 
 
@@ -120,9 +120,9 @@ def _device_rows(devices: list[DeviceFigures], currency: str) -> list[list[str]]
              "Load factor"]]
     for d in devices:
         t = d.totals
-        rows.append([d.name, number(t["energy_kwh"]), percent(d.share), number(t["cost"]),
-                     number(t["co2_kg"]), number(t["peak_demand_kw"]),
-                     percent(t["load_factor"])])
+        rows.append([d.name, number(t.energy_kwh), percent(d.share), number(t.cost),
+                     number(t.co2_kg), number(t.peak_demand_kw),
+                     percent(t.load_factor)])
     return rows
 
 
@@ -152,24 +152,24 @@ def _summary(data: ReportData) -> list:
 
 def _consumption(data: ReportData) -> list:
     s = _styles()
-    devices = sorted(data.measured_devices, key=lambda d: -(d.totals["energy_kwh"] or 0))
+    devices = sorted(data.measured_devices, key=lambda d: -(d.totals.energy_kwh or 0))
     width = CONTENT_WIDTH
     parts: list = [Paragraph("Consumption and cost per device", s["h1"]),
                    _table(_device_rows(devices, data.currency),
                           [width * f for f in (0.30, 0.13, 0.10, 0.13, 0.11, 0.11, 0.12)])]
-    with_energy = [d for d in devices if d.totals["energy_kwh"]]
+    with_energy = [d for d in devices if d.totals.energy_kwh]
     if with_energy:
         parts += [Spacer(1, 4 * mm), _image(chart_rendering.bar_chart(
             [d.name for d in with_energy[:20]],
-            [d.totals["energy_kwh"] for d in with_energy[:20]], "kWh",
+            [d.totals.energy_kwh for d in with_energy[:20]], "kWh",
             "Energy per device"), width * 0.9)]
     if data.days and with_energy:
-        days = [b["start"].replace(tzinfo=None) for b in data.days]
-        series = {d.name: [b["energy_kwh"] or 0.0 for b in d.days]
+        days = [b.start.replace(tzinfo=None) for b in data.days]
+        series = {d.name: [b.energy_kwh or 0.0 for b in d.days]
                   for d in with_energy[:CHART_DEVICES]}
         rest = with_energy[CHART_DEVICES:]
         if rest:
-            series["Other devices"] = [sum(d.days[i]["energy_kwh"] or 0.0 for d in rest)
+            series["Other devices"] = [sum(d.days[i].energy_kwh or 0.0 for d in rest)
                                        for i in range(len(days))]
         parts += [Paragraph("Daily consumption", s["h2"]), _image(
             chart_rendering.stacked_days_chart(days, series, "kWh", "Energy per day"))]
@@ -180,12 +180,12 @@ def _peak_demand(data: ReportData) -> list:
     s = _styles()
     parts: list = [Paragraph("Peak demand", s["h1"]), Paragraph(
         f"Highest 15-minute demand of the chosen devices together: "
-        f"<b>{number(data.totals['peak_demand_kw'])} kW</b>; load factor "
-        f"{percent(data.totals['load_factor'])}.", s["body"])]
+        f"<b>{number(data.totals.peak_demand_kw)} kW</b>; load factor "
+        f"{percent(data.totals.load_factor)}.", s["body"])]
     if data.days:
-        days = [b["start"].replace(tzinfo=None) for b in data.days]
+        days = [b.start.replace(tzinfo=None) for b in data.days]
         parts.append(_image(chart_rendering.line_chart(
-            days, {"Peak demand": [b["peak_demand_kw"] for b in data.days]}, "kW",
+            days, {"Peak demand": [b.peak_demand_kw for b in data.days]}, "kW",
             "Daily peak demand (15-minute)"), CONTENT_WIDTH * 0.9))
     return parts
 
@@ -232,17 +232,17 @@ def _device_sections(data: ReportData) -> list:
     for device in data.measured_devices:
         t = device.totals
         rows = [["Day", "Energy kWh", f"Cost {data.currency}", "Peak kW", "Load factor"]]
-        rows += [[f"{b['start']:%a %d %b}", number(b["energy_kwh"]), number(b["cost"]),
-                  number(b["peak_demand_kw"]), percent(b["load_factor"])] for b in device.days]
+        rows += [[f"{b.start:%a %d %b}", number(b.energy_kwh), number(b.cost),
+                  number(b.peak_demand_kw), percent(b.load_factor)] for b in device.days]
         section = [PageBreak(), Paragraph(pdf_text(device.name), s["h1"]), Paragraph(
-            f"Energy {number(t['energy_kwh'])} kWh · cost {number(t['cost'])} "
-            f"{data.currency} · CO2 {number(t['co2_kg'])} kg · peak "
-            f"{number(t['peak_demand_kw'])} kW · load factor {percent(t['load_factor'])} · "
-            f"power factor {number(t['avg_power_factor'], 3)}", s["body"]), Spacer(1, 3 * mm)]
+            f"Energy {number(t.energy_kwh)} kWh · cost {number(t.cost)} "
+            f"{data.currency} · CO2 {number(t.co2_kg)} kg · peak "
+            f"{number(t.peak_demand_kw)} kW · load factor {percent(t.load_factor)} · "
+            f"power factor {number(t.avg_power_factor, 3)}", s["body"]), Spacer(1, 3 * mm)]
         if device.hours:
-            moments = [b["start"].replace(tzinfo=None) for b in device.hours]
+            moments = [b.start.replace(tzinfo=None) for b in device.hours]
             section.append(_image(chart_rendering.line_chart(
-                moments, {"Energy per hour": [b["energy_kwh"] for b in device.hours]},
+                moments, {"Energy per hour": [b.energy_kwh for b in device.hours]},
                 "kWh", "Hourly consumption")))
         section.append(_table(rows, [CONTENT_WIDTH * f for f in (0.28, 0.18, 0.18, 0.18,
                                                                   0.18)]))

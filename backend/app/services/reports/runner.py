@@ -92,8 +92,8 @@ async def _work(resources: Resources, job: ReportJob, run: JobRun) -> JobOutput:
         "timezone": data.zone.key,
         "period": {"start": data.local_start.isoformat(), "end": data.local_end.isoformat()},
         "devices": len(data.devices),
-        "energy_kwh": data.totals["energy_kwh"],
-        "cost": data.totals["cost"],
+        "energy_kwh": data.totals.energy_kwh,
+        "cost": data.totals.cost,
         "currency": data.currency,
         "alerts": data.alerts_total,
         "emailed_to": recipients,
@@ -104,9 +104,9 @@ async def _mail(settings: Settings, data: report_data.ReportData, recipients: li
                 attachment: Attachment, schedule_name: str | None) -> None:
     subject = f"{data.factory.name}: {data.title}, {data.local_start:%d %b %Y}"
     lines = [f"{data.title} for {data.factory.name}", f"Period: {data.period_label}", "",
-             f"Energy: {number(data.totals['energy_kwh'])} kWh",
-             f"Cost: {number(data.totals['cost'])} {data.currency}",
-             f"Peak demand: {number(data.totals['peak_demand_kw'])} kW",
+             f"Energy: {number(data.totals.energy_kwh)} kWh",
+             f"Cost: {number(data.totals.cost)} {data.currency}",
+             f"Peak demand: {number(data.totals.peak_demand_kw)} kW",
              f"Alerts raised: {data.alerts_total}", "",
              f"The full report is attached ({attachment.filename})."]
     if schedule_name:

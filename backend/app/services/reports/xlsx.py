@@ -80,14 +80,14 @@ def _summary(book: Workbook, data: ReportData) -> None:
     sheet["A3"] = f"Period: {data.period_label}"
     sheet["A4"] = f"Generated: {data.generated_at.astimezone(data.zone):%Y-%m-%d %H:%M}"
     t = data.totals
-    rows = [("Energy consumed", t["energy_kwh"], "kWh", KWH),
-            ("Energy cost", t["cost"], data.currency, MONEY),
-            ("CO2 emissions", t["co2_kg"], "kg", KWH),
-            ("Peak demand (15-minute)", t["peak_demand_kw"], "kW", KWH),
-            ("Load factor", t["load_factor"], "", PERCENT),
-            ("Average power factor", t["avg_power_factor"], "", FACTOR),
-            ("Idle energy", t["idle_kwh"], "kWh", KWH),
-            ("Running energy", t["running_kwh"], "kWh", KWH),
+    rows = [("Energy consumed", t.energy_kwh, "kWh", KWH),
+            ("Energy cost", t.cost, data.currency, MONEY),
+            ("CO2 emissions", t.co2_kg, "kg", KWH),
+            ("Peak demand (15-minute)", t.peak_demand_kw, "kW", KWH),
+            ("Load factor", t.load_factor, "", PERCENT),
+            ("Average power factor", t.avg_power_factor, "", FACTOR),
+            ("Idle energy", t.idle_kwh, "kWh", KWH),
+            ("Running energy", t.running_kwh, "kWh", KWH),
             ("Alerts raised", data.alerts_total, "", "0")]
     _header(sheet, 6, ["Indicator", "Value", "Unit"], [30, 18, 10])
     for offset, (label, value, unit, fmt) in enumerate(rows, start=7):
@@ -106,9 +106,9 @@ def _devices(book: Workbook, data: ReportData) -> None:
                        "Idle (kWh)", "Running (kWh)"], [32, 14, 9, 14, 12, 16, 12, 12, 12, 14])
     for d in devices:
         t = d.totals
-        sheet.append([_text(sheet, d.name), t["energy_kwh"], d.share, t["cost"], t["co2_kg"],
-                      t["peak_demand_kw"], t["load_factor"], t["avg_power_factor"],
-                      t["idle_kwh"], t["running_kwh"]])
+        sheet.append([_text(sheet, d.name), t.energy_kwh, d.share, t.cost, t.co2_kg,
+                      t.peak_demand_kw, t.load_factor, t.avg_power_factor,
+                      t.idle_kwh, t.running_kwh])
     _formats(sheet, 2, {2: KWH, 3: PERCENT, 4: MONEY, 5: KWH, 6: KWH, 7: PERCENT, 8: FACTOR,
                         9: KWH, 10: KWH})
     if devices:
@@ -146,8 +146,8 @@ def _per_device_table(book: Workbook, title: str, devices: list[DeviceFigures],
 
 def _daily(book: Workbook, data: ReportData) -> None:
     devices = data.measured_devices
-    moments = [b["start"] for b in data.days]
-    values = [[d.days[i]["energy_kwh"] for d in devices] for i in range(len(moments))]
+    moments = [b.start for b in data.days]
+    values = [[d.days[i].energy_kwh for d in devices] for i in range(len(moments))]
     _per_device_table(book, "Daily", devices, moments, values, DAY, 12,
                       "Daily consumption per device")
 
@@ -161,8 +161,8 @@ def _hourly(book: Workbook, data: ReportData) -> None:
                        "Peak demand (kW)", "Power factor", "Idle (kWh)"],
             [17, 14, 12, 12, 16, 13, 12])
     for b in data.hours:
-        sheet.append([_naive(b["start"]), b["energy_kwh"], b["cost"], b["co2_kg"],
-                      b["peak_demand_kw"], b["avg_power_factor"], b["idle_kwh"]])
+        sheet.append([_naive(b.start), b.energy_kwh, b.cost, b.co2_kg,
+                      b.peak_demand_kw, b.avg_power_factor, b.idle_kwh])
     _formats(sheet, 2, {1: HOUR, 2: KWH, 3: MONEY, 4: KWH, 5: KWH, 6: FACTOR, 7: KWH})
     rows = len(data.hours) + 1
     chart = LineChart()

@@ -14,7 +14,7 @@ from app.models.user import User
 from app.repositories.rule_repo import RuleFilters, RuleRepository, ScopeRepository
 from app.repositories.user_repo import UserRepository
 from app.schemas.common import PageParams
-from app.schemas.rule import RuleCreate, RuleRead, RuleUpdate
+from app.schemas.rule import DryRunResult, RuleCreate, RuleRead, RuleUpdate, ScopeParameter
 from app.services.audit.service import AuditService
 from app.services.rules.conditions import ConditionError, evaluate, validate_condition
 from app.services.rules.versions import rule_versions_for
@@ -112,7 +112,7 @@ class RuleService:
         self.audit.record(self.actor_id, action, "rule", rule.id, details, self.client_ip)
 
     # -- dry runs --------------------------------------------------------------------------
-    async def dry_run(self, condition: Any, scope: dict[str, Any]) -> list[dict[str, Any]]:
+    async def dry_run(self, condition: Any, scope: dict[str, Any]) -> list[DryRunResult]:
         """Evaluate a condition against the current values of the devices in scope."""
         parameters = condition_parameters(condition)
         await self._check_scope(scope)
@@ -127,24 +127,22 @@ class RuleService:
         results = []
         for device in devices:
             current = {key: v.value for key, v in latest.get(device.id, {}).items()}
-            results.append({
-                "device_id": device.id,
-                "device_name": device.name,
-                "matched": evaluate(condition, current),
-                "values": {p: current[p] for p in parameters if p in current},
-                "missing": [p for p in parameters if p not in current],
-            })
+            results.append(DryRunResult(
+                device_id=device.id, device_name=device.name,
+                matched=evaluate(condition, current),
+                values={p: current[p] for p in parameters if p in current},
+                missing=[p for p in parameters if p not in current]))
         return results
 
-    async def test(self, rule: Rule) -> list[dict[str, Any]]:
+    async def test(self, rule: Rule) -> list[DryRunResult]:
         return await self.dry_run(rule.condition, rule.scope or {"kind": "all"})
 
-    async def scope_parameters(self, scope: dict[str, Any]) -> list[dict[str, Any]]:
+    async def scope_parameters(self, scope: dict[str, Any]) -> list[ScopeParameter]:
         """The parameters a condition on this scope can read, for the rule editor."""
         await self._check_scope(scope)
         rows = await self.scopes.parameter_summary(scope, SCOPE_PARAMETERS_MAX)
-        return [{"parameter_key": key, "display_name": name, "unit": unit,
-                 "device_count": count} for key, name, unit, count in rows]
+        return [ScopeParameter(parameter_key=key, display_name=name, unit=unit,
+                               device_count=count) for key, name, unit, count in rows]
 
     # -- internals -------------------------------------------------------------------------
     async def _check(self, fields: dict[str, Any]) -> None:
