@@ -5,7 +5,7 @@ import { WebhooksCard } from '@/components/notifications/WebhooksCard';
 import { WhatsAppTemplatesCard } from '@/components/notifications/WhatsAppTemplatesCard';
 import { useAuthStore } from '@/stores/authStore';
 import { makeSession, makeSuperAdmin } from '@/test/fixtures';
-import { mockApi } from '@/test/mockApi';
+import { apiError, deferredReply, mockApi } from '@/test/mockApi';
 import { renderAt } from '@/test/render';
 import type { Delivery, Webhook, WhatsAppSetup } from '@/types/notifications';
 
@@ -85,6 +85,27 @@ describe('alert channel cards', () => {
     expect(mock.callsTo('put', '/whatsapp/templates')[0]?.body).toEqual({
       templates: [{ purpose: 'alert', meta_name: 'factory_alert', meta_language: 'en_US', twilio_content_sid: null, parameters: ['severity', 'title', 'link'] }],
     });
+  });
+
+  it('shows the templates loading, then why they failed, with a retry', async () => {
+    const mock = mockApi();
+    const first = deferredReply();
+    mock.once('get', '/whatsapp/setup', first.responder);
+    mock.on('get', '/whatsapp/setup', { status: 200, data: { data: SETUP } });
+    mock.on('get', '/notifications/deliveries', { status: 200, data: { data: [], total: 0, page: 1, per_page: 10 } });
+    const user = userEvent.setup({ delay: null });
+    renderAt('/settings', <WhatsAppTemplatesCard />);
+
+    expect(screen.getByText('Loading WhatsApp templates')).toBeInTheDocument();
+    first.release(apiError(503, 'DATABASE_UNAVAILABLE', 'The metadata database is unavailable. Try again shortly.'));
+    const failure = await screen.findByRole('alert');
+    expect(failure).toHaveTextContent('Could not load the WhatsApp templates');
+    expect(failure).toHaveTextContent('The metadata database is unavailable. Try again shortly.');
+    expect(screen.queryByRole('form', { name: 'WhatsApp templates' })).not.toBeInTheDocument();
+
+    await user.click(within(failure).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('form', { name: 'WhatsApp templates' })).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('adds an endpoint and shows its secret once', async () => {
