@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { WebhooksCard } from '@/components/notifications/WebhooksCard';
@@ -129,6 +129,25 @@ describe('alert channel cards', () => {
       format: 'slack',
       is_active: true,
     });
+  });
+
+  it('deletes an endpoint after a confirmation', async () => {
+    const mock = mockApi();
+    mock.on('get', '/webhooks', { status: 200, data: { data: [HOOK] } });
+    mock.on('delete', '/webhooks/3', { status: 204 });
+    const user = userEvent.setup({ delay: null });
+    renderAt('/settings', <WebhooksCard />);
+
+    await user.click(await screen.findByRole('button', { name: 'Delete CMMS' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete CMMS?' });
+    expect(dialog).toHaveTextContent('No more events go to this endpoint.');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(mock.callsTo('delete', '/webhooks/3')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Delete CMMS' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Delete CMMS?' })).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Delete CMMS?' })).not.toBeInTheDocument());
+    expect(mock.callsTo('delete', '/webhooks/3')).toHaveLength(1);
   });
 
   it('refuses an endpoint without events before asking the API', async () => {
