@@ -30,21 +30,21 @@ describe('following the alert stream', () => {
     const seen: Headers[] = [];
     let now = 0;
     vi.spyOn(Date, 'now').mockImplementation(() => now);
-    vi.spyOn(globalThis, 'fetch').mockImplementation(async (_url, init) => {
+    vi.spyOn(globalThis, 'fetch').mockImplementation((_url, init) => {
       seen.push(new Headers(init?.headers));
       if (seen.length === 1) {
         now += 300_000; // the server's lifetime for one stream
-        return streamOf('retry: 3000\n\nid: 7\nevent: raised\ndata: {"id":7}\n\n');
+        return Promise.resolve(streamOf('retry: 3000\n\nid: 7\nevent: raised\ndata: {"id":7}\n\n'));
       }
       abort.abort();
-      throw new DOMException('aborted', 'AbortError');
+      return Promise.reject(new DOMException('aborted', 'AbortError'));
     });
     const events: unknown[] = [];
     const states: boolean[] = [];
     await followAlertEvents((e) => events.push(e), (live) => states.push(live), abort.signal);
     expect(events).toEqual([{ id: 7 }]);
     expect(seen).toHaveLength(2);
-    expect(seen[1].get('Last-Event-ID')).toBe('7');
+    expect(seen[1]?.get('Last-Event-ID')).toBe('7');
     expect(states).toEqual([true]); // never shown as down between the two connections
   });
 });

@@ -98,11 +98,11 @@ export function useRotateDeviceToken(id: number) {
   return useMutation({ mutationFn: () => rotateDeviceToken(id), ...ONE_TIME_SECRET });
 }
 
-export function useDeleteDevice(id: number) {
+export function useDeleteDevice() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => deleteDevice(id),
-    onSuccess: () => {
+    mutationFn: (id: number) => deleteDevice(id),
+    onSuccess: (_, id) => {
       // The detail queries would only 404 from now on.
       queryClient.removeQueries({ queryKey: deviceKeys.detail(id) });
       queryClient.removeQueries({ queryKey: deviceKeys.parameters(id) });

@@ -5,7 +5,7 @@ import Alerts from '@/pages/Alerts';
 import { useAuthStore } from '@/stores/authStore';
 import { deviceList, makeAlert, makeDevice, makeRule, page } from '@/test/domainFixtures';
 import { makeSession, makeUser } from '@/test/fixtures';
-import { mockApi, type MockApi } from '@/test/mockApi';
+import { apiError, deferredReply, mockApi, type MockApi } from '@/test/mockApi';
 import { renderRoutes } from '@/test/render';
 
 const open1 = makeAlert();
@@ -139,5 +139,26 @@ describe('Alerts', () => {
     expect(dialog).toHaveTextContent('3 times in all');
     expect(within(within(dialog).getByRole('table', { name: 'Values when triggered' })).getByRole('row', { name: /active_power_kw/ })).toHaveTextContent('131.5');
     expect(mock.callsTo('get', '/alerts/41')).toHaveLength(1);
+  });
+
+  it('shows an alert’s details loading, then why they failed, with a retry', async () => {
+    useAuthStore.getState().setSession(makeSession(makeUser()));
+    const mock = platform([open1]);
+    const first = deferredReply();
+    mock.once('get', '/alerts/41', first.responder);
+    mock.on('get', '/alerts/41', { status: 200, data: { data: open1 } });
+    const user = userEvent.setup();
+    renderAlerts('/alerts?alert=41');
+
+    const dialog = await screen.findByRole('dialog', { name: 'Alert' });
+    expect(within(dialog).getByRole('status')).toHaveTextContent('Loading alert');
+    first.release(apiError(503, 'DATABASE_UNAVAILABLE', 'The metadata database is unavailable. Try again shortly.'));
+
+    const failure = await within(dialog).findByRole('alert');
+    expect(failure).toHaveTextContent('Could not load the alert');
+    expect(failure).toHaveTextContent('The metadata database is unavailable. Try again shortly.');
+    await user.click(within(failure).getByRole('button', { name: 'Try again' }));
+    expect(await within(dialog).findByText('Compressor overload on Air Compressor 1')).toBeInTheDocument();
+    expect(within(dialog).queryByText('Could not load the alert')).not.toBeInTheDocument();
   });
 });

@@ -5,7 +5,7 @@ import Analytics from '@/pages/Analytics';
 import { useAuthStore } from '@/stores/authStore';
 import { deviceList, makeDevice, makeJob, makeParameter, page } from '@/test/domainFixtures';
 import { makeSession, makeUser } from '@/test/fixtures';
-import { mockApi, type MockApi } from '@/test/mockApi';
+import { apiError, deferredReply, mockApi, type MockApi } from '@/test/mockApi';
 import { renderRoutes } from '@/test/render';
 import type { AnalyticsJob } from '@/types/jobs';
 
@@ -36,8 +36,10 @@ const complete = makeJob<AnalyticsJob>({
   ],
 });
 
-function platform(jobs: AnalyticsJob[] = [complete]): MockApi {
+/** `before` answers first, e.g. with a single reply that fails. */
+function platform(jobs: AnalyticsJob[] = [complete], before: (mock: MockApi) => void = () => undefined): MockApi {
   const mock = mockApi();
+  before(mock);
   mock.on('get', '/analytics/jobs', { status: 200, data: page(jobs) });
   mock.on('get', '/devices', { status: 200, data: deviceList([makeDevice(), makeDevice({ id: 6, name: 'CNC Line 1' })]) });
   mock.on('get', '/devices/5/parameters', {
@@ -78,6 +80,28 @@ describe('Analytics', () => {
     });
     const span = Date.parse(String(body.end)) - Date.parse(String(body.start));
     expect(span).toBe(7 * 24 * 3600_000);
+  });
+
+  it('shows the chosen devices’ parameters loading, then why they failed, with a retry', async () => {
+    useAuthStore.getState().setSession(makeSession(makeUser({ permissions: ['run_analytics'] })));
+    const first = deferredReply();
+    platform(undefined, (mock) => mock.once('get', '/devices/5/parameters', first.responder));
+    const user = userEvent.setup({ delay: null });
+    renderAnalytics();
+
+    const form = await screen.findByRole('form', { name: 'Start an analysis' });
+    const parameters = within(form).getByRole('group', { name: /^Parameters/ });
+    expect(parameters).toHaveTextContent('Choose devices first.');
+    await user.click(await within(form).findByRole('checkbox', { name: /Air Compressor 1/ }));
+    expect(within(parameters).getByRole('status')).toHaveTextContent('Loading parameters');
+    first.release(apiError(503, 'DATABASE_UNAVAILABLE', 'The metadata database is unavailable. Try again shortly.'));
+
+    const failure = await within(parameters).findByRole('alert');
+    expect(failure).toHaveTextContent('Could not load the parameters');
+    expect(failure).toHaveTextContent('The metadata database is unavailable. Try again shortly.');
+    await user.click(within(failure).getByRole('button', { name: 'Try again' }));
+    expect(await within(parameters).findByRole('checkbox', { name: /voltage_l1/ })).toBeInTheDocument();
+    expect(within(parameters).queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('hides starting, cancelling and deleting from users without run_analytics', async () => {

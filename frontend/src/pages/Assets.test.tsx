@@ -5,9 +5,10 @@ import Assets from '@/pages/Assets';
 import { useAuthStore } from '@/stores/authStore';
 import { deviceList, makeDevice } from '@/test/domainFixtures';
 import { makeSession, makeSuperAdmin } from '@/test/fixtures';
-import { mockApi } from '@/test/mockApi';
+import { apiError, mockApi, type MockApi } from '@/test/mockApi';
 import { renderAt } from '@/test/render';
-import type { AssetNode } from '@/types/assets';
+import type { AssetNode, VirtualMeter } from '@/types/assets';
+import type { Baseline } from '@/types/production';
 
 function node(overrides: Partial<AssetNode>): AssetNode {
   return { id: 1, parent_id: null, name: 'Plant', kind: 'site', depth: 1, production_unit: null, device_ids: [], virtual_meter_ids: [], children: [], ...overrides };
@@ -16,8 +17,26 @@ function node(overrides: Partial<AssetNode>): AssetNode {
 const line = node({ id: 2, parent_id: 1, name: 'Line 1', kind: 'line', depth: 2, device_ids: [6], production_unit: 'parts' });
 const site = node({ children: [line], device_ids: [5] });
 
-function platform() {
+const meter: VirtualMeter = { id: 9, name: 'Unmetered', description: '', node_id: 1, terms: [], formula: 'Main incomer − CNC Line 1' };
+
+const baseline: Baseline = {
+  id: 4,
+  node_id: 2,
+  name: 'Winter baseline',
+  period_start: '2026-01-01',
+  period_end: '2026-01-31',
+  granularity: 'day',
+  temperature: null,
+  model: { intercept: 120, coefficients: { production: 2.5 }, r2: 0.93, points: 31 },
+  formula: 'E = 120.0 + 2.5 × production',
+  fitted_at: '2026-02-01T00:00:00Z',
+  created_at: '2026-02-01T00:00:00Z',
+};
+
+/** The demo tree; `before` answers first, e.g. with a single reply that fails. */
+function platform(before: (mock: MockApi) => void = () => undefined) {
   const mock = mockApi();
+  before(mock);
   mock.on('get', '/assets/tree', { status: 200, data: { data: { roots: [site], max_depth: 6, unattached_device_ids: [7] } } });
   mock.on('get', '/devices', {
     status: 200,
@@ -101,6 +120,63 @@ describe('Assets page', () => {
         { device_id: 6, sign: -1 },
       ],
     });
+  });
+
+  it('deletes a node after a confirmation and shows its parent', async () => {
+    const mock = platform((m) => m.once('delete', '/assets/nodes/2', apiError(409, 'NODE_HAS_CHILDREN', 'Delete the node’s children first.')));
+    mock.on('delete', '/assets/nodes/2', { status: 204 });
+    renderAt('/assets', <Assets />, [], undefined, '/assets?node=2');
+    const user = userEvent.setup();
+
+    await screen.findByRole('heading', { name: 'Line 1' });
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    let dialog = screen.getByRole('dialog', { name: 'Delete Line 1?' });
+    expect(dialog).toHaveTextContent('Its devices stay, attached to no node.');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(mock.callsTo('delete', '/assets/nodes/2')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    dialog = screen.getByRole('dialog', { name: 'Delete Line 1?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete node' }));
+    expect(await within(dialog).findByText('Delete the node’s children first.')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Delete node' }));
+    expect(await screen.findByRole('heading', { name: 'Plant' })).toBeInTheDocument();
+    expect(screen.queryByRole('dialog', { name: 'Delete Line 1?' })).not.toBeInTheDocument();
+    expect(mock.callsTo('delete', '/assets/nodes/2')).toHaveLength(2);
+  });
+
+  it('deletes a virtual meter after a confirmation', async () => {
+    const mock = platform((m) => m.on('get', '/virtual-meters', { status: 200, data: { data: [meter] } }));
+    mock.on('delete', '/virtual-meters/9', { status: 204 });
+    renderAt('/assets', <Assets />, [], undefined, '/assets?node=1');
+    const user = userEvent.setup();
+
+    // Until the tree is in, the page lists every meter without a node chosen.
+    await screen.findByRole('heading', { name: 'Plant' });
+    const meters = await screen.findByRole('table', { name: 'Virtual meters' });
+    await user.click(within(meters).getByRole('button', { name: 'Delete Unmetered' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete Unmetered?' });
+    expect(dialog).toHaveTextContent('Its energy no longer counts toward its node.');
+    expect(mock.callsTo('delete', '/virtual-meters/9')).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Delete meter' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Delete Unmetered?' })).not.toBeInTheDocument());
+    expect(mock.callsTo('delete', '/virtual-meters/9')).toHaveLength(1);
+  });
+
+  it('deletes a baseline after a confirmation', async () => {
+    const mock = platform((m) => m.on('get', '/baselines', { status: 200, data: { data: [baseline] } }));
+    mock.on('delete', '/baselines/4', { status: 204 });
+    renderAt('/assets', <Assets />, [], undefined, '/assets?node=2');
+    const user = userEvent.setup();
+
+    const baselines = await screen.findByRole('table', { name: 'Baselines of Line 1' });
+    await user.click(within(baselines).getByRole('button', { name: 'Delete Winter baseline' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete Winter baseline?' });
+    expect(dialog).toHaveTextContent('Savings can no longer be read against it.');
+    expect(mock.callsTo('delete', '/baselines/4')).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Delete baseline' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Delete Winter baseline?' })).not.toBeInTheDocument());
+    expect(mock.callsTo('delete', '/baselines/4')).toHaveLength(1);
   });
 
   it('shows a line’s production per day and enters a figure for a day', async () => {

@@ -1,13 +1,12 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { getErrorMessage } from '@/api/errors';
 import { AssetTreeList } from '@/components/assets/AssetTreeList';
 import { NodeBaselinesCard } from '@/components/assets/NodeBaselinesCard';
 import { NodeDialog } from '@/components/assets/NodeDialog';
 import { NodeProductionCard } from '@/components/assets/NodeProductionCard';
 import { NodeDevicesCard } from '@/components/assets/NodeDevicesCard';
 import { VirtualMetersCard } from '@/components/assets/VirtualMetersCard';
-import { Button, Card, CardBody, CardHeader, ConfirmDialog, EmptyState, QueryState } from '@/components/ui';
+import { Button, Card, CardBody, CardHeader, DeleteDialog, EmptyState, QueryState } from '@/components/ui';
 import { flattenTree, useAssetTree, useDeleteNode } from '@/hooks/useAssets';
 import { useDeviceNames } from '@/hooks/useDevices';
 import { useCanManageDevices, useFactoryLocale } from '@/hooks/useFactoryContext';
@@ -121,29 +120,16 @@ export default function Assets() {
       </div>
 
       {editing && <NodeDialog node={editing.node} parent={editing.parent} onClose={() => setEditing(null)} onSaved={(n) => select(n.id)} />}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={deleting ? `Delete ${deleting.name}?` : ''}
+      <DeleteDialog
+        item={deleting}
+        title={(n) => `Delete ${n.name}?`}
         confirmLabel="Delete node"
-        tone="danger"
-        pending={remove.isPending}
-        error={remove.isError ? getErrorMessage(remove.error) : null}
-        onCancel={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-        onConfirm={() =>
-          deleting &&
-          remove.mutate(deleting.id, {
-            onSuccess: () => {
-              setDeleting(null);
-              select(deleting.parent_id);
-            },
-          })
-        }
+        remove={remove}
+        onClose={() => setDeleting(null)}
+        onDeleted={(n) => select(n.parent_id)}
       >
-        <p>Its devices stay, attached to no node.</p>
-      </ConfirmDialog>
+        {() => <p>Its devices stay, attached to no node.</p>}
+      </DeleteDialog>
     </div>
   );
 }

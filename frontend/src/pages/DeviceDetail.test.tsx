@@ -17,7 +17,7 @@ import {
   makeParameter,
 } from '@/test/domainFixtures';
 import { makeSession, makeSuperAdmin, makeUser } from '@/test/fixtures';
-import { apiError, mockApi, type MockApi } from '@/test/mockApi';
+import { apiError, deferredReply, mockApi, type MockApi } from '@/test/mockApi';
 import { probeRoute, renderAt } from '@/test/render';
 
 const device = makeDevice();
@@ -316,6 +316,24 @@ describe('DeviceDetail', () => {
     renderDetail();
     expect(await screen.findByText('Device not found')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Back to the machines' })).toHaveAttribute('href', '/machines');
+  });
+
+  it('shows the device loading, then why it failed, with a retry', async () => {
+    const first = deferredReply();
+    platform((m) => m.once('get', '/devices/5', first.responder));
+    const user = userEvent.setup();
+    renderDetail();
+
+    expect(screen.getByRole('status')).toHaveTextContent('Loading device');
+    first.release(apiError(503, 'DATABASE_UNAVAILABLE', 'The metadata database is unavailable. Try again shortly.'));
+    const failure = await screen.findByRole('alert');
+    expect(failure).toHaveTextContent('Could not load the device');
+    expect(failure).toHaveTextContent('The metadata database is unavailable. Try again shortly.');
+    expect(screen.queryByText('Device not found')).not.toBeInTheDocument();
+
+    await user.click(within(failure).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Air Compressor 1' })).toBeInTheDocument();
+    expect(screen.queryByText('Could not load the device')).not.toBeInTheDocument();
   });
 
   it('explains an empty KPI selection', async () => {

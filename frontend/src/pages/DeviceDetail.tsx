@@ -10,7 +10,7 @@ import { EditDeviceDialog } from '@/components/devices/EditDeviceDialog';
 import { HistoryPanel } from '@/components/devices/HistoryPanel';
 import { LivePanel } from '@/components/devices/LivePanel';
 import { ParameterTable } from '@/components/devices/ParameterTable';
-import { Button, Card, CardBody, CardHeader, ConfirmDialog, EmptyState, ErrorState, Modal, PageSpinner, QueryState } from '@/components/ui';
+import { Button, Card, CardBody, CardHeader, ConfirmDialog, DeleteDialog, EmptyState, Modal, QueryState } from '@/components/ui';
 import {
   useDeleteDevice,
   useDevice,
@@ -32,7 +32,7 @@ function DeviceActions({ device }: { device: Device }) {
   const enable = useSetDeviceEnabled(device.id);
   const approve = useUpdateDevice(device.id);
   const rotate = useRotateDeviceToken(device.id);
-  const remove = useDeleteDevice(device.id);
+  const remove = useDeleteDevice();
 
   const close = () => {
     setDialog(null);
@@ -113,21 +113,21 @@ function DeviceActions({ device }: { device: Device }) {
         </p>
       </ConfirmDialog>
 
-      <ConfirmDialog
-        open={dialog === 'delete'}
-        title={`Delete ${device.name}?`}
+      <DeleteDialog
+        item={dialog === 'delete' ? device : null}
+        title={(d) => `Delete ${d.name}?`}
         confirmLabel="Delete device"
-        tone="danger"
-        pending={remove.isPending}
-        error={remove.isError ? getErrorMessage(remove.error) : null}
-        onCancel={close}
-        onConfirm={() => remove.mutate(undefined, { onSuccess: () => void navigate('/machines', { replace: true }) })}
+        remove={remove}
+        onClose={close}
+        onDeleted={() => void navigate('/machines', { replace: true })}
       >
-        <p>
-          The device <strong>{device.name}</strong> ({device.device_key}) is removed with its parameters, its stored telemetry and
-          its latest values. This cannot be undone.
-        </p>
-      </ConfirmDialog>
+        {(d) => (
+          <p>
+            The device <strong>{d.name}</strong> ({d.device_key}) is removed with its parameters, its stored telemetry and its latest
+            values. This cannot be undone.
+          </p>
+        )}
+      </DeleteDialog>
 
       {credentials && (
         <Modal
@@ -241,27 +241,18 @@ function DeviceDetailBody({ deviceId, canManage, timeZone }: { deviceId: number;
   const device = useDevice(deviceId);
 
   if (device.isError && getErrorStatus(device.error) === 404) return <DeviceMissing />;
-  if (device.isPending) return <PageSpinner label="Loading device" />;
-  // A failed background refresh keeps the device on screen; only a first load shows the error.
-  if (!device.data) {
-    return (
-      <ErrorState
-        title="Could not load the device"
-        message={getErrorMessage(device.error)}
-        onRetry={() => void device.refetch()}
-        retrying={device.isFetching}
-      />
-    );
-  }
-
   return (
-    <div className="mx-auto flex max-w-7xl flex-col gap-6">
-      <DeviceHeader device={device.data} canManage={canManage} />
-      <LivePanel deviceId={deviceId} timeZone={timeZone} canEdit={canManage} />
-      <DeviceAlertsPanel deviceId={deviceId} timeZone={timeZone} />
-      <MaintenanceWindowsPanel deviceId={deviceId} timeZone={timeZone} canManage={canManage} />
-      <DeviceEnergyPanel deviceId={deviceId} />
-      <ParametersCard deviceId={deviceId} canManage={canManage} timeZone={timeZone} />
-    </div>
+    <QueryState query={device} loadingLabel="Loading device" errorTitle="Could not load the device" loadingClassName="min-h-[40vh] items-center">
+      {(loaded) => (
+        <div className="mx-auto flex max-w-7xl flex-col gap-6">
+          <DeviceHeader device={loaded} canManage={canManage} />
+          <LivePanel deviceId={deviceId} timeZone={timeZone} canEdit={canManage} />
+          <DeviceAlertsPanel deviceId={deviceId} timeZone={timeZone} />
+          <MaintenanceWindowsPanel deviceId={deviceId} timeZone={timeZone} canManage={canManage} />
+          <DeviceEnergyPanel deviceId={deviceId} />
+          <ParametersCard deviceId={deviceId} canManage={canManage} timeZone={timeZone} />
+        </div>
+      )}
+    </QueryState>
   );
 }

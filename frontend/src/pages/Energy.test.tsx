@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import Energy from '@/pages/Energy';
 import { useAuthStore } from '@/stores/authStore';
 import { makeSession, makeUser } from '@/test/fixtures';
-import { mockApi } from '@/test/mockApi';
+import { apiError, deferredReply, mockApi, type MockApi } from '@/test/mockApi';
 import { renderAt } from '@/test/render';
 import type { EnergyAnalysis, EnergyFigures } from '@/types/energy';
 import type { Baseline, BaselinePerformance, ShiftReport } from '@/types/production';
@@ -152,7 +152,8 @@ describe('Energy page', () => {
     expect(shiftTable).toHaveTextContent('3 kWh/unit');
   });
 
-  it('compares the chosen nodes’ energy over the page’s range', async () => {
+  /** The page with two lines to compare; `before` may answer a node's energy first. */
+  function comparing(before: (mock: MockApi) => void = () => undefined) {
     const mock = mockApi();
     const node = (id: number, name: string) => ({ id, parent_id: null, name, kind: 'line', depth: 1, production_unit: null, device_ids: [], virtual_meter_ids: [], children: [] });
     const meterEnergy = (id: number, name: string, energies: number[]) => ({
@@ -165,6 +166,7 @@ describe('Energy page', () => {
       buckets: energies.map((e, i) => bucket(`2026-03-0${i + 1}T00:00:00Z`, `2026-03-0${i + 2}T00:00:00Z`, e)),
       totals: figures(energies.reduce((a, b) => a + b, 0)),
     });
+    before(mock);
     mock.on('get', '/energy/analysis', { status: 200, data: { data: analysis() } });
     mock.on('get', '/assets/tree', { status: 200, data: { data: { roots: [node(1, 'Line 1'), node(2, 'Line 2')], max_depth: 6, unattached_device_ids: [] } } });
     mock.on('get', '/assets/nodes/1/energy', { status: 200, data: { data: meterEnergy(1, 'Line 1', [300, 320]) } });
@@ -172,6 +174,11 @@ describe('Energy page', () => {
     mock.on('get', '/baselines', { status: 200, data: { data: [] } });
     mock.on('get', '/energy/shifts', { status: 200, data: { data: shifts } });
     renderAt('/energy', <Energy />, [], undefined, '/energy?range=month&from=2026-03-01');
+    return mock;
+  }
+
+  it('compares the chosen nodes’ energy over the page’s range', async () => {
+    const mock = comparing();
     const user = userEvent.setup();
 
     const compare = await screen.findByRole('group', { name: 'Nodes to compare' });
@@ -180,6 +187,26 @@ describe('Energy page', () => {
     expect(await screen.findByRole('img', { name: 'Energy per bucket: Line 1, Line 2' })).toBeInTheDocument();
     await waitFor(() => expect(mock.callsTo('get', '/assets/nodes/2/energy')).toHaveLength(1));
     expect(mock.callsTo('get', '/assets/nodes/2/energy')[0]?.params).toEqual({ start: '2026-02-28T23:00:00.000Z', end: '2026-03-31T22:00:00.000Z', bucket: 'day' });
+  });
+
+  it('shows a compared node’s energy loading, then why it failed, with a retry', async () => {
+    const first = deferredReply();
+    comparing((mock) => mock.once('get', '/assets/nodes/2/energy', first.responder));
+    const user = userEvent.setup();
+
+    const compare = await screen.findByRole('group', { name: 'Nodes to compare' });
+    expect(screen.getByText('Choose nodes to compare')).toBeInTheDocument();
+    await user.click(within(compare).getByRole('checkbox', { name: 'Line 1' }));
+    await user.click(within(compare).getByRole('checkbox', { name: 'Line 2' }));
+    expect(await screen.findByText('Loading node energy')).toBeInTheDocument();
+    first.release(apiError(503, 'INFLUX_UNAVAILABLE', 'The time-series store is unavailable. Try again shortly.'));
+
+    const failure = await screen.findByRole('alert');
+    expect(failure).toHaveTextContent('Could not load the energy of the nodes');
+    expect(failure).toHaveTextContent('The time-series store is unavailable. Try again shortly.');
+    expect(screen.queryByRole('img', { name: /^Energy per bucket/ })).not.toBeInTheDocument();
+    await user.click(within(failure).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('img', { name: 'Energy per bucket: Line 1, Line 2' })).toBeInTheDocument();
   });
 
   it('moves between periods and applies custom days with the shared range form', async () => {

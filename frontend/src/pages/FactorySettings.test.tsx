@@ -5,7 +5,7 @@ import FactorySettings from '@/pages/FactorySettings';
 import { useAuthStore } from '@/stores/authStore';
 import { makeFactory } from '@/test/domainFixtures';
 import { makeSession, makeSuperAdmin } from '@/test/fixtures';
-import { mockApi, type MockReply } from '@/test/mockApi';
+import { apiError, mockApi, type MockReply } from '@/test/mockApi';
 import { renderAt } from '@/test/render';
 import type { Factory, FactoryUpdate } from '@/types/factory';
 import type { DataLifecycle, RetentionUpdate } from '@/types/lifecycle';
@@ -269,5 +269,27 @@ describe('FactorySettings', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Add shift' }));
     await waitFor(() => expect(mock.callsTo('post', '/shifts')).toHaveLength(1));
     expect(mock.callsTo('post', '/shifts')[0]?.body).toEqual({ name: 'Early', start: '06:00', end: '14:00', days: [0, 1, 2, 3, 4, 5] });
+  });
+
+  it('deletes a shift after a confirmation, showing why a delete was refused', { timeout: 30_000 }, async () => {
+    const { mock, user } = setup();
+    mock.once('delete', '/shifts/3', apiError(503, 'DATABASE_UNAVAILABLE', 'The metadata database is unavailable. Try again shortly.'));
+    mock.on('delete', '/shifts/3', { status: 204 });
+    const shifts = await screen.findByRole('table', { name: 'Shifts' });
+
+    await user.click(within(shifts).getByRole('button', { name: 'Delete Night' }));
+    let dialog = screen.getByRole('dialog', { name: 'Delete Night?' });
+    expect(dialog).toHaveTextContent('Its hours count as outside every shift from now on.');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog', { name: 'Delete Night?' })).not.toBeInTheDocument();
+    expect(mock.callsTo('delete', '/shifts/3')).toHaveLength(0);
+
+    await user.click(within(shifts).getByRole('button', { name: 'Delete Night' }));
+    dialog = screen.getByRole('dialog', { name: 'Delete Night?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete shift' }));
+    expect(await within(dialog).findByText('The metadata database is unavailable. Try again shortly.')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Delete shift' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Delete Night?' })).not.toBeInTheDocument());
+    expect(mock.callsTo('delete', '/shifts/3')).toHaveLength(2);
   });
 });

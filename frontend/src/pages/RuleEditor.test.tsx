@@ -5,7 +5,7 @@ import RuleEditor from '@/pages/RuleEditor';
 import { useAuthStore } from '@/stores/authStore';
 import { deviceList, makeDevice, makeRule, page } from '@/test/domainFixtures';
 import { makeSession, makeUser } from '@/test/fixtures';
-import { mockApi, type MockApi } from '@/test/mockApi';
+import { apiError, deferredReply, mockApi, type MockApi } from '@/test/mockApi';
 import { probeRoute, renderRoutes } from '@/test/render';
 import type { RuleScope, ScopeParameterSummary } from '@/types/rules';
 
@@ -205,6 +205,26 @@ describe('RuleEditor', () => {
     expect(screen.getByText(/Changing rules needs the “manage rules” permission/)).toBeInTheDocument();
     // Suggesting parameters needs manage_rules: a reader does not ask.
     expect(mock.callsTo('post', '/rules/parameters')).toHaveLength(0);
+  });
+
+  it('shows a saved rule loading, then why it failed, with a retry', async () => {
+    const mock = platform();
+    const first = deferredReply();
+    mock.once('get', '/rules/3', first.responder);
+    mock.on('get', '/rules/3', { status: 200, data: { data: makeRule() } });
+    const user = userEvent.setup({ delay: null });
+    renderEditor('/rules/3');
+
+    expect(await screen.findByRole('status')).toHaveTextContent('Loading rule');
+    first.release(apiError(503, 'DATABASE_UNAVAILABLE', 'The metadata database is unavailable. Try again shortly.'));
+    const failure = await screen.findByRole('alert');
+    expect(failure).toHaveTextContent('Could not load the rule');
+    expect(failure).toHaveTextContent('The metadata database is unavailable. Try again shortly.');
+    expect(screen.queryByText('Rule not found')).not.toBeInTheDocument();
+
+    await user.click(within(failure).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Compressor overload' })).toBeInTheDocument();
+    expect(screen.getByRole('textbox', { name: 'Name' })).toHaveValue('Compressor overload');
   });
 
   it('edits and deletes a rule with confirmation', async () => {

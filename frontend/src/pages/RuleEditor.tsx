@@ -1,7 +1,7 @@
 import { Link, useParams } from 'react-router-dom';
-import { getErrorMessage, getErrorStatus } from '@/api/errors';
+import { getErrorStatus } from '@/api/errors';
 import { RuleForm } from '@/components/rules/RuleForm';
-import { Banner, EmptyState, ErrorState, PageSpinner } from '@/components/ui';
+import { Banner, EmptyState, QueryState } from '@/components/ui';
 import { useHasPermission } from '@/hooks/useFactoryContext';
 import { useRule } from '@/hooks/useRules';
 
@@ -44,19 +44,14 @@ export default function RuleEditor() {
     );
   } else if (isNew && !canManage) {
     body = <Banner tone="warning">Creating rules needs the “manage rules” permission.</Banner>;
-  } else if (!isNew && rule.isPending) {
-    body = <PageSpinner label="Loading rule" />;
-  } else if (!isNew && !rule.data) {
-    body = (
-      <ErrorState
-        title="Could not load the rule"
-        message={getErrorMessage(rule.error)}
-        onRetry={() => void rule.refetch()}
-        retrying={rule.isFetching}
-      />
-    );
+  } else if (isNew) {
+    body = <RuleForm rule={null} readOnly={false} />;
   } else {
-    body = <RuleForm key={rule.data?.id ?? 'new'} rule={rule.data ?? null} readOnly={!canManage} />;
+    body = (
+      <QueryState query={rule} loadingLabel="Loading rule" errorTitle="Could not load the rule" loadingClassName="min-h-[40vh] items-center">
+        {(saved) => <RuleForm key={saved.id} rule={saved} readOnly={!canManage} />}
+      </QueryState>
+    );
   }
 
   return (

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { DevicePicker } from '@/components/devices/DevicePicker';
-import { Button, Card, CardBody, CardHeader, Checkbox, DateRangeForm, ErrorDetailsBanner, Input, Select, Spinner } from '@/components/ui';
+import { Button, Card, CardBody, CardHeader, Checkbox, combineQueries, DateRangeForm, ErrorDetailsBanner, Input, QueryState, Select } from '@/components/ui';
 import { useParametersOfDevices } from '@/hooks/useDevices';
 import { useCreateAnalyticsJob } from '@/hooks/useJobs';
 import {
@@ -30,6 +30,13 @@ const RESOLUTION_LABELS: Record<AnomalyResolution, string> = {
   '1h': '1 hour',
 };
 
+/** Each parameter key the devices report, once, in key order. */
+function distinctByKey(lists: DeviceParameter[][]): DeviceParameter[] {
+  const keys = new Map<string, DeviceParameter>();
+  lists.forEach((list) => list.forEach((p) => keys.has(p.parameter_key) || keys.set(p.parameter_key, p)));
+  return [...keys.values()].sort((a, b) => a.parameter_key.localeCompare(b.parameter_key));
+}
+
 function ParameterChoice({
   deviceIds,
   selected,
@@ -41,10 +48,7 @@ function ParameterChoice({
   onChange: (keys: string[]) => void;
   error?: string;
 }) {
-  const queries = useParametersOfDevices(deviceIds);
-  const keys = new Map<string, DeviceParameter>();
-  queries.forEach((q) => (q.data ?? []).forEach((p) => keys.has(p.parameter_key) || keys.set(p.parameter_key, p)));
-  const sorted = [...keys.values()].sort((a, b) => a.parameter_key.localeCompare(b.parameter_key));
+  const parameters = combineQueries(useParametersOfDevices(deviceIds));
   const full = selected.length >= ANOMALY_MAX_PARAMETERS;
   return (
     <fieldset className="flex flex-col gap-1.5">
@@ -53,27 +57,34 @@ function ParameterChoice({
       </legend>
       {deviceIds.length === 0 ? (
         <p className="text-sm text-slate-500">Choose devices first.</p>
-      ) : queries.some((q) => q.isPending) ? (
-        <Spinner label="Loading parameters" />
-      ) : sorted.length === 0 ? (
-        <p className="text-sm text-slate-500">These devices have reported no parameters yet.</p>
       ) : (
-        <div className="grid max-h-48 grid-cols-1 gap-1 overflow-y-auto rounded-md border border-slate-200 bg-white p-2 sm:grid-cols-2">
-          {sorted.map((p) => (
-            <Checkbox
-              key={p.parameter_key}
-              label={
-                <span>
-                  <span className="font-mono text-xs">{p.parameter_key}</span>
-                  {p.display_name && <span className="text-slate-500"> · {p.display_name}</span>}
-                </span>
-              }
-              checked={selected.includes(p.parameter_key)}
-              disabled={!selected.includes(p.parameter_key) && full}
-              onChange={(e) => onChange(toggled(selected, p.parameter_key, e.target.checked))}
-            />
-          ))}
-        </div>
+        <QueryState
+          query={parameters}
+          loadingLabel="Loading parameters"
+          errorTitle="Could not load the parameters"
+          isEmpty={(lists) => lists.every((list) => list.length === 0)}
+          empty={<p className="text-sm text-slate-500">These devices have reported no parameters yet.</p>}
+          loadingClassName="py-4"
+        >
+          {(lists) => (
+            <div className="grid max-h-48 grid-cols-1 gap-1 overflow-y-auto rounded-md border border-slate-200 bg-white p-2 sm:grid-cols-2">
+              {distinctByKey(lists).map((p) => (
+                <Checkbox
+                  key={p.parameter_key}
+                  label={
+                    <span>
+                      <span className="font-mono text-xs">{p.parameter_key}</span>
+                      {p.display_name && <span className="text-slate-500"> · {p.display_name}</span>}
+                    </span>
+                  }
+                  checked={selected.includes(p.parameter_key)}
+                  disabled={!selected.includes(p.parameter_key) && full}
+                  onChange={(e) => onChange(toggled(selected, p.parameter_key, e.target.checked))}
+                />
+              ))}
+            </div>
+          )}
+        </QueryState>
       )}
       {error && (
         <p role="alert" className="text-xs font-medium text-red-700">

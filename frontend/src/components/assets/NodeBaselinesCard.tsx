@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { getErrorMessage } from '@/api/errors';
 import { BaselineDialog } from '@/components/energy/BaselineDialog';
-import { ActionsHeader, Button, Card, CardHeader, ConfirmDialog, DataTable, EmptyState, QueryState } from '@/components/ui';
+import { ActionsHeader, Button, Card, CardHeader, DataTable, DeleteDialog, EmptyState, QueryState } from '@/components/ui';
 import { useBaselines, useDeleteBaseline } from '@/hooks/useProduction';
 import { formatNumber } from '@/lib/format';
 import { addDays } from '@/lib/periods';
@@ -70,21 +69,9 @@ export function NodeBaselinesCard({ node, today, canManage }: { node: AssetNode;
         )}
       </QueryState>
       {creating && <BaselineDialog nodeId={node.id} defaultPeriod={{ start: addDays(today, -28), end: addDays(today, -1) }} onClose={() => setCreating(false)} />}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={deleting ? `Delete ${deleting.name}?` : ''}
-        confirmLabel="Delete baseline"
-        tone="danger"
-        pending={remove.isPending}
-        error={remove.isError ? getErrorMessage(remove.error) : null}
-        onCancel={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-        onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
-      >
-        <p>Savings can no longer be read against it.</p>
-      </ConfirmDialog>
+      <DeleteDialog item={deleting} title={(b) => `Delete ${b.name}?`} confirmLabel="Delete baseline" remove={remove} onClose={() => setDeleting(null)}>
+        {() => <p>Savings can no longer be read against it.</p>}
+      </DeleteDialog>
     </Card>
   );
 }

@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { getErrorMessage } from '@/api/errors';
 import { VirtualMeterDialog } from '@/components/assets/VirtualMeterDialog';
-import { ActionsHeader, Button, Card, CardHeader, ConfirmDialog, DataTable, EmptyState, QueryState } from '@/components/ui';
+import { ActionsHeader, Button, Card, CardHeader, DataTable, DeleteDialog, EmptyState, QueryState } from '@/components/ui';
 import { useDeleteVirtualMeter, useVirtualMeters } from '@/hooks/useAssets';
 import type { VirtualMeter } from '@/types/assets';
 
@@ -60,21 +59,9 @@ export function VirtualMetersCard({ nodeId, canManage }: { nodeId: number | null
         )}
       </QueryState>
       {editing && <VirtualMeterDialog meter={editing === 'new' ? null : editing} nodeId={nodeId} onClose={() => setEditing(null)} />}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={deleting ? `Delete ${deleting.name}?` : ''}
-        confirmLabel="Delete meter"
-        tone="danger"
-        pending={remove.isPending}
-        error={remove.isError ? getErrorMessage(remove.error) : null}
-        onCancel={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-        onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
-      >
-        <p>Its energy no longer counts toward its node. The devices keep theirs.</p>
-      </ConfirmDialog>
+      <DeleteDialog item={deleting} title={(m) => `Delete ${m.name}?`} confirmLabel="Delete meter" remove={remove} onClose={() => setDeleting(null)}>
+        {() => <p>Its energy no longer counts toward its node. The devices keep theirs.</p>}
+      </DeleteDialog>
     </Card>
   );
 }

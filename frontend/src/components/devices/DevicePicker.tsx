@@ -1,7 +1,6 @@
 import { useId, useMemo, useState } from 'react';
-import { getErrorMessage } from '@/api/errors';
 import { CloseIcon, SearchIcon } from '@/components/icons';
-import { Button, Spinner } from '@/components/ui';
+import { QueryState } from '@/components/ui';
 import { useDeviceDirectory } from '@/hooks/useDevices';
 import { cn } from '@/lib/cn';
 
@@ -85,44 +84,41 @@ export function DevicePicker({ label, selected, onChange, max, hint, error, disa
             className="h-9 w-full rounded-t-md bg-transparent pr-3 pl-8 text-sm focus:ring-2 focus:ring-sky-600 focus:outline-none"
           />
         </div>
-        {directory.isPending ? (
-          <div className="flex justify-center py-4">
-            <Spinner label="Loading devices" />
-          </div>
-        ) : directory.isError ? (
-          <div role="alert" className="flex items-center justify-between gap-2 px-3 py-2 text-sm text-red-800">
-            {getErrorMessage(directory.error)}
-            <Button size="sm" variant="secondary" onClick={() => void directory.refetch()}>
-              Try again
-            </Button>
-          </div>
-        ) : shown.length === 0 ? (
-          <p className="px-3 py-3 text-sm text-slate-500">{devices.length === 0 ? 'No devices yet.' : 'No device matches.'}</p>
-        ) : (
-          <ul className="max-h-48 divide-y divide-slate-100 overflow-y-auto">
-            {shown.map((d) => {
-              const checked = selected.includes(d.id);
-              return (
-                <li key={d.id}>
-                  <label className={cn('flex cursor-pointer items-center gap-2 px-3 py-1.5 text-sm hover:bg-slate-50', !checked && full && 'cursor-not-allowed opacity-60')}>
-                    <input
-                      type="checkbox"
-                      className="size-4 accent-sky-700"
-                      checked={checked}
-                      disabled={!checked && full}
-                      onChange={(e) => toggle(d.id, e.target.checked)}
-                    />
-                    <span className="truncate font-medium text-slate-800">{d.name}</span>
-                    <span className="truncate font-mono text-xs text-slate-500">{d.device_key}</span>
-                    {(d.type || d.area) && (
-                      <span className="ml-auto truncate text-xs text-slate-500">{[d.type, d.area].filter(Boolean).join(' · ')}</span>
-                    )}
-                  </label>
-                </li>
-              );
-            })}
-          </ul>
-        )}
+        <QueryState
+          query={directory}
+          loadingLabel="Loading devices"
+          errorTitle="Could not load the devices"
+          isEmpty={() => shown.length === 0}
+          empty={<p className="text-sm text-slate-500">{devices.length === 0 ? 'No devices yet.' : 'No device matches.'}</p>}
+          inset
+          loadingClassName="py-4"
+        >
+          {() => (
+            <ul className="max-h-48 divide-y divide-slate-100 overflow-y-auto">
+              {shown.map((d) => {
+                const checked = selected.includes(d.id);
+                return (
+                  <li key={d.id}>
+                    <label className={cn('flex cursor-pointer items-center gap-2 px-3 py-1.5 text-sm hover:bg-slate-50', !checked && full && 'cursor-not-allowed opacity-60')}>
+                      <input
+                        type="checkbox"
+                        className="size-4 accent-sky-700"
+                        checked={checked}
+                        disabled={!checked && full}
+                        onChange={(e) => toggle(d.id, e.target.checked)}
+                      />
+                      <span className="truncate font-medium text-slate-800">{d.name}</span>
+                      <span className="truncate font-mono text-xs text-slate-500">{d.device_key}</span>
+                      {(d.type || d.area) && (
+                        <span className="ml-auto truncate text-xs text-slate-500">{[d.type, d.area].filter(Boolean).join(' · ')}</span>
+                      )}
+                    </label>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </QueryState>
       </div>
       {hint && (
         <p id={hintId} className="text-xs text-slate-500">

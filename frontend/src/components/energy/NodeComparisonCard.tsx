@@ -1,11 +1,10 @@
 import { useState } from 'react';
-import { getErrorMessage } from '@/api/errors';
 import { NodeComparisonChart } from '@/components/charts/LazyCharts';
-import { Banner, Card, CardBody, CardHeader, EmptyState, Spinner } from '@/components/ui';
+import { Card, CardBody, CardHeader, combineQueries, EmptyState, QueryState } from '@/components/ui';
 import { flattenTree, useAssetTree } from '@/hooks/useAssets';
 import { useNodeEnergies } from '@/hooks/useEnergy';
 import { nodeComparisonRows } from '@/lib/energyCharts';
-import type { EnergyParams, MeterEnergy } from '@/types/energy';
+import type { EnergyParams } from '@/types/energy';
 
 const COMPARE_MAX = 6;
 
@@ -14,10 +13,7 @@ export function NodeComparisonCard({ params }: { params: EnergyParams | null }) 
   const tree = useAssetTree();
   const nodes = flattenTree(tree.data?.roots ?? []);
   const [chosen, setChosen] = useState<number[]>([]);
-  const energies = useNodeEnergies(chosen, params);
-  const loaded = energies.map((q) => q.data).filter((d): d is MeterEnergy => d !== undefined);
-  const failed = energies.find((q) => q.isError);
-  const { series, rows } = nodeComparisonRows(loaded);
+  const energies = combineQueries(useNodeEnergies(chosen, params));
   const toggle = (id: number, on: boolean) => setChosen((all) => (on ? [...all, id].slice(0, COMPARE_MAX) : all.filter((x) => x !== id)));
 
   if (nodes.length < 2) return null;
@@ -42,16 +38,16 @@ export function NodeComparisonCard({ params }: { params: EnergyParams | null }) 
             ))}
           </div>
         </fieldset>
-        {failed && <Banner tone="danger">{getErrorMessage(failed.error)}</Banner>}
-        {chosen.length === 0 ? (
-          <EmptyState title="Choose nodes to compare" />
-        ) : loaded.length < chosen.length && !failed ? (
-          <div className="flex h-40 items-center justify-center">
-            <Spinner label="Loading node energy" showLabel />
-          </div>
-        ) : (
-          <NodeComparisonChart series={series} rows={rows} />
-        )}
+        <QueryState
+          query={energies}
+          loadingLabel="Loading node energy"
+          errorTitle="Could not load the energy of the nodes"
+          isEmpty={(loaded) => loaded.length === 0}
+          empty={<EmptyState title="Choose nodes to compare" />}
+          loadingClassName="h-40 items-center"
+        >
+          {(loaded) => <NodeComparisonChart {...nodeComparisonRows(loaded)} />}
+        </QueryState>
       </CardBody>
     </Card>
   );

@@ -1,11 +1,11 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { WebhooksCard } from '@/components/notifications/WebhooksCard';
 import { WhatsAppTemplatesCard } from '@/components/notifications/WhatsAppTemplatesCard';
 import { useAuthStore } from '@/stores/authStore';
 import { makeSession, makeSuperAdmin } from '@/test/fixtures';
-import { mockApi } from '@/test/mockApi';
+import { apiError, deferredReply, mockApi } from '@/test/mockApi';
 import { renderAt } from '@/test/render';
 import type { Delivery, Webhook, WhatsAppSetup } from '@/types/notifications';
 
@@ -87,6 +87,27 @@ describe('alert channel cards', () => {
     });
   });
 
+  it('shows the templates loading, then why they failed, with a retry', async () => {
+    const mock = mockApi();
+    const first = deferredReply();
+    mock.once('get', '/whatsapp/setup', first.responder);
+    mock.on('get', '/whatsapp/setup', { status: 200, data: { data: SETUP } });
+    mock.on('get', '/notifications/deliveries', { status: 200, data: { data: [], total: 0, page: 1, per_page: 10 } });
+    const user = userEvent.setup({ delay: null });
+    renderAt('/settings', <WhatsAppTemplatesCard />);
+
+    expect(screen.getByText('Loading WhatsApp templates')).toBeInTheDocument();
+    first.release(apiError(503, 'DATABASE_UNAVAILABLE', 'The metadata database is unavailable. Try again shortly.'));
+    const failure = await screen.findByRole('alert');
+    expect(failure).toHaveTextContent('Could not load the WhatsApp templates');
+    expect(failure).toHaveTextContent('The metadata database is unavailable. Try again shortly.');
+    expect(screen.queryByRole('form', { name: 'WhatsApp templates' })).not.toBeInTheDocument();
+
+    await user.click(within(failure).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('form', { name: 'WhatsApp templates' })).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
   it('adds an endpoint and shows its secret once', async () => {
     const mock = mockApi();
     mock.on('get', '/webhooks', { status: 200, data: { data: [HOOK] } });
@@ -108,6 +129,25 @@ describe('alert channel cards', () => {
       format: 'slack',
       is_active: true,
     });
+  });
+
+  it('deletes an endpoint after a confirmation', async () => {
+    const mock = mockApi();
+    mock.on('get', '/webhooks', { status: 200, data: { data: [HOOK] } });
+    mock.on('delete', '/webhooks/3', { status: 204 });
+    const user = userEvent.setup({ delay: null });
+    renderAt('/settings', <WebhooksCard />);
+
+    await user.click(await screen.findByRole('button', { name: 'Delete CMMS' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete CMMS?' });
+    expect(dialog).toHaveTextContent('No more events go to this endpoint.');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(mock.callsTo('delete', '/webhooks/3')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Delete CMMS' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Delete CMMS?' })).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Delete CMMS?' })).not.toBeInTheDocument());
+    expect(mock.callsTo('delete', '/webhooks/3')).toHaveLength(1);
   });
 
   it('refuses an endpoint without events before asking the API', async () => {

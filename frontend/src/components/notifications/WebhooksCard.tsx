@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { getErrorMessage } from '@/api/errors';
 import { DeliveryLog } from '@/components/notifications/DeliveryLog';
 import { WebhookDialog, WebhookSecretDialog } from '@/components/notifications/WebhookDialog';
-import { Banner, Button, Card, CardBody, CardHeader, ConfirmDialog, EmptyState, QueryState, Switch } from '@/components/ui';
+import { Banner, Button, Card, CardBody, CardHeader, DeleteDialog, EmptyState, QueryState, Switch } from '@/components/ui';
 import { useDeleteWebhook, useRotateWebhookSecret, useTestWebhook, useUpdateWebhook, useWebhooks } from '@/hooks/useNotifications';
 import { EVENT_LABELS, FORMAT_LABELS } from '@/lib/webhookForm';
 import type { Webhook, WebhookCreated, WebhookEvent, WebhookFormat } from '@/types/notifications';
@@ -63,10 +63,6 @@ export function WebhooksCard() {
   const [editing, setEditing] = useState<Webhook | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Webhook | null>(null);
   const [secret, setSecret] = useState<WebhookCreated | null>(null);
-  const closeDelete = () => {
-    setDeleting(null);
-    remove.reset();
-  };
   return (
     <Card>
       <CardHeader
@@ -94,18 +90,9 @@ export function WebhooksCard() {
       </CardBody>
       {editing && <WebhookDialog webhook={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       {secret && <WebhookSecretDialog created={secret} onClose={() => setSecret(null)} />}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={deleting ? `Delete ${deleting.name}?` : ''}
-        confirmLabel="Delete"
-        tone="danger"
-        pending={remove.isPending}
-        error={remove.isError ? getErrorMessage(remove.error) : null}
-        onCancel={closeDelete}
-        onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: closeDelete })}
-      >
-        <p>No more events go to this endpoint. Its past deliveries stay in the log.</p>
-      </ConfirmDialog>
+      <DeleteDialog item={deleting} title={(w) => `Delete ${w.name}?`} confirmLabel="Delete" remove={remove} onClose={() => setDeleting(null)}>
+        {() => <p>No more events go to this endpoint. Its past deliveries stay in the log.</p>}
+      </DeleteDialog>
     </Card>
   );
 }

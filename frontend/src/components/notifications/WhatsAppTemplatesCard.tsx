@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { getErrorMessage } from '@/api/errors';
 import { DeliveryLog } from '@/components/notifications/DeliveryLog';
-import { Banner, Button, Card, CardBody, CardHeader, CopyButton, ErrorDetailsBanner, ErrorState, Input, Spinner } from '@/components/ui';
+import { Banner, Button, Card, CardBody, CardHeader, CopyButton, ErrorDetailsBanner, Input, QueryState } from '@/components/ui';
 import { useSaveWhatsAppTemplates, useWhatsAppSetup } from '@/hooks/useNotifications';
 import { PURPOSE_LABELS, templatesPayload, templateValues, type TemplateErrors, type TemplateValues } from '@/lib/whatsappTemplates';
 import { TEMPLATE_PURPOSES, type TemplatePurpose, type WhatsAppSetup } from '@/types/notifications';
@@ -108,18 +107,9 @@ export function WhatsAppTemplatesCard() {
         description="WhatsApp refuses free-form messages a recipient did not ask for: alerts go out as templates approved by Meta or built in Twilio."
       />
       <CardBody className="flex flex-col gap-5">
-        {setup.isPending ? (
-          <Spinner label="Loading WhatsApp templates" />
-        ) : !setup.data ? (
-          <ErrorState
-            title="Could not load the WhatsApp templates"
-            message={getErrorMessage(setup.error)}
-            onRetry={() => void setup.refetch()}
-            retrying={setup.isFetching}
-          />
-        ) : (
-          <TemplatesForm setup={setup.data} />
-        )}
+        <QueryState query={setup} loadingLabel="Loading WhatsApp templates" errorTitle="Could not load the WhatsApp templates" loadingClassName="py-6">
+          {(data) => <TemplatesForm setup={data} />}
+        </QueryState>
         <div className="flex flex-col gap-2">
           <h3 className="text-sm font-medium text-slate-800">WhatsApp delivery log</h3>
           <DeliveryLog filter={{ channel: 'whatsapp' }} caption="WhatsApp deliveries" />

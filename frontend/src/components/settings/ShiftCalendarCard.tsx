@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { getErrorMessage } from '@/api/errors';
-import { ActionsHeader, Button, Card, CardHeader, Checkbox, ConfirmDialog, DataTable, EmptyState, ErrorDetailsBanner, FormDialog, Input, QueryState } from '@/components/ui';
+import { ActionsHeader, Button, Card, CardHeader, Checkbox, DataTable, DeleteDialog, EmptyState, ErrorDetailsBanner, FormDialog, Input, QueryState } from '@/components/ui';
 import { useCreateShift, useDeleteShift, useShifts, useUpdateShift } from '@/hooks/useProduction';
 import type { Shift } from '@/types/production';
 
@@ -124,21 +123,9 @@ export function ShiftCalendarCard() {
         )}
       </QueryState>
       {editing && <ShiftDialog shift={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={deleting ? `Delete ${deleting.name}?` : ''}
-        confirmLabel="Delete shift"
-        tone="danger"
-        pending={remove.isPending}
-        error={remove.isError ? getErrorMessage(remove.error) : null}
-        onCancel={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-        onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
-      >
-        <p>Its hours count as outside every shift from now on.</p>
-      </ConfirmDialog>
+      <DeleteDialog item={deleting} title={(s) => `Delete ${s.name}?`} confirmLabel="Delete shift" remove={remove} onClose={() => setDeleting(null)}>
+        {() => <p>Its hours count as outside every shift from now on.</p>}
+      </DeleteDialog>
     </Card>
   );
 }

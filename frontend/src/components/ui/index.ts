@@ -3,6 +3,7 @@ export { Banner, type BannerTone } from './Banner';
 export { Button, type ButtonProps, type ButtonSize, type ButtonVariant } from './Button';
 export { Card, CardBody, CardHeader } from './Card';
 export { Checkbox, type CheckboxProps } from './Checkbox';
+export { combineQueries } from './combineQueries';
 export { ConfirmDialog } from './ConfirmDialog';
 export { CopyButton } from './CopyButton';
 export { DateRangeForm, type DateRangeValue } from './DateRangeForm';

@@ -10,7 +10,7 @@ import { NotificationsSection } from '@/components/rules/sections/NotificationsS
 import type { RuleSectionProps } from '@/components/rules/sections/types';
 import { emptyRuleDraft, type RuleDraft, type RuleFieldErrors } from '@/lib/ruleForm';
 import { page } from '@/test/domainFixtures';
-import { mockApi } from '@/test/mockApi';
+import { apiError, deferredReply, mockApi } from '@/test/mockApi';
 import { createTestQueryClient } from '@/test/render';
 
 /** A section with the draft held as the rule form holds it; `seen.draft` is the latest. */
@@ -72,6 +72,24 @@ describe('rule editor sections', () => {
     await user.click(screen.getByRole('checkbox', { name: 'User #99 (no longer active)' }));
     expect(seen.draft.channels).toEqual(['whatsapp']);
     expect(seen.draft.recipientUserIds).toEqual([10]);
+  });
+
+  it('notifications show the people loading, then why they failed, with a retry', async () => {
+    const mock = mockApi();
+    const first = deferredReply();
+    mock.once('get', '/users/directory', first.responder);
+    mock.on('get', '/users/directory', { status: 200, data: page([{ id: 10, full_name: 'Olga Operator', email: 'olga@demo.factoryops.io' }]) });
+    const user = userEvent.setup({ delay: null });
+    renderSection(NotificationsSection);
+
+    expect(screen.getByRole('status')).toHaveTextContent('Loading users');
+    first.release(apiError(503, 'DATABASE_UNAVAILABLE', 'The metadata database is unavailable. Try again shortly.'));
+    const failure = await screen.findByRole('alert');
+    expect(failure).toHaveTextContent('Could not load the users');
+    expect(failure).toHaveTextContent('The metadata database is unavailable. Try again shortly.');
+    await user.click(within(failure).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('checkbox', { name: /Olga Operator/ })).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('a read-only section offers nothing to change', () => {
