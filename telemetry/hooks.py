@@ -31,7 +31,8 @@ AIOMQTT_FAST_PATH_METHODS = {
     "_on_socket_open": ("client", "userdata", "sock"),
 }
 # Instance attributes: of a paho client, and of an aiomqtt client.
-PAHO_ATTRIBUTES = ("_sock", "_out_packet")
+# `_last_bytes_received`: the fast path tells paho's keep-alive that bytes arrived.
+PAHO_ATTRIBUTES = ("_sock", "_out_packet", "_last_bytes_received")
 AIOMQTT_ATTRIBUTES = ("_client", "_disconnected", "_loop")
 
 

@@ -18,6 +18,7 @@ when they are not as expected."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 
 from telemetry.acks import FastPathAcks
 from telemetry.metrics import IngestStats
@@ -139,6 +140,11 @@ class IngestSocket:
             if not data:
                 self._for_paho, self._offset = b"", 0
                 return False
+            # paho judges the connection alive by the packets it reads itself, and it reads
+            # no PUBLISH here: without this, a PINGRESP queued behind a long backlog (intake
+            # paused by a slow store) arrived after the keep-alive and paho dropped a
+            # connection that was delivering all along.
+            self._client._last_bytes_received = monotonic()
             data = self._carry + data if self._carry else data
             publishes, passthrough, consumed, redelivered = split_packets(data)
             self._carry = data[consumed:]

@@ -95,3 +95,28 @@ async def test_aiomqtt_registers_a_reader_for_the_socket_it_is_handed():
             client._misc_task.cancel()
         ours.close()
         theirs.close()
+
+
+def test_paho_keeps_a_connection_alive_while_bytes_arrive():
+    """The fast path marks `_last_bytes_received` for the publishes it reads past paho; the
+    keep-alive must judge by it: with a ping long unanswered, fresh bytes keep the
+    connection and stale ones drop it."""
+    import time
+
+    def connected_client(bytes_age: float) -> paho.Client:
+        client = paho.Client(paho.CallbackAPIVersion.VERSION2, protocol=paho.MQTTv311)
+        now = time.monotonic()
+        client._keepalive = 1
+        client._state = paho._ConnectionState.MQTT_CS_CONNECTED
+        client._sock = RecordingSocket()
+        client._ping_t = now - 5  # a PINGREQ unanswered for five keep-alives
+        client._last_msg_out = now
+        client._last_bytes_received = now - bytes_age
+        return client
+
+    alive = connected_client(bytes_age=0.0)
+    alive._check_keepalive()
+    assert alive._sock is not None
+    stale = connected_client(bytes_age=5.0)
+    stale._check_keepalive()
+    assert stale._sock is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
@@ -100,6 +101,7 @@ class FakePaho:
     def __init__(self) -> None:
         self.queued: list[bytes] = []
         self._sock = None
+        self._last_bytes_received = 0.0
 
     def _packet_queue(self, command, packet, mid, qos, info=None):
         self.queued.append(packet)
@@ -174,3 +176,15 @@ def test_intake_stops_when_backpressure_says_so():
 def test_closed_connection_reads_as_empty():
     wrapped = IngestSocket(FakeSocket([None]), FakePaho(), lambda *a: None, IngestStats())
     assert wrapped.recv(1) == b""
+
+
+def test_publishes_read_past_paho_still_count_as_traffic_for_its_keep_alive():
+    """paho drops a connection whose PINGRESP is late unless bytes came in meanwhile; the
+    publishes the fast path takes are such bytes."""
+    paho_client = FakePaho()
+    wrapped = IngestSocket(FakeSocket([encode_publish("t", b"x", 1, 1)]), paho_client,
+                           lambda *a: None, IngestStats())
+    before = time.monotonic()
+    with pytest.raises(BlockingIOError):  # nothing for paho itself
+        wrapped._fill()
+    assert paho_client._last_bytes_received >= before
