@@ -188,6 +188,43 @@ def encode(values: dict[str, float], ts: float, shape: str, parameters: int | No
     return orjson.dumps({"ts": ts_ms, "metrics": values})
 
 
+# A reading of the backfill takes about a dozen values; many go in one message (the array
+# shape) so that a day of history stays inside the per-device quotas (values per message,
+# messages per second) instead of arriving as a flood the ingester refuses.
+BACKFILL_VALUES_PER_MESSAGE = 900
+BACKFILL_READINGS_PER_MESSAGE = 60
+
+
+def encode_readings(readings: list[tuple[float, dict[str, float]]],
+                    parameters: int | None = None) -> bytes:
+    """Several readings of one device in one message (the array shape)."""
+    items = []
+    for ts, values in readings:
+        if parameters is not None and parameters < len(values):
+            values = dict(list(values.items())[:parameters])
+        items.append({"ts": int(ts * 1000), "metrics": values})
+    return orjson.dumps(items)
+
+
+def backfill_messages(readings: Iterator[tuple[str, float, dict]], parameters: int | None
+                      ) -> Iterator[tuple[str, bytes]]:
+    """Past readings grouped per device into messages of several readings each, in order
+    per device."""
+    pending: dict[str, list[tuple[float, dict[str, float]]]] = {}
+    for key, ts, values in readings:
+        batch = pending.setdefault(key, [])
+        batch.append((ts, values))
+        width = min(len(values), parameters or len(values)) or 1
+        per_message = max(1, min(BACKFILL_READINGS_PER_MESSAGE,
+                                 BACKFILL_VALUES_PER_MESSAGE // width))
+        if len(batch) >= per_message:
+            yield key, encode_readings(batch, parameters)
+            pending[key] = []
+    for key, batch in pending.items():
+        if batch:
+            yield key, encode_readings(batch, parameters)
+
+
 def topic(factory: str, device_key: str) -> str:
     return f"factories/{factory}/devices/{device_key}/telemetry"
 
@@ -377,10 +414,10 @@ def main(argv: list[str] | None = None) -> int:
     last_saved = time.monotonic()
     try:
         if args.backfill_hours > 0 and not resumed:
-            for key, ts, values in backfill(machines, main_meter, args.backfill_hours,
-                                            args.backfill_step, time.time()):
-                publisher.publish(topic(args.factory, key),
-                                  encode(values, ts, args.shape, args.parameters), args.qos)
+            past = backfill(machines, main_meter, args.backfill_hours, args.backfill_step,
+                            time.time())
+            for key, payload in backfill_messages(past, args.parameters):
+                publisher.publish(topic(args.factory, key), payload, args.qos)
                 sent += 1
                 if sent % 500 == 0 and not publisher.wait_acked(sent - 2000, timeout=30):
                     break

@@ -11,6 +11,8 @@ from telemetry.simulator import (
     NOMINAL_VOLTAGE,
     PARAMETERS,
     MainMeter,
+    backfill,
+    backfill_messages,
     encode,
     main,
     make_machines,
@@ -96,3 +98,35 @@ def test_the_main_meter_sees_every_machine_plus_the_losses():
     assert set(round_["main"]) == set(PARAMETERS)
     silent = dict(step_all(machines, main_meter, START + 300, 0.0, stopped={"m-001"}))
     assert "m-001" not in silent and "main" in silent
+
+
+def test_a_day_of_backfill_fits_the_default_device_quotas_and_parses_whole():
+    """make run's demo backfills a day at one reading a minute: grouped many to a message it
+    stays within the per-device quotas (values per message, payload size, the burst of the
+    message rate), so the ingester keeps every reading, in order."""
+    from app.core.config import Settings
+    from app.services.ingest.payload import parse_payload
+
+    settings = Settings(_env_file=None)
+    machines = make_machines("m-", 3, seed=5)
+    main_meter = MainMeter("main", random.Random(1))
+    now = START
+    readings = list(backfill(machines, main_meter, 24, 60.0, now))
+    messages = list(backfill_messages(iter(readings), None))
+    per_device: dict[str, list[tuple[int, dict]]] = {}
+    for key, payload in messages:
+        assert len(payload) <= settings.ingest_quota_payload_bytes
+        parsed = parse_payload(payload, received_ms=int(now * 1000),
+                               max_past_ms=settings.ingest_max_past_seconds * 1000,
+                               max_future_ms=0,
+                               max_values=settings.ingest_quota_values_per_message)
+        assert parsed.dropped is None and parsed.timestamps_replaced is None
+        per_device.setdefault(key, []).extend((ts, v) for _, ts, v in parsed.values)
+    counts = {key: sum(1 for k, _ in messages if k == key) for key in per_device}
+    assert max(counts.values()) <= settings.ingest_quota_burst_messages
+    for key in per_device:
+        sent = [(int(ts * 1000), values) for k, ts, values in readings if k == key]
+        stored = per_device[key]
+        assert len(stored) == sum(len(v) for _, v in sent)  # every value of every reading
+        assert [ts for ts, _ in stored] == sorted(ts for ts, _ in stored)
+        assert {ts for ts, _ in stored} == {ts for ts, _ in sent}

@@ -304,6 +304,21 @@ async def test_a_test_ping_is_logged_and_signed(api, tenant, receiver, resources
     assert [(d["event"], d["status"]) for d in log["data"]] == [("test", "sent")]
 
 
+async def test_a_test_ping_goes_out_during_an_alert_storm(api, tenant, receiver,
+                                                          channel_settings, resources_for):
+    """A storm sends an endpoint's alerts as one digest; the ping an admin sends to check
+    the endpoint still goes out on its own (the demo's silent meters once held it back)."""
+    stormy = await resources_for(channel_settings.model_copy(update={
+        "notification_digest_threshold": 0}))  # every alert delivery joins a digest
+    endpoint = await create_endpoint(api, tenant, receiver)
+    r = await api.post(f"/api/v1/webhooks/{endpoint['id']}/test", headers=tenant.headers)
+    assert r.status_code == 202, r.text
+    before = len(receiver.requests)
+    assert (await send_again(stormy, tenant, r.json()["data"]["id"])).status == "sent"
+    [request] = receiver.requests[before:]
+    assert request.json()["event"] == "ping"
+
+
 # --- WhatsApp templates --------------------------------------------------------------------
 async def test_templates_are_set_per_factory(api, make, tenant, other_tenant):
     setup = (await api.get("/api/v1/whatsapp/setup", headers=tenant.headers)).json()["data"]
