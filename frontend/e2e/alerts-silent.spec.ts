@@ -58,8 +58,16 @@ test('a stopped machine raises a silent-device alarm without reloading, and ackn
     // --- the machine stops; the alarm arrives on the open page ------------------------------
     await simulator.stop();
     simulator = null;
+    const stoppedAt = Date.now();
     await expect(alertRow).toBeVisible({ timeout: PIPELINE_TIMEOUT });
     await expect(alertRow).toContainText('Open');
+    // Raised once the threshold has passed, within one clock interval (2 s) after it: the
+    // last reading left at most a second (the simulator's interval) before the stop.
+    const { data: raised } = await apiJson<{ data: { triggered_at: string }[] }>(page, 'GET', `/alerts?rule_id=${rule.data.id}`);
+    expect(raised).toHaveLength(1);
+    const afterStop = (Date.parse(raised[0]?.triggered_at ?? '') - stoppedAt) / 1000;
+    expect(afterStop).toBeGreaterThanOrEqual(6 - 1.5);
+    expect(afterStop).toBeLessThanOrEqual(6 + 2 + 2);
 
     // The first notification, then at least one reminder.
     await expect.poll(() => emailsTo(operator), { timeout: PIPELINE_TIMEOUT, message: 'reminders' }).toBeGreaterThanOrEqual(2);

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { mqttUrl, signInAsAdmin } from './support';
+import { apiJson, mqttUrl, signInAsAdmin } from './support';
 
 // Ingest, discovery and the device page's refresh intervals all sit between publishing and
 // seeing a value; each step gets time for them, not a fixed sleep.
@@ -103,4 +104,54 @@ test('a device added in the UI comes online when it publishes, and its KPIs show
   await expect(page).toHaveURL(/\/machines$/);
   await page.getByRole('searchbox', { name: 'Search' }).fill(deviceKey);
   await expect(page.getByText('No machines match these filters')).toBeVisible();
+});
+
+test('devices imported from a CSV file come with credentials that connect', async ({ page }) => {
+  test.setTimeout(120_000);
+  const suffix = Date.now().toString(36);
+  const keys = [1, 2, 3].map((n) => `e2e-import-${suffix}-${n}`);
+  const csv = ['device_key,name,type,area', ...keys.map((k, i) => `${k},Imported ${suffix} ${i + 1},press,Stamping`)].join('\n');
+
+  await signInAsAdmin(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Machines' }).click();
+  await page.getByRole('button', { name: 'Import' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import devices' });
+  await dialog.getByLabel('CSV file').setInputFiles({ name: 'plant.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  const downloading = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Import' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('device-credentials.csv');
+  await expect(page.getByText(/3 created, 0 updated/)).toBeVisible();
+
+  // The credentials file, as an integrator would read it, connects the first device.
+  const path = await download.path();
+  const [header, ...lines] = readFileSync(path, 'utf8').trim().split(/\r?\n/);
+  const columns = (header ?? '').split(',');
+  const rows = lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [columns[i], v])));
+  expect(rows.map((r) => r.device_key)).toEqual(keys);
+  const first = rows[0] ?? {};
+  const client = await connectAsync(mqttUrl(), {
+    clientId: first.client_id,
+    username: first.username,
+    password: first.password,
+    clean: true,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+  });
+  try {
+    await client.publishAsync(first.topic ?? '', JSON.stringify({ metrics: { power_kw: 3.5 } }), { qos: 1 });
+  } finally {
+    await client.endAsync();
+  }
+  await page.getByRole('searchbox', { name: 'Search' }).fill(`e2e-import-${suffix}`);
+  await expect(page.getByRole('row', { name: new RegExp(`Imported ${suffix}`) })).toHaveCount(3);
+  await expect
+    .poll(
+      async () => {
+        const { data } = await apiJson<{ data: { device_key: string; last_seen_at: string | null }[] }>(page, 'GET', `/devices?q=${keys[0]}`);
+        return data.find((d) => d.device_key === keys[0])?.last_seen_at ?? null;
+      },
+      { timeout: INGEST_TIMEOUT, message: 'the imported device is seen' },
+    )
+    .not.toBeNull();
 });

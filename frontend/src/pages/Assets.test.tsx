@@ -3,12 +3,11 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import Assets from '@/pages/Assets';
 import { useAuthStore } from '@/stores/authStore';
-import { deviceList, makeDevice } from '@/test/domainFixtures';
+import { deviceList, makeBaseline, makeDevice } from '@/test/domainFixtures';
 import { makeSession, makeSuperAdmin } from '@/test/fixtures';
 import { apiError, mockApi, type MockApi } from '@/test/mockApi';
 import { renderAt } from '@/test/render';
 import type { AssetNode, VirtualMeter } from '@/types/assets';
-import type { Baseline } from '@/types/production';
 
 function node(overrides: Partial<AssetNode>): AssetNode {
   return { id: 1, parent_id: null, name: 'Plant', kind: 'site', depth: 1, production_unit: null, device_ids: [], virtual_meter_ids: [], children: [], ...overrides };
@@ -19,19 +18,7 @@ const site = node({ children: [line], device_ids: [5] });
 
 const meter: VirtualMeter = { id: 9, name: 'Unmetered', description: '', node_id: 1, terms: [], formula: 'Main incomer − CNC Line 1' };
 
-const baseline: Baseline = {
-  id: 4,
-  node_id: 2,
-  name: 'Winter baseline',
-  period_start: '2026-01-01',
-  period_end: '2026-01-31',
-  granularity: 'day',
-  temperature: null,
-  model: { intercept: 120, coefficients: { production: 2.5 }, r2: 0.93, points: 31 },
-  formula: 'E = 120.0 + 2.5 × production',
-  fitted_at: '2026-02-01T00:00:00Z',
-  created_at: '2026-02-01T00:00:00Z',
-};
+const baseline = makeBaseline({ node_id: 2 });
 
 /** The demo tree; `before` answers first, e.g. with a single reply that fails. */
 function platform(before: (mock: MockApi) => void = () => undefined) {

@@ -3,11 +3,12 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import Energy from '@/pages/Energy';
 import { useAuthStore } from '@/stores/authStore';
+import { makeBaseline } from '@/test/domainFixtures';
 import { makeSession, makeUser } from '@/test/fixtures';
 import { apiError, deferredReply, mockApi, type MockApi } from '@/test/mockApi';
 import { renderAt } from '@/test/render';
 import type { EnergyAnalysis, EnergyFigures } from '@/types/energy';
-import type { Baseline, BaselinePerformance, ShiftReport } from '@/types/production';
+import type { BaselinePerformance, ShiftReport } from '@/types/production';
 
 function figures(energy: number, overrides: Partial<EnergyFigures> = {}): EnergyFigures {
   return {
@@ -66,19 +67,7 @@ function analysis(): EnergyAnalysis {
   };
 }
 
-const baseline: Baseline = {
-  id: 4,
-  node_id: 1,
-  name: 'Winter baseline',
-  period_start: '2026-01-01',
-  period_end: '2026-01-31',
-  granularity: 'day',
-  temperature: null,
-  model: { intercept: 120, coefficients: { production: 2.5 }, r2: 0.93, points: 31 },
-  formula: 'E = 120.0 + 2.5 × production',
-  fitted_at: '2026-02-01T00:00:00Z',
-  created_at: '2026-02-01T00:00:00Z',
-};
+const baseline = makeBaseline({ node_id: 1 });
 
 const performance: BaselinePerformance = {
   baseline,

@@ -7,6 +7,7 @@ import type { Alert } from '@/types/alerts';
 import type { JobRead } from '@/types/jobs';
 import type { Rule } from '@/types/rules';
 import type { ManagedUser } from '@/types/users';
+import type { Baseline } from '@/types/production';
 
 export function makeDevice(overrides: Partial<Device> = {}): Device {
   return {
@@ -272,4 +273,21 @@ export function makeJob<T extends JobRead>(overrides: Partial<T> = {}): T {
 
 export function page<T>(data: T[], total = data.length, perPage = 25): ListResponse<T> {
   return { data, total, page: 1, per_page: perPage };
+}
+
+export function makeBaseline(overrides: Partial<Baseline> = {}): Baseline {
+  return {
+    id: 4,
+    node_id: 1,
+    name: 'Winter baseline',
+    period_start: '2026-01-01',
+    period_end: '2026-01-31',
+    granularity: 'day',
+    temperature: null,
+    model: { intercept: 120, coefficients: { production: 2.5 }, r2: 0.93, points: 31 },
+    formula: 'E = 120.0 + 2.5 × production',
+    fitted_at: '2026-02-01T00:00:00Z',
+    created_at: '2026-02-01T00:00:00Z',
+    ...overrides,
+  };
 }
