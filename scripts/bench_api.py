@@ -222,6 +222,21 @@ async def loaded_range(store: InfluxTimeSeriesStore) -> tuple[int, int] | None:
     return int(marker[DATASET_MARKER].value), end
 
 
+def _in_processes(
+    writer, servers: Servers, processes: int, start_ms: int, end_ms: int
+) -> int:
+    """Run `writer` over the devices split between `processes` loader processes; the number
+    of points and rows they wrote."""
+    shares = [list(range(1 + i, DEVICES + 1, processes)) for i in range(processes)]
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        return sum(
+            pool.map(
+                writer,
+                [(servers.influx_url, share, start_ms, end_ms) for share in shares],
+            )
+        )
+
+
 def load_history(servers: Servers, processes: int) -> None:
     """Make the store hold one-minute data for every device from at least seven days ago up
     to the current minute: reuse what an earlier run left, add what is missing."""
@@ -264,14 +279,7 @@ def load_history(servers: Servers, processes: int) -> None:
         flush=True,
     )
     started = time.perf_counter()
-    shares = [list(range(1 + i, DEVICES + 1, processes)) for i in range(processes)]
-    with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        written = sum(
-            pool.map(
-                _write_devices,
-                [(servers.influx_url, share, load_from, now_ms) for share in shares],
-            )
-        )
+    written = _in_processes(_write_devices, servers, processes, load_from, now_ms)
     elapsed = time.perf_counter() - started
 
     async def mark() -> None:
@@ -411,17 +419,9 @@ def load_year(servers: Servers, processes: int) -> tuple[int, int]:
             flush=True,
         )
         started = time.perf_counter()
-        shares = [list(range(1 + i, DEVICES + 1, processes)) for i in range(processes)]
-        with multiprocessing.get_context("spawn").Pool(processes) as pool:
-            written = sum(
-                pool.map(
-                    _write_year_devices,
-                    [
-                        (servers.influx_url, share, load_from, last_hour)
-                        for share in shares
-                    ],
-                )
-            )
+        written = _in_processes(
+            _write_year_devices, servers, processes, load_from, last_hour
+        )
         print(
             f"year: wrote {written:,} rows and points in "
             f"{time.perf_counter() - started:.1f} s",
