@@ -287,6 +287,46 @@ async def test_hours_read_from_the_cache_are_joined_into_their_day(app, client, 
     assert await chart(day, midnight) == whole
 
 
+async def test_a_long_chart_reads_long_blocks_and_joins_days_into_them(app, client, make,
+                                                                        tenant):
+    device = await make.device(tenant)
+    await make.parameter(device, "p")
+    long_ms = 32 * 86_400_000
+    now_ms = to_epoch_ms(datetime.now(UTC))
+    block = now_ms - now_ms % long_ms - 2 * long_ms  # a 32-day block well in the past
+    six_hours = 6 * 3_600_000
+    await app.state.resources.timeseries.write([
+        Point(tenant.id, device.id, "p", block + k * six_hours, float(k))
+        for k in range(long_ms // six_hours)])
+    long_key = f"fo:chart:{tenant.id}:{device.id}:*:{long_ms}:{block // long_ms}"
+    cache = redis.from_url(app.state.resources.settings.redis_url)
+
+    async def chart(days: int) -> list[float]:
+        r = await client.get(_history(device), headers=tenant.headers, params={
+            "parameters": "p", "interval": "12h", "agg": "mean",
+            "start": datetime.fromtimestamp(block / 1000, UTC).isoformat(),
+            "end": datetime.fromtimestamp((block + days * 86_400_000) / 1000, UTC).isoformat()})
+        assert r.status_code == 200, r.text
+        return [v for _, v in r.json()["data"]["series"][0]["points"]]
+
+    async def long_block_cached() -> bool:
+        return bool([key async for key in cache.scan_iter(match=long_key)])
+
+    try:
+        # The first ten days are cached day by day, the rest of the block after them: no
+        # read covers the whole block, so it is not cached whole...
+        assert await chart(10) == [2 * j + 0.5 for j in range(20)]
+        whole = await chart(32)
+        assert whole == [2 * j + 0.5 for j in range(64)]
+        assert not await long_block_cached()
+        # ...until a chart finds all its days in the cache and joins them.
+        assert await chart(32) == whole
+        assert await long_block_cached()
+        assert await chart(32) == whole
+    finally:
+        await cache.aclose()
+
+
 async def test_kpi_history_matches_its_schema(app, client, make, tenant):
     """The history answer is written from cached JSON, not built as a KpiHistory: it must
     still be exactly what the OpenAPI document declares (no field missing, none extra)."""

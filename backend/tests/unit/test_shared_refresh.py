@@ -1,4 +1,4 @@
-"""The dashboard's shared, stale-while-revalidate renewal of its energy figures."""
+"""Shared, stale-while-revalidate renewal of expensive energy figures."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from app.services.energy.dashboard import SharedRefresh
+from app.services.energy.shared_refresh import SharedRefresh
 
 
 async def test_concurrent_callers_share_one_computation():
@@ -77,3 +77,21 @@ async def test_a_failed_renewal_keeps_the_last_figures():
     assert await refresh.get("f", compute) == 1
     await asyncio.sleep(0.01)
     assert await refresh.get("f", compute) == 3
+
+
+async def test_the_least_recently_asked_keys_are_forgotten_beyond_the_limit():
+    calls: list[str] = []
+
+    def computing(key: str):
+        async def compute():
+            calls.append(key)
+            return key
+        return compute
+
+    refresh = SharedRefresh(ttl_seconds=60, max_keys=2)
+    for key in ("a", "b", "a", "c"):
+        assert await refresh.get(key, computing(key)) == key
+    # "b" was asked least recently when "c" came: it is computed again, "a" is not.
+    assert await refresh.get("a", computing("a")) == "a"
+    assert await refresh.get("b", computing("b")) == "b"
+    assert calls == ["a", "b", "c", "b"]

@@ -68,10 +68,13 @@ async def device_energy(device: DeviceDep, service: Energy, start: Start = None,
 
 
 @router.get("/energy", operation_id="energy_factory", response_model=Envelope[FactoryEnergy],
-            summary="The factory's energy per local bucket, per device and its top consumers")
-async def factory_energy(service: Energy, start: Start = None, end: End = None,
-                         bucket: BucketSize = "day"):
-    return {"data": await service.factory_energy(start, end, bucket)}
+            summary="The factory's energy per local bucket, per device and its top consumers",
+            description="Shared by the factory's users: the figures are computed once per "
+                        "range and bucket and renewed at most every 15 seconds, so they can "
+                        "be up to that old (plus one renewal).")
+async def factory_energy(service: Energy, resources: AppResources, start: Start = None,
+                         end: End = None, bucket: BucketSize = "day"):
+    return {"data": await service.shared_factory_energy(resources, start, end, bucket)}
 
 
 @router.get("/energy/analysis", operation_id="energy_analysis", responses=errors(404),

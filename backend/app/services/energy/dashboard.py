@@ -10,18 +10,13 @@ hour from the time-series store."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.database import session_scope
 from app.core.errors import not_found
-from app.core.logging import get_logger
 from app.models.device import STATUS_DISABLED, STATUS_DISCOVERED
 from app.models.factory import Factory
 from app.models.rule import SEVERITIES
@@ -39,16 +34,18 @@ from app.schemas.dashboard import (
 )
 from app.services.energy.aggregate_cache import aggregate_cache
 from app.services.energy.service import EnergyService, counted_devices
+from app.services.energy.shared_refresh import (
+    ENERGY_FRESH_SECONDS,
+    SharedRefresh,
+    shared_refresh,
+)
 from app.services.factories.service import online_threshold_seconds
 from app.services.factories.snapshot import factory_snapshot
 from app.stores.resources import Resources
 
-ENERGY_FRESH_SECONDS = 15.0
 TOP_CONSUMERS = 5
 LATEST_ALERTS = 5
 _MEMO_EXTRAS_KEY = "dashboard_energy"
-
-log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,59 +58,8 @@ class EnergyPart:
     top_consumers: list[TopConsumer]
 
 
-@dataclass
-class _Entry:
-    value: Any = None
-    has_value: bool = False
-    fresh_until: float = 0.0
-    task: asyncio.Task | None = None
-
-
-class SharedRefresh:
-    """Per-key results kept for `ttl` seconds. One computation per key runs at a time and
-    every caller shares it; once a result exists, callers get it at once even when it is
-    due for renewal, and the renewal runs in the background (stale-while-revalidate)."""
-
-    def __init__(self, ttl_seconds: float) -> None:
-        self.ttl = ttl_seconds
-        self._entries: dict[Any, _Entry] = {}
-
-    async def get(self, key: Any, compute: Callable[[], Awaitable[Any]]) -> Any:
-        entry = self._entries.setdefault(key, _Entry())
-        if entry.has_value and time.monotonic() < entry.fresh_until:
-            return entry.value
-        if entry.task is None:
-            # A task, not a coroutine: a caller that disconnects cancels nobody's work.
-            entry.task = asyncio.ensure_future(self._renew(entry, compute))
-        if entry.has_value:
-            return entry.value
-        return await asyncio.shield(entry.task)
-
-    async def _renew(self, entry: _Entry, compute: Callable[[], Awaitable[Any]]) -> Any:
-        try:
-            value = await compute()
-        except Exception as exc:
-            if not entry.has_value:
-                raise
-            # Keep serving what was last known; the next request tries again.
-            log.warning("dashboard.energy_refresh_failed", error=str(exc))
-            return entry.value
-        else:
-            entry.value, entry.has_value = value, True
-            entry.fresh_until = time.monotonic() + self.ttl
-            return value
-        finally:
-            entry.task = None
-
-    def clear(self) -> None:
-        self._entries.clear()
-
-
 def shared_energy_refresh(resources: Resources) -> SharedRefresh:
-    refresh = resources.extras.get(_MEMO_EXTRAS_KEY)
-    if refresh is None:
-        refresh = resources.extras[_MEMO_EXTRAS_KEY] = SharedRefresh(ENERGY_FRESH_SECONDS)
-    return refresh
+    return shared_refresh(resources, _MEMO_EXTRAS_KEY, ENERGY_FRESH_SECONDS)
 
 
 def _amount(energy: float | None, cost: float | None, co2_per_kwh: float) -> EnergyAmount:

@@ -43,6 +43,11 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
 # is about 7 + 24 cached blocks per series and only the newest hour is read from the store.
 LARGE_BLOCK_SECONDS = 86_400
 SMALL_BLOCK_SECONDS = 3600
+# Charts whose day blocks hold at most this many buckets (intervals of 6 hours and more: ranges
+# of most of a year) also cache blocks of LONG_BLOCK_DAYS days, so that a year is a dozen
+# blocks per series rather than 365.
+LONG_BLOCK_MAX_BUCKETS_PER_DAY = 4
+LONG_BLOCK_DAYS = 32
 # A block is cached once it ended this long ago: the ingester's batches have landed.
 SETTLE_SECONDS = 5 * 60
 BLOCK_TTL_SECONDS = 8 * 86_400
@@ -204,10 +209,10 @@ class KpiService:
         last_ms = -(-end_ms // step) * step
         settled_ms = now_ms - SETTLE_SECONDS * 1000
         prefixes = {s: self._block_prefix(s, agg, interval) for s in series}
-        sizes = (large,) if large == small else (large, small)
+        sizes = _block_sizes(step, small, large)
 
-        # Walk forward through cached blocks, large ones first; stop at the first gap.
-        covered = first_ms - first_ms % large
+        # Walk forward through cached blocks, largest first; stop at the first gap.
+        covered = first_ms - first_ms % sizes[0]
         taken: list[tuple[int, int, list[bytes | None]]] = []
         for size in sizes:
             covered -= covered % size
@@ -224,7 +229,7 @@ class KpiService:
                 taken.append((b, b + size, texts))
                 covered = b + size
 
-        await self._join_hours_into_days(taken, series, prefixes, small, large, settled_ms)
+        await self._join_blocks(taken, series, prefixes, sizes, settled_ms)
 
         first_iso, last_iso = _iso(first_ms), _iso(last_ms)
         parts: dict[SeriesKey, list[bytes]] = {key: [] for key in series}
@@ -252,24 +257,31 @@ class KpiService:
                                     min(query_end, settled_ms))
         return {key: b"[" + b",".join(chunks) + b"]" for key, chunks in parts.items()}
 
-    async def _join_hours_into_days(self, taken: list[tuple[int, int, list[bytes | None]]],
-                                    series: Sequence[SeriesKey], prefixes: dict[SeriesKey, str],
-                                    small: int, large: int, settled_ms: int) -> None:
-        """A day that ended while its hours were being cached is read hour by hour; store it
-        as one block, joined as text, so that later charts read one key for it."""
-        if small == large:
-            return
-        days: dict[int, list[list[bytes | None]]] = {}
-        for block_start, block_end, texts in taken:
-            if block_end - block_start == small:
-                days.setdefault(block_start - block_start % large, []).append(texts)
+    async def _join_blocks(self, taken: list[tuple[int, int, list[bytes | None]]],
+                           series: Sequence[SeriesKey], prefixes: dict[SeriesKey, str],
+                           sizes: Sequence[int], settled_ms: int) -> None:
+        """A block that ended while its smaller blocks were being cached (a day read hour by
+        hour, a long block read day by day) is stored whole, joined as text, so that later
+        charts read one key for it."""
+        ascending = sorted(sizes)
+        blocks = [(start, texts) for start, end, texts in taken if end - start == ascending[0]]
         to_cache: dict[str, bytes] = {}
-        for day, hours in days.items():
-            if len(hours) == large // small and day + large <= settled_ms:
+        for finer, coarser in zip(ascending, ascending[1:], strict=False):
+            groups: dict[int, list[list[bytes | None]]] = {}
+            for block_start, texts in blocks:
+                groups.setdefault(block_start - block_start % coarser, []).append(texts)
+            # The next round joins these with the coarser blocks that were cached already.
+            blocks = [(start, texts) for start, end, texts in taken if end - start == coarser]
+            for group_start, members in groups.items():
+                if len(members) != coarser // finer or group_start + coarser > settled_ms:
+                    continue
+                joined: list[bytes | None] = []
                 for index, key in enumerate(series):
-                    inner = [h[index][1:-1] for h in hours if h[index] and len(h[index]) > 2]
-                    to_cache[f"{prefixes[key]}{large}:{day // large}"] = (
-                        b"[" + b",".join(inner) + b"]")  # type: ignore[operator]
+                    inner = [m[index][1:-1] for m in members if m[index] and len(m[index]) > 2]
+                    joined.append(b"[" + b",".join(inner) + b"]")  # type: ignore[arg-type]
+                    to_cache[f"{prefixes[key]}{coarser}:{group_start // coarser}"] = joined[-1]
+                blocks.append((group_start, joined))
+            blocks.sort(key=lambda block: block[0])
         await self.cache.set_many(to_cache, BLOCK_TTL_SECONDS)
 
     async def _keep_blocks(self, fetched: dict[SeriesKey, list[tuple[datetime, float]]],
@@ -288,6 +300,14 @@ class KpiService:
                     to_cache[f"{prefixes[key]}{size}:{b // size}"] = orjson.dumps(
                         by_block.get(b, []), option=orjson.OPT_UTC_Z)
         await self.cache.set_many(to_cache, BLOCK_TTL_SECONDS)
+
+
+def _block_sizes(step: int, small: int, large: int) -> tuple[int, ...]:
+    """Sizes of a chart's cached blocks in ms, largest first; each divides the one before."""
+    sizes = [large] if large == small else [large, small]
+    if large // step <= LONG_BLOCK_MAX_BUCKETS_PER_DAY:
+        sizes.insert(0, large * LONG_BLOCK_DAYS)
+    return tuple(sizes)
 
 
 def _iso(ms: int) -> str:

@@ -19,11 +19,13 @@ from zoneinfo import ZoneInfo
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import ValidationFailed
+from app.core.database import session_scope
+from app.core.errors import ValidationFailed, not_found
 from app.core.time_range import MAX_RANGE, as_utc
 from app.models.device import Device
 from app.models.factory import Factory
 from app.repositories.device_repo import DeviceParameterRepository, DeviceRepository
+from app.repositories.factory_repo import FactoryRepository
 from app.schemas.energy import (
     DeviceEnergy,
     DeviceShare,
@@ -33,6 +35,8 @@ from app.schemas.energy import (
 )
 from app.services.energy import calculator as calc
 from app.services.energy.aggregate_cache import AggregateCache
+from app.services.energy.shared_refresh import ENERGY_FRESH_SECONDS, shared_refresh
+from app.stores.resources import Resources
 from app.stores.timeseries.base import SeriesKey, TimeSeriesStore, from_epoch_ms, to_epoch_ms
 
 ENERGY_ROLES = (calc.SOURCE_COUNTER, calc.SOURCE_POWER, "power_factor")
@@ -46,6 +50,7 @@ DAY_TTL_SECONDS = 400 * 86_400
 COUNTER_REACH_MS = 86_400_000
 # Long computations over many devices yield to the event loop after this many devices.
 _DEVICES_PER_SLICE = 25
+_FACTORY_ENERGY_KEY = "factory_energy"
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,36 @@ class EnergyService:
     async def factory_energy(self, start: datetime | None, end: datetime | None,
                              bucket: calc.BucketSize) -> FactoryEnergy:
         return await self.group_energy(await self.devices.list_all(), start, end, bucket)
+
+    async def shared_factory_energy(self, resources: Resources, start: datetime | None,
+                                    end: datetime | None, bucket: calc.BucketSize
+                                    ) -> FactoryEnergy:
+        """`factory_energy` as the API serves it: one computation per factory, range and
+        bucket shared by every request of the process and renewed every
+        ENERGY_FRESH_SECONDS in the background (summing every device of a factory over a
+        month costs seconds; serving it costs a millisecond). Reports call
+        `factory_energy` and always compute afresh."""
+        now_ms = self._now_ms()
+        start_ms, end_ms, _ = self._range(start, end, bucket, now_ms)  # refuses bad ranges
+        # The factory's pricing is part of the key, so a new tariff is priced at once;
+        # device changes and new telemetry show within the freshness bound.
+        key = (self.factory.id, self._pricing_digest, self.co2_per_kwh, start_ms, end_ms,
+               bucket)
+        factory_id = self.factory.id
+        timeseries, cache = self.timeseries, self.cache
+
+        async def compute() -> FactoryEnergy:
+            # Its own session: the computation is shared by requests and outlives each.
+            async with session_scope() as session:
+                factory = await FactoryRepository(session).get(factory_id)
+                if factory is None:
+                    raise not_found("factory")
+                service = EnergyService(session, factory, timeseries, cache)
+                return await service.factory_energy(from_epoch_ms(start_ms),
+                                                    from_epoch_ms(end_ms), bucket)
+
+        refresh = shared_refresh(resources, _FACTORY_ENERGY_KEY, ENERGY_FRESH_SECONDS)
+        return await refresh.get(key, compute)
 
     async def group_energy(self, devices: Sequence[Device], start: datetime | None,
                            end: datetime | None, bucket: calc.BucketSize) -> FactoryEnergy:
