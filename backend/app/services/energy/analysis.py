@@ -46,6 +46,7 @@ from app.schemas.energy import (
     TariffPeriodRow,
 )
 from app.services.energy import calculator as calc
+from app.services.energy import calculator_arrays
 from app.services.energy import meters as meter_calc
 from app.services.energy.aggregate_cache import AggregateCache
 from app.services.energy.assets import load_tree
@@ -253,7 +254,7 @@ class EnergyAnalysisService:
 
     def _figures(self, buckets, meters: Sequence[Meter], now_ms: int
                  ) -> tuple[list[calc.Figures], calc.Figures]:
-        return calc.bucket_figures(
+        return calculator_arrays.bucket_figures(
             buckets, [m.quarters for m in meters], prices=self.energy._prices(),
             co2_per_kwh=self.energy.co2_per_kwh,
             configured_thresholds_kw=[m.idle_threshold_kw for m in meters], now_ms=now_ms)

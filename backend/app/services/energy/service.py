@@ -14,6 +14,8 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -34,6 +36,7 @@ from app.schemas.energy import (
     FactoryEnergy,
 )
 from app.services.energy import calculator as calc
+from app.services.energy import calculator_arrays
 from app.services.energy.aggregate_cache import AggregateCache
 from app.services.energy.shared_refresh import ENERGY_FRESH_SECONDS, shared_refresh
 from app.stores.resources import Resources
@@ -48,8 +51,9 @@ DAY_TTL_SECONDS = 400 * 86_400
 # How far to look for the counter reading just before a range, or just after it when the
 # range ends inside a gap.
 COUNTER_REACH_MS = 86_400_000
-# Long computations over many devices yield to the event loop after this many devices.
-_DEVICES_PER_SLICE = 25
+# Arithmetic over at least this many device-quarters runs in a worker thread (`_off_loop`).
+_THREAD_MIN_WORK = 20_000
+_T = TypeVar("_T")
 _FACTORY_ENERGY_KEY = "factory_energy"
 
 
@@ -67,7 +71,7 @@ class EnergyDevice:
     # a group holds supply meters their sum is the group's total, not every meter's.
     supply: bool = False
 
-    @property
+    @cached_property
     def roles_digest(self) -> str:
         text = "\x1f".join(k or "" for k in (self.counter_key, self.power_key,
                                              self.power_factor_key))
@@ -206,23 +210,14 @@ class EnergyService:
         quarters = [by_id[d.id] for d in energy_devices]
         counted = counted_devices(energy_devices)
         prices = self._prices()
-        per_bucket, totals = calc.bucket_figures(
+        per_bucket, totals = await _off_loop(
+            len(counted) * len(calc.quarters(start_ms, end_ms)), calculator_arrays.bucket_figures,
             buckets, [by_id[d.id] for d in counted], prices=prices,
             co2_per_kwh=self.co2_per_kwh,
             configured_thresholds_kw=[d.idle_threshold_kw for d in counted], now_ms=now_ms)
-        total_energy = totals.energy_kwh
-        rows: list[DeviceShare] = []
-        for device, device_quarters in zip(energy_devices, quarters, strict=True):
-            energy = cost = None
-            if device_quarters.source is not None:
-                energy = sum(device_quarters.energy.values())
-                cost = calc.cost_of(device_quarters.energy, prices)
-            share = energy / total_energy if energy is not None and total_energy else None
-            rows.append(DeviceShare(
-                device_id=device.id, name=device.name, energy_kwh=_rounded(energy),
-                cost=_rounded(cost),
-                co2_kg=None if energy is None else _rounded(energy * self.co2_per_kwh),
-                share=_rounded(share)))
+        rows = await _off_loop(len(energy_devices) * len(calc.quarters(start_ms, end_ms)),
+                               _device_shares, energy_devices, quarters, prices,
+                               totals.energy_kwh, self.co2_per_kwh)
         # Consumers are the meters below the supply meters (when there is anything below).
         supply_ids = ({d.id for d in counted} if len(counted) < len(energy_devices)
                       else set())
@@ -290,14 +285,14 @@ class EnergyService:
     async def device_quarters(self, devices: Sequence[EnergyDevice], start_ms: int,
                               end_ms: int) -> dict[int, calc.DeviceQuarters]:
         facts = await self._facts(devices, start_ms, end_ms)
-        result = {}
-        for index, device in enumerate(devices):
-            if index and index % _DEVICES_PER_SLICE == 0:
-                await asyncio.sleep(0)  # let other requests of this process run
-            result[device.id] = calc.device_quarters(
+
+        def combine() -> dict[int, calc.DeviceQuarters]:
+            return {device.id: calc.device_quarters(
                 start_ms=start_ms, end_ms=end_ms, counter=facts[device.id].counter,
                 power=facts[device.id].power, power_factor=facts[device.id].power_factor)
-        return result
+                for device in devices}
+
+        return await _off_loop(len(devices) * len(calc.quarters(start_ms, end_ms)), combine)
 
     # -- ranges ----------------------------------------------------------------------------
     def _now_ms(self) -> int:
@@ -435,24 +430,27 @@ class EnergyService:
         first_hour = _floor_hour(start_ms - calc.HOUR_MS)
         hours = range(first_hour, _ceil_hour(data_end), calc.HOUR_MS)
         records = await self._hour_records(measured, hours, now_ms)
-        for index, device in enumerate(measured):
-            if index and index % _DEVICES_PER_SLICE == 0:
-                await asyncio.sleep(0)
-            device_facts = facts[device.id]
-            for hour in hours:
-                record = records.get((device.id, hour))
-                if record is None:
-                    continue
-                for i, quarter in enumerate(range(hour, hour + calc.HOUR_MS, calc.QUARTER_MS)):
-                    c, p, f = record[0][i], record[1][i], record[2][i]
-                    if c is not None and device_facts.counter is not None:
-                        device_facts.counter.append((quarter, c))
-                    if (p is not None and device_facts.power is not None
-                            and start_ms <= quarter < end_ms):
-                        device_facts.power[quarter] = p
-                    if (f is not None and device_facts.power_factor is not None
-                            and start_ms <= quarter < end_ms):
-                        device_facts.power_factor[quarter] = f
+
+        def assemble() -> None:
+            for device in measured:
+                device_facts = facts[device.id]
+                for hour in hours:
+                    record = records.get((device.id, hour))
+                    if record is None:
+                        continue
+                    for i, quarter in enumerate(range(hour, hour + calc.HOUR_MS,
+                                                      calc.QUARTER_MS)):
+                        c, p, f = record[0][i], record[1][i], record[2][i]
+                        if c is not None and device_facts.counter is not None:
+                            device_facts.counter.append((quarter, c))
+                        if (p is not None and device_facts.power is not None
+                                and start_ms <= quarter < end_ms):
+                            device_facts.power[quarter] = p
+                        if (f is not None and device_facts.power_factor is not None
+                                and start_ms <= quarter < end_ms):
+                            device_facts.power_factor[quarter] = f
+
+        await _off_loop(len(measured) * len(hours) * calc.QUARTERS_PER_HOUR, assemble)
         counters = [d for d in measured if d.counter_key]
         if counters:
             await self._reach_around(counters, facts, start_ms, end_ms, first_hour, now_ms)
@@ -504,9 +502,13 @@ class EnergyService:
         if self.cache and complete:
             keys = [(d, h) for d in devices for h in complete]
             raw = await self.cache.get_many([self._hour_key(d, h) for d, h in keys])
-            for (device, hour), value in zip(keys, raw, strict=True):
-                if value is not None:
-                    records[(device.id, hour)] = orjson.loads(value)
+
+            def decode() -> None:
+                for (device, hour), value in zip(keys, raw, strict=True):
+                    if value is not None:
+                        records[(device.id, hour)] = orjson.loads(value)
+
+            await _off_loop(len(keys) * calc.QUARTERS_PER_HOUR, decode)
         # Devices missing the same span of hours share one round of queries.
         spans: dict[tuple[int, int], list[EnergyDevice]] = {}
         for device in devices:
@@ -559,6 +561,33 @@ class EnergyService:
             if device.power_factor_key:
                 put(device.id, 2, means.get((device.id, device.power_factor_key), ()))
         return records
+
+
+async def _off_loop(work: int, function: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    """Run pure arithmetic over `work` device-quarters in a worker thread when it is large
+    (a month of a whole factory takes seconds), so that the event loop keeps serving other
+    requests meanwhile; small amounts run inline, where a thread would cost more than it
+    saves."""
+    if work < _THREAD_MIN_WORK:
+        return function(*args, **kwargs)
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+def _device_shares(devices: Sequence[EnergyDevice], quarters: Sequence[calc.DeviceQuarters],
+                   prices: calc.QuarterPrices, total_energy: float | None,
+                   co2_per_kwh: float) -> list[DeviceShare]:
+    rows: list[DeviceShare] = []
+    for device, device_quarters in zip(devices, quarters, strict=True):
+        energy = cost = None
+        if device_quarters.source is not None:
+            energy = sum(device_quarters.energy.values())
+            cost = calc.cost_of(device_quarters.energy, prices)
+        share = energy / total_energy if energy is not None and total_energy else None
+        rows.append(DeviceShare(
+            device_id=device.id, name=device.name, energy_kwh=_rounded(energy),
+            cost=_rounded(cost), co2_kg=None if energy is None else _rounded(energy * co2_per_kwh),
+            share=_rounded(share)))
+    return rows
 
 
 def _empty_record() -> list[list[float | None]]:
