@@ -118,7 +118,7 @@ async def test_cached_hours_give_the_same_numbers(app, client, make):
         r = await client.get("/api/v1/energy", headers=tenant.headers, params=RANGE)
         answers.append(r.json()["data"])
     assert answers[0] == answers[1]
-    keys = await _cache_keys(app, f"fo:energy:hour:{tenant.id}:*")
+    keys = await _cache_keys(app, f"fo:energy:quarters:{tenant.id}:*")
     assert keys, "complete hours were not cached"
 
 

@@ -95,3 +95,28 @@ def test_a_factory_month_is_computed_from_arrays():
     finally:
         calc.bucket_figures = original
     assert fast == calc.bucket_figures(buckets, devices, **arguments)
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_random_counters_spread_their_increases_as_the_reference_does(seed):
+    rng = random.Random(seed)
+    start = FIRST + rng.randrange(0, 96) * Q
+    end = start + rng.randrange(1, 3 * 96) * Q
+    # Readings from before the range to after it, with gaps, restarts and flat stretches.
+    reading, readings, q = rng.uniform(0, 1e6), [], start - rng.randrange(0, 10) * Q
+    while q < end + 5 * Q:
+        roll = rng.random()
+        reading = (rng.uniform(0, 3) if roll < 0.03 else reading if roll < 0.1
+                   else reading + rng.uniform(0, 7))
+        readings.append((q, reading))
+        q += Q * rng.choice([1, 1, 1, 2, 7])
+    readings = readings[: rng.randrange(0, len(readings) + 1)]
+    expected = calc.counter_energy(readings, start, end)
+    got = calculator_arrays.counter_energy(readings, start, end)
+    assert got == expected and list(got) == list(expected)
+
+
+def test_readings_off_the_grid_or_out_of_order_take_the_reference():
+    readings = [(0, 1.0), (2 * Q, 5.0), (Q, 7.0), (3 * Q + 1, 9.0)]
+    assert calculator_arrays.counter_energy(readings, 0, 5 * Q) == calc.counter_energy(
+        readings, 0, 5 * Q)

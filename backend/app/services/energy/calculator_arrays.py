@@ -1,5 +1,6 @@
-"""`calculator.bucket_figures` over numpy arrays: the figures of a whole factory over a month
-(200 devices x 2,880 quarters) in a few hundredths of a second instead of seconds.
+"""`calculator.bucket_figures` and `calculator.device_quarters` over numpy arrays: the figures
+of a whole factory over a month (200 devices x 2,880 quarters) in a few hundredths of a
+second instead of seconds.
 
 The results are the reference's to the last bit, not merely close: every sum is taken in the
 reference's order (a cumulative sum adds one element at a time, as the reference's loops do,
@@ -14,6 +15,37 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from app.services.energy import calculator as calc
+
+
+def counter_energy(readings: Sequence[tuple[int, float]], start_ms: int, end_ms: int
+                   ) -> dict[int, float]:
+    """`calculator.counter_energy` for readings on the quarter grid in strictly increasing
+    time (what the store's quarter aggregates are); anything else takes the reference."""
+    if len(readings) < 2:
+        return calc.counter_energy(readings, start_ms, end_ms)
+    times = np.fromiter((q for q, _ in readings), dtype=np.int64, count=len(readings))
+    values = np.fromiter((v for _, v in readings), dtype=np.float64, count=len(readings))
+    steps = np.diff(times) // calc.QUARTER_MS
+    if (times % calc.QUARTER_MS).any() or (steps <= 0).any():
+        return calc.counter_energy(readings, start_ms, end_ms)
+    before, after = values[:-1], values[1:]
+    increase = np.where(after >= before, after - before, after)
+    increase = np.where(increase < 0.0, 0.0, increase)  # as max(increase, 0.0) does
+    # The increase of each pair is spread over the quarters after the first reading up to
+    # and including the second; consecutive pairs tile the readings' span without overlap.
+    shares = np.repeat(increase / steps, steps) + 0.0
+    quarters = times[0] + calc.QUARTER_MS * np.arange(1, len(shares) + 1, dtype=np.int64)
+    inside = (quarters >= start_ms) & (quarters < end_ms)
+    return dict(zip(quarters[inside].tolist(), shares[inside].tolist(), strict=True))
+
+
+def device_quarters(*, start_ms: int, end_ms: int,
+                    counter: Sequence[tuple[int, float]] | None = None,
+                    power: Mapping[int, float] | None = None,
+                    power_factor: Mapping[int, float] | None = None) -> calc.DeviceQuarters:
+    """`calculator.device_quarters` with the counter's energy spread by `counter_energy`."""
+    return calc.device_quarters(start_ms=start_ms, end_ms=end_ms, counter=counter, power=power,
+                                power_factor=power_factor, spread=counter_energy)
 
 
 def bucket_figures(buckets: Sequence[tuple[int, int]], devices: Sequence[calc.DeviceQuarters],

@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,6 +54,10 @@ DAY_TTL_SECONDS = 400 * 86_400
 COUNTER_REACH_MS = 86_400_000
 # Arithmetic over at least this many device-quarters runs in a worker thread (`_off_loop`).
 _THREAD_MIN_WORK = 20_000
+# An hour's cached record: counter, power and power factor (in that order) of its four
+# quarters as float64, NaN where a quarter has none.
+_ROLE_SLOTS = ("counter", "power", "power_factor")
+_RECORD_BYTES = len(_ROLE_SLOTS) * calc.QUARTERS_PER_HOUR * 8
 _T = TypeVar("_T")
 _FACTORY_ENERGY_KEY = "factory_energy"
 
@@ -287,7 +292,7 @@ class EnergyService:
         facts = await self._facts(devices, start_ms, end_ms)
 
         def combine() -> dict[int, calc.DeviceQuarters]:
-            return {device.id: calc.device_quarters(
+            return {device.id: calculator_arrays.device_quarters(
                 start_ms=start_ms, end_ms=end_ms, counter=facts[device.id].counter,
                 power=facts[device.id].power, power_factor=facts[device.id].power_factor)
                 for device in devices}
@@ -410,7 +415,7 @@ class EnergyService:
 
     # -- 15-minute facts, hour by hour -----------------------------------------------------
     def _hour_key(self, device: EnergyDevice, hour_ms: int) -> str:
-        return (f"fo:energy:hour:{self.factory.id}:{device.id}:{device.roles_digest}:"
+        return (f"fo:energy:quarters:{self.factory.id}:{device.id}:{device.roles_digest}:"
                 f"{hour_ms // calc.HOUR_MS}")
 
     async def _facts(self, devices: Sequence[EnergyDevice], start_ms: int, end_ms: int
@@ -432,23 +437,23 @@ class EnergyService:
         records = await self._hour_records(measured, hours, now_ms)
 
         def assemble() -> None:
+            times = first_hour + calc.QUARTER_MS * np.arange(len(hours) * calc.QUARTERS_PER_HOUR,
+                                                             dtype=np.int64)
+            inside = (times >= start_ms) & (times < end_ms)
             for device in measured:
+                # Rows: counter, power, power factor; one column per quarter, NaN where none.
+                rows = records[device.id].transpose(1, 0, 2).reshape(len(_ROLE_SLOTS), -1)
                 device_facts = facts[device.id]
-                for hour in hours:
-                    record = records.get((device.id, hour))
-                    if record is None:
-                        continue
-                    for i, quarter in enumerate(range(hour, hour + calc.HOUR_MS,
-                                                      calc.QUARTER_MS)):
-                        c, p, f = record[0][i], record[1][i], record[2][i]
-                        if c is not None and device_facts.counter is not None:
-                            device_facts.counter.append((quarter, c))
-                        if (p is not None and device_facts.power is not None
-                                and start_ms <= quarter < end_ms):
-                            device_facts.power[quarter] = p
-                        if (f is not None and device_facts.power_factor is not None
-                                and start_ms <= quarter < end_ms):
-                            device_facts.power_factor[quarter] = f
+                if device_facts.counter is not None:
+                    known = ~np.isnan(rows[0])
+                    device_facts.counter.extend(zip(times[known].tolist(),
+                                                    rows[0][known].tolist(), strict=True))
+                for row, into in ((rows[1], device_facts.power),
+                                  (rows[2], device_facts.power_factor)):
+                    if into is not None:
+                        known = inside & ~np.isnan(row)
+                        into.update(zip(times[known].tolist(), row[known].tolist(),
+                                        strict=True))
 
         await _off_loop(len(measured) * len(hours) * calc.QUARTERS_PER_HOUR, assemble)
         counters = [d for d in measured if d.counter_key]
@@ -494,37 +499,52 @@ class EnergyService:
                 for (device_id, _key), points in result.items()}
 
     async def _hour_records(self, devices: Sequence[EnergyDevice], hours: range, now_ms: int
-                            ) -> dict[tuple[int, int], list[list[float | None]]]:
-        """[counter, power, power factor] x 4 quarters per device and hour: cached hours
-        from the cache, the others from the store in as few queries as their spans allow."""
-        complete = [h for h in hours if h + calc.HOUR_MS + SETTLE_MS <= now_ms]
-        records: dict[tuple[int, int], list[list[float | None]]] = {}
+                            ) -> dict[int, np.ndarray]:
+        """Per device, an array of (hour, role, quarter) values over `hours`: counter, power
+        and power factor of each quarter, NaN where there is none. Complete hours come from
+        the cache (96 bytes each), the others from the store in as few queries as their
+        spans allow."""
+        records = {d.id: np.full((len(hours), len(_ROLE_SLOTS), calc.QUARTERS_PER_HOUR),
+                                 np.nan) for d in devices}
+        found = {d.id: np.zeros(len(hours), dtype=bool) for d in devices}
+        # Complete hours are the first ones of `hours`.
+        complete = sum(1 for h in hours if h + calc.HOUR_MS + SETTLE_MS <= now_ms)
         if self.cache and complete:
-            keys = [(d, h) for d in devices for h in complete]
-            raw = await self.cache.get_many([self._hour_key(d, h) for d, h in keys])
+            raw = await self.cache.get_many([self._hour_key(d, hours[i]) for d in devices
+                                             for i in range(complete)])
 
             def decode() -> None:
-                for (device, hour), value in zip(keys, raw, strict=True):
-                    if value is not None:
-                        records[(device.id, hour)] = orjson.loads(value)
+                for index, device in enumerate(devices):
+                    chunk = raw[index * complete:(index + 1) * complete]
+                    hits = np.fromiter((v is not None and len(v) == _RECORD_BYTES
+                                        for v in chunk), dtype=bool, count=complete)
+                    if hits.any():
+                        joined = b"".join(v for v in chunk  # type: ignore[misc]
+                                          if v is not None and len(v) == _RECORD_BYTES)
+                        records[device.id][:complete][hits] = np.frombuffer(
+                            joined, dtype=np.float64).reshape(-1, len(_ROLE_SLOTS),
+                                                              calc.QUARTERS_PER_HOUR)
+                        found[device.id][:complete] = hits
 
-            await _off_loop(len(keys) * calc.QUARTERS_PER_HOUR, decode)
+            await _off_loop(len(devices) * complete * calc.QUARTERS_PER_HOUR, decode)
         # Devices missing the same span of hours share one round of queries.
         spans: dict[tuple[int, int], list[EnergyDevice]] = {}
         for device in devices:
-            absent = [h for h in hours if (device.id, h) not in records]
-            if absent:
-                spans.setdefault((absent[0], absent[-1] + calc.HOUR_MS), []).append(device)
+            absent = np.flatnonzero(~found[device.id])
+            if absent.size:
+                spans.setdefault((int(absent[0]), int(absent[-1]) + 1), []).append(device)
         to_cache: dict[str, bytes] = {}
-        complete_set = set(complete)
-        for (span_start, span_end), group in spans.items():
-            fetched = await self._query_hours(group, span_start, span_end)
+        for (first, last), group in spans.items():
+            fetched = await self._query_hours(group, hours[first],
+                                              hours[last - 1] + calc.HOUR_MS)
             for device in group:
-                for hour in range(span_start, span_end, calc.HOUR_MS):
-                    record = fetched.get((device.id, hour)) or _empty_record()
-                    records[(device.id, hour)] = record
-                    if hour in complete_set:
-                        to_cache[self._hour_key(device, hour)] = orjson.dumps(record)
+                for index in range(first, last):
+                    record = fetched.get((device.id, hours[index]))
+                    values = (np.array(record, dtype=np.float64) if record is not None
+                              else np.full((len(_ROLE_SLOTS), calc.QUARTERS_PER_HOUR), np.nan))
+                    records[device.id][index] = values
+                    if index < complete:
+                        to_cache[self._hour_key(device, hours[index])] = values.tobytes()
         if self.cache:
             await self.cache.set_many(to_cache, HOUR_TTL_SECONDS)
         return records
