@@ -459,7 +459,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The factory's energy per local bucket, per device and its top consumers */
+        /**
+         * The factory's energy per local bucket, per device and its top consumers
+         * @description Shared by the factory's users: the figures are computed once per range and bucket and renewed at most every 15 seconds, so they can be up to that old (plus one renewal).
+         */
         get: operations["energy_factory"];
         put?: never;
         post?: never;
