@@ -122,6 +122,42 @@ async def test_cached_hours_give_the_same_numbers(app, client, make):
     assert keys, "complete hours were not cached"
 
 
+async def test_factory_energy_is_computed_once_and_a_new_tariff_is_priced_at_once(
+        app, client, make, monkeypatch):
+    from app.services.energy.service import EnergyService
+
+    tenant, _, _, _ = await _plant(app, make)
+    computed = 0
+    real = EnergyService.factory_energy
+
+    async def counting(self, *args, **kwargs):
+        nonlocal computed
+        computed += 1
+        return await real(self, *args, **kwargs)
+
+    monkeypatch.setattr(EnergyService, "factory_energy", counting)
+
+    async def totals() -> dict:
+        r = await client.get("/api/v1/energy", headers=tenant.headers, params=RANGE)
+        assert r.status_code == 200, r.text
+        return r.json()["data"]["totals"]
+
+    first, again = await totals(), await totals()
+    assert first == again and computed == 1
+    # Another range is another computation.
+    r = await client.get("/api/v1/energy", headers=tenant.headers,
+                         params={**RANGE, "bucket": "day"})
+    assert r.status_code == 200 and computed == 2
+
+    r = await client.patch("/api/v1/factories/current", headers=tenant.headers,
+                           json={"tariff": {"kind": "flat", "price_per_kwh": 1.0}})
+    assert r.status_code == 200, r.text
+    repriced = await totals()
+    assert computed == 3
+    assert repriced["energy_kwh"] == approx(first["energy_kwh"])
+    assert repriced["cost"] == approx(124.0) and first["cost"] == approx(4.5 + 11.7 + 2.0)
+
+
 async def _cache_keys(app, pattern: str) -> list[bytes]:
     import redis.asyncio as redis
 
