@@ -5,12 +5,13 @@ Starts the project's test servers, builds its own metadata database and time-ser
 (kept between runs and topped up to now), then serves the real API with uvicorn in separate
 processes and drives 20 concurrent authenticated clients against live KPIs, a 7-day history
 chart and the dashboard summary; then, in a second factory whose 200 devices have a year of
-hourly rollups (and two of them a year of one-minute raw points), a one-year history chart and
-the factory's energy over 30 days. The clients are wrk's connections (closed loop: each sends
-its next request as soon as the previous answers), so the load generator costs the 2 cores
-little of what the API needs. The raw store call each endpoint needs is measured in the same
-run, from Python against the stores, so the API's own overhead is visible; the one-year chart
-is compared with the same aggregate computed from raw points.
+hourly rollups, the last month of 15-minute rollups of their energy roles (and two of them a
+year of one-minute raw points), a one-year history chart and the factory's energy over 30
+days. The clients are wrk's connections (closed loop: each sends its next request as soon as
+the previous answers), so the load generator costs the 2 cores little of what the API needs.
+The raw store call each endpoint needs is measured in the same run, from Python against the
+stores, so the API's own overhead is visible; the one-year chart is compared with the same
+aggregate computed from raw points under the same number of clients.
 
 The last line is the summary the notes quote:
     api live_p95_ms=<n> history_p95_ms=<n> summary_p95_ms=<n> history_overhead_ratio=<r> \
