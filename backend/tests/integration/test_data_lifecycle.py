@@ -28,6 +28,7 @@ from app.core.task_queue import (
 )
 from app.models import (
     Alert,
+    AlertEvent,
     AnalyticsJob,
     AuditLog,
     NotificationDelivery,
@@ -184,7 +185,8 @@ async def _metadata(app, make, tenant):
     objects = app.state.resources.objects
     user = await make.user(tenant.factory)
     old, recent = NOW - 400 * DAY, NOW - 5 * DAY
-    doomed: dict[str, set] = {"alerts": set(), "deliveries": set(), "audit": set(),
+    doomed: dict[str, set] = {"alerts": set(), "deliveries": set(), "events": set(),
+                              "audit": set(),
                               "jobs": set(), "files": set(), "user_tokens": set(),
                               "refresh_tokens": set()}
     async with session_scope() as session:
@@ -203,9 +205,14 @@ async def _metadata(app, make, tenant):
             delivery = NotificationDelivery(factory_id=tenant.id, alert_id=target.id,
                                             channel="email", recipient="a@b.c", status="sent")
             session.add(delivery)
+            # The alert's timeline goes with it.
+            event = AlertEvent(factory_id=tenant.id, alert_id=target.id, kind="resolved",
+                               at=target.resolved_at, details={})
+            session.add(event)
             await session.flush()
             if target is old_resolved:
                 doomed["deliveries"].add(delivery.id)
+                doomed["events"].add(event.id)
         # Audit entries are kept two years by default.
         for created in (NOW - 800 * DAY, NOW - 700 * DAY):
             entry = AuditLog(factory_id=tenant.id, action="x.y", entity_type="x", details={},
@@ -262,7 +269,7 @@ async def _remaining(tenant_id: int) -> dict[str, set]:
 
         jobs = {(m.__tablename__, i) for m in (AnalyticsJob, ReportJob) for i in await ids(m)}
         return {"alerts": await ids(Alert), "deliveries": await ids(NotificationDelivery),
-                "audit": await ids(AuditLog), "jobs": jobs,
+                "events": await ids(AlertEvent), "audit": await ids(AuditLog), "jobs": jobs,
                 "user_tokens": await ids(UserToken),
                 "refresh_tokens": await ids(RefreshToken)}
 
@@ -276,8 +283,9 @@ async def test_metadata_purge_removes_exactly_the_old_rows_of_its_factory(app, m
     counts = await apply_retention(app.state.resources, await _factory(mine))
 
     after = await _remaining(mine.id)
-    for kind in ("alerts", "deliveries", "jobs", "user_tokens", "refresh_tokens"):
+    for kind in ("alerts", "deliveries", "events", "jobs", "user_tokens", "refresh_tokens"):
         assert after[kind] == before_mine[kind] - doomed[kind], kind
+    assert doomed["events"] and after["events"]
     # The purge writes one audit entry of its own.
     assert before_mine["audit"] - after["audit"] == doomed["audit"]
     assert len(after["audit"] - before_mine["audit"]) == 1

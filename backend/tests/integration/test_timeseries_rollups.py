@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -190,6 +191,51 @@ async def test_aggregate_reads_rollups_inside_coverage_and_raw_outside(store, fa
     odd = await store.aggregate(factory_id, [key], at(start), at(end), 90, "mean")
     raw_odd = await store.aggregate_raw(factory_id, [key], at(start), at(end), 90, "mean")
     assert odd == raw_odd
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Asia/Kathmandu"])
+async def test_local_days_across_a_clock_change_read_from_rollups_as_from_raw(store, factory_id,
+                                                                           zone):
+    """What energy figures ask for: 15-minute aggregates over a local day, here the 23-hour
+    day of Europe's spring change and a day of a zone 5:45 off UTC. Answered from the rollups
+    alone (raw points purged after the run), they equal the raw answers."""
+    tz = ZoneInfo(zone)
+    day_start = to_epoch_ms(datetime(2026, 3, 29, tzinfo=tz))
+    day_end = to_epoch_ms(datetime(2026, 3, 30, tzinfo=tz))
+    counter, power = (4, "kWh"), (4, "P")
+    rng = random.Random(zone)
+    reading, points = 1000.0, []
+    for ts in range(day_start - 2 * HOUR_MS, day_end + 2 * HOUR_MS, 20_000):
+        # The meter restarts from zero once, mid-morning.
+        reading = 0.5 if ts == day_start + 10 * HOUR_MS else reading + rng.uniform(0, 0.2)
+        points.append(Point(factory_id, *counter, ts + rng.randint(0, 3_000), reading))
+        points.append(Point(factory_id, *power, ts, round(rng.uniform(10, 90), 3)))
+    await store.write(points)
+    series = [counter, power]
+    # Hours tile the local day only where the offset is whole hours.
+    intervals = (900, 3600) if zone == "Europe/Berlin" else (900,)
+    wanted = [(agg, interval) for agg in ("last", "mean", "sum", "count", "max")
+              for interval in intervals]
+    raw = {w: await store.aggregate_raw(factory_id, series, at(day_start), at(day_end), *w[::-1])
+           for w in wanted}
+    await refresh(store, factory_id, [counter], day_end + 3 * HOUR_MS)
+    await store.purge_before(factory_id, {"raw": day_end + 3 * HOUR_MS})
+    store.forget_coverage(factory_id)
+    assert await store.aggregate_raw(factory_id, series, at(day_start), at(day_end), 900,
+                                     "count") == {counter: [], power: []}
+    for (agg, interval), expected in raw.items():
+        rolled = await store.aggregate(factory_id, series, at(day_start), at(day_end),
+                                       interval, agg)
+        for key in series:
+            assert [t for t, _ in rolled[key]] == [t for t, _ in expected[key]], (agg, interval)
+            assert [v for _, v in rolled[key]] == pytest.approx(
+                [v for _, v in expected[key]], rel=1e-9, abs=1e-9), (agg, interval)
+    quarters = len(raw[("last", 900)][counter])
+    assert quarters == (92 if zone == "Europe/Berlin" else 96)
+    # The restart is inside a quarter of the day: the day's increase counts it as 0.5 kWh
+    # gained from zero, never as a drop.
+    rows = await store.rollup_rows(factory_id, LEVEL_QUARTER, [counter], day_start, day_end)
+    assert len(rows) == quarters and all(row.increase >= 0 for row in rows)
 
 
 async def test_nothing_is_read_from_rollups_before_the_first_run(store, factory_id):

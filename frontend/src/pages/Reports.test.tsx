@@ -40,12 +40,12 @@ const weekly: ReportSchedule = {
   updated_at: '2026-03-01T08:00:00Z',
 };
 
-function platform(): MockApi {
+function platform(treeRoots: unknown[] = []): MockApi {
   const mock = mockApi();
   mock.on('get', '/reports', { status: 200, data: page([report]) });
   mock.on('get', '/reports/schedules', { status: 200, data: page([weekly], 1, 100) });
   mock.on('get', '/devices', { status: 200, data: deviceList([makeDevice(), makeDevice({ id: 6, name: 'CNC Line 1' })]) });
-  mock.on('get', '/assets/tree', { status: 200, data: { data: { roots: [], max_depth: 6, unattached_device_ids: [] } } });
+  mock.on('get', '/assets/tree', { status: 200, data: { data: { roots: treeRoots, max_depth: 6, unattached_device_ids: [] } } });
   return mock;
 }
 
@@ -123,6 +123,36 @@ describe('Reports', () => {
       node_id: null,
       recipients: ['lead@plant.example', 'shift@plant.example'],
       is_active: true,
+    });
+  });
+
+  it('schedules a daily shift report of an asset node', async () => {
+    const line = { id: 2, parent_id: null, name: 'Line 1', kind: 'line', depth: 1, production_unit: 'parts', device_ids: [6], virtual_meter_ids: [], children: [] };
+    const mock = platform([line]);
+    mock.on('post', '/reports/schedules', { status: 201, data: { data: { ...weekly, id: 6, kind: 'shift_report', cadence: 'daily', node_id: 2 } } });
+    const user = userEvent.setup({ delay: null });
+    renderReports();
+
+    await user.click(await screen.findByRole('button', { name: 'New schedule' }));
+    const dialog = screen.getByRole('dialog', { name: 'New report schedule' });
+    await user.type(within(dialog).getByLabelText(/^Name/), 'Shifts of Line 1');
+    await user.selectOptions(within(dialog).getByLabelText('Report'), 'Shift report');
+    await user.selectOptions(within(dialog).getByLabelText('Cadence'), 'daily');
+    await user.type(within(dialog).getByLabelText('Recipients'), 'lead@plant.example');
+    await waitFor(() => expect(within(dialog).getByLabelText('Asset node')).toBeEnabled());
+    await user.selectOptions(within(dialog).getByLabelText('Asset node'), 'Line 1');
+    // A node is the scope: no device choice is left to make.
+    expect(within(dialog).queryByRole('checkbox', { name: 'All devices' })).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Create schedule' }));
+
+    await waitFor(() => expect(mock.callsTo('post', '/reports/schedules')).toHaveLength(1));
+    expect(mock.callsTo('post', '/reports/schedules')[0]?.body).toMatchObject({
+      name: 'Shifts of Line 1',
+      kind: 'shift_report',
+      cadence: 'daily',
+      node_id: 2,
+      device_ids: null,
+      recipients: ['lead@plant.example'],
     });
   });
 
