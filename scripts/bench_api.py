@@ -325,6 +325,15 @@ def _quarter_samples(
 _INDEX = {key: i for i, (key, *_) in enumerate(PARAMETERS)}
 
 
+def _counter_gain(
+    device_id: int, key: str, start_ms: int, span_ms: int
+) -> float | None:
+    """What the energy counter gained over a bucket (None for other parameters)."""
+    if key != "energy_kwh":
+        return None
+    return energy_kwh(device_id, start_ms + span_ms) - energy_kwh(device_id, start_ms)
+
+
 def year_hour_rows(device_id: int, start_ms: int, end_ms: int) -> list[RollupRow]:
     """Hour rows of a device without raw points, from the closed forms the raw data follows."""
     noise = random.Random(device_id * 7_000_003 + start_ms)
@@ -333,11 +342,7 @@ def year_hour_rows(device_id: int, start_ms: int, end_ms: int) -> list[RollupRow
         samples = _quarter_samples(device_id, hour, noise)
         for key in YEAR_PARAMETERS:
             values = [sample[_INDEX[key]] for sample in samples]
-            increase = None
-            if key == "energy_kwh":
-                increase = energy_kwh(device_id, hour + HOUR_MS) - energy_kwh(
-                    device_id, hour
-                )
+            increase = _counter_gain(device_id, key, hour, HOUR_MS)
             rows.append(
                 RollupRow(
                     device_id,
@@ -370,11 +375,7 @@ def year_quarter_rows(
             quarter = hour + n * QUARTER_MS
             for key in keys:
                 value = sample[_INDEX[key]]
-                increase = None
-                if key == "energy_kwh":
-                    increase = energy_kwh(device_id, quarter + QUARTER_MS) - energy_kwh(
-                        device_id, quarter
-                    )
+                increase = _counter_gain(device_id, key, quarter, QUARTER_MS)
                 rows.append(
                     RollupRow(
                         device_id,
